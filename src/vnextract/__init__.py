@@ -1,0 +1,33 @@
+"""vnextract: indicator records (targets and results) from Vietnamese news articles.
+
+    from vnextract import extract, to_frame
+    records = extract("Huyện phấn đấu năm 2024 mức tăng trưởng kinh tế từ 17,7% trở lên.", doc_id="x")
+    df = to_frame(records)
+
+Heavy modules (underthesea, pandas, spaCy) load on first use, so importing
+the package and starting the CLI stay cheap.
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["extract", "extract_documents", "to_frame", "Record", "evaluate", "__version__"]
+
+
+def __getattr__(name: str):
+    if name in ("extract", "extract_documents"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name == "to_frame":
+        from .writers import to_frame
+
+        return to_frame
+    if name == "Record":
+        from .records import Record
+
+        return Record
+    if name == "evaluate":
+        from .scoring import evaluate
+
+        return evaluate
+    raise AttributeError(f"module 'vnextract' has no attribute {name!r}")

@@ -1,0 +1,138 @@
+"""Command line: `vnextract extract | eval | show`.
+
+Imports stay inside the commands so that `vnextract --help` and a
+one-document run start fast.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except BrokenPipeError:
+        return 0
+    except (ValueError, OSError) as err:
+        print(f"vnextract: error: {err}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vnextract",
+        description="Indicator records (targets and results) from Vietnamese government news articles.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command")
+
+    ex = sub.add_parser("extract", help="extract records from .txt files, folders, JSONL or - (stdin)")
+    ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
+    ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
+    ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
+    ex.set_defaults(run=_cmd_extract)
+
+    ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
+    ev.add_argument("inputs", nargs="*", help="documents to extract from (when --pred is not given)")
+    ev.add_argument("--gold", required=True, help="gold records (JSONL)")
+    ev.add_argument("--pred", help="existing predictions (JSONL, CSV or Parquet) instead of running extraction")
+    ev.add_argument("--errors", help="write every FP, FN and wrong field to this CSV")
+    ev.add_argument("--json", help="write the whole report as JSON")
+    ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
+    ev.set_defaults(run=_cmd_eval)
+
+    sh = sub.add_parser("show", help="render one article's records as HTML with displaCy")
+    sh.add_argument("input", help="a .txt file")
+    sh.add_argument("-o", "--output", help="HTML file (stdout when absent)")
+    sh.set_defaults(run=_cmd_show)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"vnextract {__version__}"
+
+
+def _cmd_extract(args) -> int:
+    from .pipeline import extract_documents
+    from .writers import RecordWriter, atomic_path, format_for, write_records
+
+    fmt = format_for(args.output, args.format)
+    failures = 0
+    documents = 0
+    count = 0
+
+    def results():
+        nonlocal failures, documents
+        for item, records in extract_documents(args.inputs):
+            documents += 1
+            if records == [] and not hasattr(item, "text"):
+                failures += 1
+                print(f"vnextract: skipped {item}", file=sys.stderr)
+            yield from records
+
+    if args.output is None:
+        if fmt == "parquet":
+            raise ValueError("Parquet needs an output file (-o)")
+        writer = RecordWriter(sys.stdout, fmt)
+        for record in results():
+            writer.write(record)
+            count += 1
+    else:
+        count = write_records(results(), args.output, fmt)
+    print(f"vnextract: {documents} documents, {count} records, {failures} errors", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _cmd_eval(args) -> int:
+    from .scoring import evaluate, load_jsonl_records
+
+    gold = load_jsonl_records(args.gold)
+    if args.pred:
+        from .writers import read_records
+
+        predicted = read_records(args.pred)
+    else:
+        if not args.inputs:
+            raise ValueError("give the documents to extract from, or --pred FILE")
+        from .pipeline import extract_documents
+
+        predicted = []
+        for item, records in extract_documents(args.inputs):
+            if not hasattr(item, "text"):
+                print(f"vnextract: skipped {item}", file=sys.stderr)
+            predicted.extend(r.to_dict() for r in records)
+    report = evaluate(gold, predicted)
+    if args.errors:
+        report.write_errors_csv(args.errors)
+    if args.json:
+        report.write_json(args.json)
+    print(report.format_table(by=args.by))
+    return 0
+
+
+def _cmd_show(args) -> int:
+    from .render import render_html
+
+    path = Path(args.input)
+    html = render_html(path)
+    if args.output:
+        from .writers import atomic_path
+
+        with atomic_path(args.output, "w", encoding="utf-8") as handle:
+            handle.write(html)
+    else:
+        sys.stdout.write(html)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

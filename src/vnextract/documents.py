@@ -1,0 +1,135 @@
+"""Stage 1: inputs → documents.
+
+Reads `.txt` files, folders of them, JSONL files of `{"id"|"doc_id", "text"}`
+lines and standard input. Every text is NFC-normalised here, once, because all
+record offsets index the NFC text (SPEC §1). A bad input never raises out of
+the iterator: it is yielded as a `DocumentFailure` naming the source and the
+problem, so the good documents around it still produce their records.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    doc_id: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFailure:
+    """A document that could not be read; `source` is the file (and line)."""
+
+    doc_id: str
+    source: str
+    error_type: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+Item = Union[Document, DocumentFailure]
+
+
+def normalize_text(text: str) -> str:
+    """NFC only: offsets must survive, so nothing else is rewritten."""
+    return unicodedata.normalize("NFC", text)
+
+
+def decode_bytes(data: bytes, source: str) -> str:
+    """UTF-8 (a BOM is dropped); NUL bytes mean a binary file, not text."""
+    if b"\x00" in data:
+        raise ValueError("binary file (contains NUL bytes), expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(
+            f"not valid UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}"
+        ) from None
+    return normalize_text(text)
+
+
+def iter_documents(inputs: Iterable[Union[str, Path]], stdin: IO[bytes] | None = None) -> Iterator[Item]:
+    """Yield documents from every input in order; folders recursively, sorted."""
+    for item in inputs:
+        name = str(item)
+        if name == "-":
+            stream = stdin if stdin is not None else sys.stdin.buffer
+            yield from _read_stream(stream.read(), "<stdin>", default_id="stdin")
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".jsonl")):
+                yield from _read_file(child, _doc_id_in_folder(child, path))
+        elif path.exists():
+            yield from _read_file(path, path.stem)
+        else:
+            yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
+
+
+def _doc_id_in_folder(path: Path, root: Path) -> str:
+    """File name without `.txt`; nested files keep their sub-folder to stay unique."""
+    rel = path.relative_to(root).with_suffix("")
+    return rel.as_posix()
+
+
+def _read_file(path: Path, doc_id: str) -> Iterator[Item]:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        yield DocumentFailure(doc_id, str(path), type(err).__name__, err.strerror or str(err))
+        return
+    if path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl(data, str(path))
+        return
+    try:
+        yield Document(doc_id, decode_bytes(data, str(path)), str(path))
+    except ValueError as err:
+        yield DocumentFailure(doc_id, str(path), "DecodeError", str(err))
+
+
+def _read_stream(data: bytes, source: str, default_id: str) -> Iterator[Item]:
+    """Standard input is JSONL when its first non-blank line is a JSON object, else one text."""
+    first = next((line for line in data.splitlines() if line.strip()), b"")
+    if first.lstrip().startswith(b"{"):
+        yield from _read_jsonl(data, source)
+        return
+    try:
+        yield Document(default_id, decode_bytes(data, source), source)
+    except ValueError as err:
+        yield DocumentFailure(default_id, source, "DecodeError", str(err))
+
+
+def _read_jsonl(data: bytes, source: str) -> Iterator[Item]:
+    for number, raw in enumerate(data.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        where = f"{source}:{number}"
+        fallback_id = f"{Path(source).stem}:{number}"
+        try:
+            obj = json.loads(decode_bytes(raw, where))
+        except ValueError as err:
+            yield DocumentFailure(fallback_id, where, "JSONError", f"not a JSON object: {err}")
+            continue
+        if not isinstance(obj, dict):
+            yield DocumentFailure(fallback_id, where, "JSONError", "line is not a JSON object")
+            continue
+        doc_id = obj.get("doc_id", obj.get("id"))
+        text = obj.get("text")
+        if doc_id is None or not isinstance(text, str):
+            yield DocumentFailure(
+                str(doc_id) if doc_id is not None else fallback_id,
+                where,
+                "JSONError",
+                'expected fields "id" (or "doc_id") and "text" (a string)',
+            )
+            continue
+        yield Document(str(doc_id), normalize_text(text), where)

@@ -1,0 +1,112 @@
+"""Stage 4b: places named in the text, and the article's subject.
+
+A place is a type word followed by a capitalised name ("huyện Hải Hà",
+"TP. HCM"), a fused form ("TPHCM"), a bare province name from the gazetteer
+("Bắc Ninh" → "tỉnh Bắc Ninh"), a bare name already seen with a type word
+in the same article ("Chư Păh" → "huyện Chư Păh"), or the whole country.
+The subject — the default locality of every record — is the place the
+article names most, its title and opening weighing most.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .folding import fold_locality
+from .rules import load_rules, phrase_alternation
+
+_LEFT = r"(?<![\p{L}\p{N}])"
+_RIGHT = r"(?![\p{L}\p{N}])"
+_NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]+"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    start: int
+    end: int
+    locality: str  # the SPEC value: type word + name
+    name: str  # the bare name, to find it again without its type word
+    national: bool = False
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    rules = load_rules("localities")
+    stop = phrase_alternation(rules["not_name_words"], case_sensitive=True)
+    name = rf"(?!(?:{stop}){_RIGHT}){_NAME_WORD}(?:(?:[ \t]+|[ \t]*-[ \t]*)(?!(?:{stop}){_RIGHT}){_NAME_WORD})*"
+    type_words = sorted(rules["type_words"], key=len, reverse=True)
+    typed = regex.compile(
+        rf"{_LEFT}(?P<type>{'|'.join(regex.escape(t) for t in type_words)})[ \t]*(?P<name>{name})"
+    )
+    fused = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['fused'], case_sensitive=True)}){_RIGHT}")
+    national = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['national'])}){_RIGHT}", regex.IGNORECASE)
+    gazetteer: dict[str, str] = {}
+    for type_word, names in rules["provinces"].items():
+        for province in names:
+            gazetteer[province] = f"{type_word} {province}"
+    for alias, full in rules["aliases"].items():
+        gazetteer[alias] = full
+    bare = regex.compile(rf"{_LEFT}(?:{phrase_alternation(gazetteer, case_sensitive=True)}){_RIGHT}")
+    return typed, fused, national, bare, gazetteer
+
+
+def find_places(text: str) -> list[Place]:
+    """All place mentions, sorted by position, longest first where they overlap."""
+    typed, fused, national, bare, gazetteer = _compiled()
+    found: list[Place] = []
+    for m in fused.finditer(text):
+        found.append(Place(m.start(), m.end(), m.group(), m.group()))
+    for m in typed.finditer(text):
+        found.append(Place(m.start(), m.end(), m.group(), m.group("name")))
+    for m in national.finditer(text):
+        found.append(Place(m.start(), m.end(), m.group(), m.group(), national=True))
+    for m in bare.finditer(text):
+        found.append(Place(m.start(), m.end(), gazetteer[m.group()], m.group()))
+    # Bare names seen elsewhere in the article with a type word.
+    typed_names = Counter()
+    written: dict[str, str] = {}
+    for place in found:
+        if place.name != place.locality and not place.national:
+            typed_names[place.name] += 1
+            written.setdefault(place.name, place.locality)
+    if typed_names:
+        names = regex.compile(rf"{_LEFT}(?:{phrase_alternation(typed_names, case_sensitive=True)}){_RIGHT}")
+        for m in names.finditer(text):
+            found.append(Place(m.start(), m.end(), written[m.group()], m.group()))
+    return _without_overlaps(found)
+
+
+def _without_overlaps(places: list[Place]) -> list[Place]:
+    places = sorted(places, key=lambda p: (p.start, -(p.end - p.start)))
+    kept: list[Place] = []
+    for place in places:
+        if kept and place.start < kept[-1].end:
+            continue
+        kept.append(place)
+    return kept
+
+
+def subject(text: str, places: list[Place]) -> str | None:
+    """The article's main locality: most mentioned, the opening counting more.
+
+    Bare and typed mentions of one place count together (compared folded);
+    the answer is its most frequent written form with a type word.
+    """
+    if not places:
+        return None
+    first_line_end = text.find("\n")
+    first_line_end = len(text) if first_line_end < 0 else first_line_end
+    score: Counter = Counter()
+    forms: dict[str, Counter] = {}
+    first_seen: dict[str, int] = {}
+    for place in places:
+        key = fold_locality(place.name) if not place.national else "cả nước"
+        weight = 3.0 if place.start < max(first_line_end, 200) else (2.0 if place.start < 600 else 1.0)
+        score[key] += weight
+        forms.setdefault(key, Counter())[place.locality] += 2 if place.locality != place.name else 1
+        first_seen.setdefault(key, place.start)
+    best = max(score, key=lambda k: (score[k], -first_seen[k]))
+    return forms[best].most_common(1)[0][0]

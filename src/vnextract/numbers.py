@@ -1,0 +1,295 @@
+"""Number reading: find every numeral of a text and read it the Vietnamese way.
+
+All patterns, number words, multipliers and examples live in
+rules/numbers.yaml. This module composes them into one regex, scans a text
+with it once, and makes only the checks a regex cannot (a range must rise, a
+ratio's numerator cannot exceed its denominator, a period's years must rise).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import regex
+from babel.numbers import parse_decimal
+
+from .rules import RuleError, load_rules, rules_dir
+
+__all__ = [
+    "NonQuantity",
+    "NumberMatch",
+    "find_numbers",
+    "parse_number",
+    "parse_number_words",
+    "pattern",
+    "scale_factors",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """A numeral that may be a quantity; `value` is never negative (see `negative`)."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    value_max: float | None
+    kind: str  # number | range | ratio | words | signed
+    denominator: float | None = None  # ratio "8/8" -> 8
+    negative: bool = False  # signed "-15,31", "âm 2"
+    inner_unit: str | None = None  # range "7,5% đến 8" -> "%"
+
+
+@dataclass(frozen=True, slots=True)
+class NonQuantity:
+    """A numeric-looking span that is not a quantity (date, doc_number, …)."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+_FINDERS = ("signed", "range", "ratio", "number", "words")
+_REF = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+def _rising_years(m: regex.Match) -> bool:
+    return int(m["y1"]) < int(m["y2"])
+
+
+def _rising_range(m: regex.Match) -> bool:
+    """lo < hi, and hi is not a bare year ("tăng 5 đến 2025" is no range)."""
+    hi = m["hi"]
+    is_year = len(hi) == 4 and hi.isdigit() and 1900 <= int(hi) <= 2100
+    return parse_number(m["lo"]) < parse_number(hi) and not is_year
+
+
+def _proper_ratio(m: regex.Match) -> bool:
+    return 0 <= int(m["num"]) <= int(m["den"]) and int(m["den"]) > 0
+
+
+_CHECKS = {"increasing": _rising_years, "range": _rising_range, "ratio": _proper_ratio}
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    sources: dict[str, str]  # expanded regex source of every named pattern
+    master: regex.Pattern  # not_quantities then finders, one named group each
+    numeral: regex.Pattern
+    checks: dict[str, object]  # group name -> check function
+    forms: dict[str, regex.Pattern]  # numeral forms parse_number distinguishes
+    words: dict[str, tuple[str, float]]  # casefolded word -> (role, value)
+    scales: dict[tuple[str, ...], float]  # casefolded tokens -> factor
+
+
+def _alternation(source: str | list[str]) -> str:
+    return source if isinstance(source, str) else "|".join(source)
+
+
+def _expander(raw: dict[str, str], where: str):
+    """Return expand(source) that splices {name} references, refusing cycles."""
+
+    @functools.cache
+    def named(name: str, stack: tuple[str, ...] = ()) -> str:
+        if name in stack:
+            raise RuleError(f"{where}: pattern cycle {' -> '.join(stack + (name,))}")
+        if name not in raw:
+            raise RuleError(f"{where}: unknown pattern {{{name}}}")
+        return expand(raw[name], stack + (name,))
+
+    def expand(source: str, stack: tuple[str, ...] = ()) -> str:
+        return _REF.sub(lambda m: f"(?:{named(m[1], stack)})", source)
+
+    return named, expand
+
+
+def _scale_source(scales: dict[str, dict]) -> str:
+    keys = sorted(scales, key=len, reverse=True)
+    alts = (r"\s+".join(regex.escape(w) for w in k.split()) for k in keys)
+    return f"(?i:{'|'.join(alts)})(?!\\w)"
+
+
+def _word_table(words: dict[str, dict], where: str) -> dict[str, tuple[str, float]]:
+    table: dict[str, tuple[str, float]] = {}
+    for role, entries in words.items():
+        for word, value in entries.items():
+            key = word.casefold()
+            if key in table:
+                raise RuleError(f"{where}: number word {word!r} listed twice")
+            table[key] = (role, float(value))
+    return table
+
+
+@functools.cache
+def _rules() -> _Rules:
+    """Compile rules/numbers.yaml once per process."""
+    data = load_rules("numbers")
+    where = str(rules_dir() / "numbers.yaml")
+    try:
+        raw = {k: _alternation(v["pattern"]) for k, v in data["patterns"].items()}
+        raw["scale"] = _scale_source(data["scales"])
+        named, expand = _expander(raw, where)
+        groups, checks = [], {}
+        for section in ("not_quantities", "finders"):
+            for name, spec in data[section].items():
+                groups.append(f"(?P<{name}>{expand(_alternation(spec['pattern']))})")
+                if "check" in spec:
+                    checks[name] = _CHECKS[spec["check"]]
+        if tuple(data["finders"]) != _FINDERS:
+            raise RuleError(f"{where}: finders must be {', '.join(_FINDERS)} in this order")
+        forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups")
+        return _Rules(
+            sources={k: named(k) for k in raw},
+            master=regex.compile("|".join(groups)),
+            numeral=regex.compile(named("numeral")),
+            checks=checks,
+            forms={k: regex.compile(named(k)) for k in forms},
+            words=_word_table(data["words"], where),
+            scales={tuple(k.casefold().split()): float(v["factor"]) for k, v in data["scales"].items()},
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RuleError(f"{where}: malformed rules ({exc!r})") from exc
+    except regex.error as exc:
+        raise RuleError(f"{where}: bad regex: {exc}") from exc
+
+
+def pattern(name: str) -> str:
+    """Regex source of a named pattern with its references expanded (for reuse and tests)."""
+    return _rules().sources[name]
+
+
+def scale_factors() -> dict[str, float]:
+    """The multiplier words (`scales` in rules/numbers.yaml) -> factor."""
+    return {" ".join(k): v for k, v in _rules().scales.items()}
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_number(s: str) -> float:
+    """Read one digit numeral: comma is the decimal mark, dot groups thousands.
+
+    A dot followed by 1-2 or 4+ digits cannot group thousands, so it is read
+    as a decimal point (`7.5`); `1,234,567` (2+ comma groups) is English style.
+    """
+    s = s.strip()
+    forms = _rules().forms
+    if forms["thousands_dot"].fullmatch(s) or forms["decimal_comma"].fullmatch(s):
+        return float(parse_decimal(s, locale="vi"))
+    if forms["decimal_dot"].fullmatch(s):
+        return float(s)
+    if forms["comma_groups"].fullmatch(s):
+        return float(s.replace(",", ""))
+    raise ValueError(f"not a Vietnamese numeral: {s!r}")
+
+
+def parse_number_words(s: str) -> float:
+    """Read number words: `hai mươi mốt` -> 21, `ba triệu rưỡi` -> 3.5e6, `nửa` -> 0.5."""
+    r = _rules()
+    tokens = s.casefold().split()
+    if not tokens:
+        raise ValueError("no number words")
+    total = group = 0.0
+    small: float | None = None  # the digits of the current hundred, None before any
+    last_scale = 0.0
+    prev = ""  # role of the previous token
+    unit = 1.0  # multiplier of the previous token, for rưỡi
+    i = 0
+    while i < len(tokens):
+        width, factor = _scale_at(tokens, i, r.scales)
+        if width:
+            chunk = group + (small or 0.0) if (group or small is not None) else 1.0
+            total = (total + chunk) * factor if factor > last_scale and total else total + chunk * factor
+            group, small, last_scale, prev, unit = 0.0, None, factor, "scale", factor
+            i += width
+            continue
+        if tokens[i] not in r.words:
+            raise ValueError(f"not a number word: {tokens[i]!r} in {s!r}")
+        role, value = r.words[tokens[i]]
+        if role == "digit":
+            small = (small or 0.0) + value
+        elif role == "ten":  # mươi after a digit multiplies; mười adds
+            small = small * value if prev == "digit" and small is not None else (small or 0.0) + value
+        elif role == "hundred":
+            group += (1.0 if small is None else small) * value
+            small, unit = None, value
+        elif role == "half":
+            total, group, small = _add_half(total, group, small, unit * value, prev)
+        elif role == "fraction":
+            small = (1.0 if small is None else small) * value
+        prev = role
+        i += 1
+    return total + group + (small or 0.0)
+
+
+def _scale_at(tokens: list[str], i: int, scales: dict[tuple[str, ...], float]) -> tuple[int, float]:
+    """Longest multiplier starting at tokens[i]: (width, factor), (0, 0) if none."""
+    for width in (2, 1):
+        factor = scales.get(tuple(tokens[i : i + width]))
+        if factor and i + width <= len(tokens):
+            return width, factor
+    return 0, 0.0
+
+
+def _add_half(total: float, group: float, small: float | None, half: float, prev: str):
+    """rưỡi adds half of what came before: a scale, a hundred, or one."""
+    if prev == "scale":
+        return total + half, group, small
+    if prev == "hundred":
+        return total, group + half, small
+    return total, group, (small or 0.0) + half
+
+
+def find_numbers(text: str) -> tuple[list[NumberMatch], list[NonQuantity]]:
+    """Scan `text` once: the numerals that may be quantities, and the spans that are not.
+
+    Not-quantity rules are tried first at each position, so a number never
+    overlaps a not-quantity span. A match failing its check falls back to the
+    plain numeral at its start.
+    """
+    r = _rules()
+    numbers: list[NumberMatch] = []
+    others: list[NonQuantity] = []
+    pos = 0
+    while m := r.master.search(text, pos):
+        name = m.lastgroup
+        check = r.checks.get(name)
+        if check is None or check(m):
+            item = _item(m, name)
+        elif name == "ratio" and _day_month(m):
+            item = NonQuantity(m.start(), m.end(), m.group(), "date")
+        else:
+            item = _plain(text, m.start(), r.numeral)
+        if item is None:
+            pos = m.start() + 1
+            continue
+        (numbers if isinstance(item, NumberMatch) else others).append(item)
+        pos = max(item.end, m.start() + 1)
+    return numbers, others
+
+
+def _item(m: regex.Match, name: str) -> NumberMatch | NonQuantity:
+    s, e, t = m.start(), m.end(), m.group()
+    if name == "number":
+        return NumberMatch(s, e, t, parse_number(t), None, "number")
+    if name == "signed":
+        return NumberMatch(s, e, t, parse_number(t[m.end("sign") - s :]), None, "signed", negative=True)
+    if name == "range":
+        lo, hi = parse_number(m["lo"]), parse_number(m["hi"])
+        return NumberMatch(s, e, t, lo, hi, "range", inner_unit=m["inner"])
+    if name == "ratio":
+        return NumberMatch(s, e, t, float(m["num"]), None, "ratio", denominator=float(m["den"]))
+    if name == "words":
+        return NumberMatch(s, e, t, parse_number_words(t), None, "words")
+    return NonQuantity(s, e, t, name)
+
+
+def _day_month(m: regex.Match) -> bool:
+    """A numerator above its denominator reads as a date when it can be day/month."""
+    return 1 <= int(m["num"]) <= 31 and 1 <= int(m["den"]) <= 12
+
+
+def _plain(text: str, start: int, numeral: regex.Pattern) -> NumberMatch | None:
+    m = numeral.match(text, start)
+    return m and NumberMatch(m.start(), m.end(), m.group(), parse_number(m.group()), None, "number")

@@ -1,0 +1,86 @@
+"""Stage 3: numbers + units → quantity mentions.
+
+A number is a quantity only with a unit after it (a currency, %, a measure,
+"lần", or a counted noun): a bare number is a rank, a code or a year. Years
+used as time ("năm 2024 huyện…"), numbers inside time phrases and per-capita
+denominators ("trên 1 vạn dân") are left out here, before any field is read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .numbers import NumberMatch, find_numbers
+from .units import UnitMatch, match_unit
+
+_YEAR = regex.compile(r"(?:19|20)\d{2}")
+_TIME_BEFORE = regex.compile(
+    r"(?:năm|nam|giai đoạn|nhiệm kỳ|thời kỳ|khóa|khoá|quý|tháng|ngày|đến|từ|sau|trước|cuối|đầu|[/\-–])\s*$",
+    regex.IGNORECASE,
+)
+_DENOMINATOR_BEFORE = regex.compile(r"(?:trên|/)\s*$", regex.IGNORECASE)
+_RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|số|mã|lần)\s*$", regex.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int
+    end: int
+    span: str
+    value: float
+    value_max: float | None
+    unit: str
+    norm_value: float
+    norm_unit: str
+    is_count: bool
+    number: NumberMatch
+
+
+def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Quantity]:
+    """Quantity mentions of `text`, in order; numbers inside `excluded` spans
+    (time phrases found by the period stage) are not quantities."""
+    numbers, _ = find_numbers(text)
+    quantities: list[Quantity] = []
+    for number in numbers:
+        if any(number.start < end and start < number.end for start, end in excluded):
+            continue
+        if _is_time_or_code(text, number):
+            continue
+        unit = match_unit(text, number.end)
+        if unit is None:
+            continue
+        if _is_denominator(text, number, unit):
+            continue
+        quantities.append(_quantity(text, number, unit))
+    return quantities
+
+
+def _quantity(text: str, number: NumberMatch, unit: UnitMatch) -> Quantity:
+    value = abs(number.value)
+    value_max = abs(number.value_max) if number.value_max is not None else None
+    return Quantity(
+        start=number.start,
+        end=unit.end,
+        span=text[number.start : unit.end],
+        value=value,
+        value_max=value_max,
+        unit=unit.unit,
+        norm_value=value * unit.scale,
+        norm_unit=unit.norm_unit,
+        is_count=unit.is_count,
+        number=number,
+    )
+
+
+def _is_time_or_code(text: str, number: NumberMatch) -> bool:
+    before = text[max(0, number.start - 15) : number.start]
+    if _RANK_BEFORE.search(before):
+        return True
+    return bool(_YEAR.fullmatch(number.text) and _TIME_BEFORE.search(before))
+
+
+def _is_denominator(text: str, number: NumberMatch, unit: UnitMatch) -> bool:
+    """"trên 1 vạn dân", "/1.000 dân": the base of a rate, not a value."""
+    before = text[max(0, number.start - 6) : number.start]
+    return number.value == 1 and unit.scale > 1 and bool(_DENOMINATOR_BEFORE.search(before))

@@ -1,0 +1,238 @@
+"""Stage 6: quantities → indicator records (SPEC §2).
+
+Walks a document's sentences in order, carrying what a reader carries: the
+target/actual scope opened by a cue ("phấn đấu:" … every item of the list),
+the last period named, the last indicator (for "…, tăng 7% so với cùng kỳ"),
+the locality of the paragraph. Only sentences that hold a quantity are
+word-tokenised; the others are scanned for cues on syllables.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from . import cues as cue_stage
+from .cues import TokenView
+from .indicators import indicator_id, left_phrase, right_phrase
+from .localities import Place, find_places, subject
+from .periods import Period, find_periods
+from .quantities import Quantity, find_quantities
+from .rules import load_rules
+from .segmentation import Sentence, split_sentences, syllable_tokens, tokenize
+
+
+@dataclass(slots=True)
+class Record:
+    doc_id: str
+    start: int
+    end: int
+    span: str
+    value: float
+    value_max: float | None
+    unit: str
+    norm_value: float
+    norm_unit: str
+    indicator: str
+    indicator_id: str | None
+    status: str
+    kind: str
+    direction: str | None
+    comparator: str
+    baseline: str | None
+    period: str | None
+    year: int | None
+    locality: str | None
+    sentence: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+FIELDS = [f.name for f in fields(Record)]
+
+
+@dataclass(slots=True)
+class _Carried:
+    """What one sentence hands to the next."""
+
+    status: str = "actual"
+    period: Period | None = None
+    year: int | None = None
+    indicator: str = ""
+
+
+def build_records(doc_id: str, text: str) -> list[Record]:
+    """All records of one document, in text order."""
+    periods = find_periods(text)
+    places = find_places(text)
+    main_place = subject(text, places)
+    quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods])
+    if not quantities:
+        return []
+    not_owner = _not_owner_pattern()
+    carried = _Carried()
+    records: list[Record] = []
+    q_index = 0
+    section_place: str | None = None
+    for sentence in split_sentences(text):
+        in_sentence: list[Quantity] = []
+        while q_index < len(quantities) and quantities[q_index].start < sentence.end:
+            if quantities[q_index].start >= sentence.start:
+                in_sentence.append(quantities[q_index])
+            q_index += 1
+        sentence_periods = [p for p in periods if sentence.start <= p.start < sentence.end and not p.is_baseline]
+        heading = _heading_place(text, sentence, places)
+        if heading is not None:
+            section_place = heading
+        if not in_sentence:
+            view = TokenView(syllable_tokens(text, sentence.start, sentence.end))
+            _carry_status(carried, view)
+            _carry_period(carried, sentence_periods)
+            continue
+        view = TokenView(tokenize(text, sentence.start, sentence.end))
+        status_cues = cue_stage.status_cues(view)
+        floor = 0
+        for quantity in in_sentence:
+            first, after = _token_range(view, quantity)
+            records.append(
+                _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
+                        sentence_periods, places, main_place, section_place, carried, not_owner)
+            )
+            carried.indicator = records[-1].indicator
+            floor = after
+        if status_cues:
+            carried.status = status_cues[-1].label
+        _carry_period(carried, sentence_periods)
+    return records
+
+
+def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
+            sentence_periods, places, main_place, section_place, carried, not_owner) -> Record:
+    skip = [(p.start, p.end) for p in sentence_periods] + [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
+    ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], in_sentence)), len(view.tokens))
+    indicator = _indicator(view, quantity, first, after, floor, ceiling, skip, carried)
+    kind, direction = cue_stage.change_for(view, first, after)
+    comparator = cue_stage.comparator_for(view, first, after)
+    baseline = cue_stage.baseline_for(view, first, after, ceiling)
+    period = _period_for(quantity, sentence_periods, text) or carried.period
+    year = period.year if period is not None and period.year is not None else carried.year
+    before = [c for c in status_cues if c.last < first]
+    status = before[-1].label if before else carried.status
+    return Record(
+        doc_id=doc_id,
+        start=quantity.start,
+        end=quantity.end,
+        span=quantity.span,
+        value=quantity.value,
+        value_max=quantity.value_max,
+        unit=quantity.unit,
+        norm_value=quantity.norm_value,
+        norm_unit=quantity.norm_unit,
+        indicator=indicator,
+        indicator_id=indicator_id(indicator),
+        status=status,
+        kind=kind,
+        direction=direction,
+        comparator=comparator,
+        baseline=baseline,
+        period=period.text if period is not None else None,
+        year=year,
+        locality=_locality_for(text, quantity, sentence, places, not_owner) or section_place or main_place,
+        sentence=sentence.text,
+    )
+
+
+def _indicator(view, quantity, first, after, floor, ceiling, skip, carried) -> str:
+    left = left_phrase(view, first, floor, skip)
+    if quantity.is_count:
+        right = right_phrase(view, after, skip, ceiling)
+        unit_noun = quantity.unit.split("/")[0]
+        noun = _strip_scale(unit_noun)
+        if right:
+            return f"{noun} {right}"
+        return f"{left} {noun}".strip() if left else noun
+    if left:
+        return left
+    if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, ceiling):
+        right = right_phrase(view, after, skip, ceiling)
+        if right:
+            return right
+    return carried.indicator
+
+
+def _strip_scale(unit: str) -> str:
+    from .units import scales
+
+    words = unit.split()
+    while len(words) > 1 and words[0] in scales():
+        words = words[1:]
+    return " ".join(words)
+
+
+def _starts_quantity(token, quantities: list[Quantity]) -> bool:
+    return any(q.start <= token.start < q.end for q in quantities)
+
+
+def _token_range(view: TokenView, quantity: Quantity) -> tuple[int, int]:
+    tokens = view.tokens
+    first = next((i for i, t in enumerate(tokens) if t.end > quantity.start), len(tokens))
+    after = next((i for i in range(first, len(tokens)) if tokens[i].start >= quantity.end), len(tokens))
+    return first, after
+
+
+def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period | None:
+    """The time phrase nearest before the number in its sentence, else the
+    first one after it in the same clause."""
+    before = [p for p in periods if p.end <= quantity.start]
+    if before:
+        return before[-1]
+    for p in periods:
+        if p.start >= quantity.end and ";" not in text[quantity.end : p.start]:
+            return p
+    return None
+
+
+def _carry_period(carried: _Carried, periods: list[Period]) -> None:
+    if periods:
+        carried.period = periods[-1]
+        with_year = [p for p in periods if p.year is not None]
+        if with_year:
+            carried.year = with_year[-1].year
+
+
+def _carry_status(carried: _Carried, view: TokenView) -> None:
+    found = cue_stage.status_cues(view)
+    if found:
+        carried.status = found[-1].label
+
+
+def _not_owner_pattern():
+    import regex
+
+    words = load_rules("localities")["not_owner_after"] + ["của"]
+    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    return regex.compile(rf"(?<![\p{{L}}])(?:{alternation})\s*$", regex.IGNORECASE)
+
+
+def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place], not_owner) -> str | None:
+    """The place named before the number in its paragraph, unless it is only
+    the object of a comparison or a possessive ("so với", "của")."""
+    line_start = text.rfind("\n", 0, quantity.start) + 1
+    for place in reversed(places):
+        if place.end > quantity.start or place.start < line_start:
+            continue
+        if not_owner.search(text[max(0, place.start - 12) : place.start]):
+            continue
+        return place.locality
+    return None
+
+
+def _heading_place(text: str, sentence: Sentence, places: list[Place]) -> str | None:
+    """A line that is only a place name ("Hà Nội") heads a section about it."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].strip()
+    for place in places:
+        if place.start >= line_start and place.end <= line_end and text[place.start : place.end] == line:
+            return place.locality
+    return None

@@ -1,0 +1,73 @@
+"""Locate and load the YAML rule files, so every stage reads its rules the same way."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+
+class RuleError(Exception):
+    """A rule file is missing or cannot be read; the message names the file."""
+
+
+def rules_dir() -> Path:
+    """The rules folder: $VNEXTRACT_RULES, else the repo's rules/, else the installed copy."""
+    env = os.environ.get("VNEXTRACT_RULES")
+    if env:
+        return Path(env)
+    repo = Path(__file__).resolve().parents[2] / "rules"
+    if repo.is_dir():
+        return repo
+    return Path(sys.prefix) / "share" / "vnextract" / "rules"
+
+
+def load_rules(name: str) -> dict:
+    """Load `<rules_dir>/<name>.yaml` (parsed once per path per process)."""
+    return _load(rules_dir() / f"{name}.yaml")
+
+
+@functools.cache
+def _load(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RuleError(f"{path}: cannot read ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: bad YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RuleError(f"{path}: top level must be a mapping")
+    return data
+
+
+def phrase_alternation(phrases, case_sensitive: bool = False) -> str:
+    """A regex alternation of literal phrases, longest first so the longest wins;
+    a space in a phrase matches any run of blanks. Lower-cased unless `case_sensitive`."""
+    forms = {p if case_sensitive else str(p).lower() for p in phrases}
+    ordered = sorted(forms, key=len, reverse=True)
+    return "|".join(r"[ \t\u00a0]+".join(_escape(part) for part in f.split(" ")) for f in ordered)
+
+
+def expand_patterns(pattern: str, named: dict[str, str], _depth: int = 0) -> str:
+    """Replace `{name}` by the named sub-pattern (HeidelTime style), recursively.
+
+    Only known names are replaced, so regex quantifiers such as `\\d{1,2}` stay."""
+    if _depth > 10:
+        raise RuleError(f"pattern references nest too deep: {pattern}")
+    out = pattern
+    for name, sub in named.items():
+        token = "{" + name + "}"
+        if token in out:
+            out = out.replace(token, "(?:" + expand_patterns(sub, named, _depth + 1) + ")")
+    return out
+
+
+def _escape(text: str) -> str:
+    import regex
+
+    return regex.escape(text)

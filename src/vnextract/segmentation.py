@@ -1,0 +1,159 @@
+"""Stage 2: document text → sentences and word tokens, aligned to offsets.
+
+underthesea returns strings without offsets (and may rewrite them), so every
+sentence and token is found again in the original text. Lines are split first:
+`sent_tokenize` does not break at line ends, and headings ("Dấu ấn 2023") are
+lines of their own in this genre. Tokenising is the costly step, so callers
+ask only for the spans their rules need.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+_LINE = regex.compile(r"[^\n]+")
+_NON_SPACE = regex.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with offsets: line by line, then underthesea's sentence splitter."""
+    from underthesea import sent_tokenize
+
+    sentences: list[Sentence] = []
+    for line in _LINE.finditer(text):
+        line_text = line.group()
+        if not line_text.strip():
+            continue
+        cursor = 0
+        for piece in sent_tokenize(line_text) if _has_sentence_end(line_text) else [line_text]:
+            found = _find_words(line_text, piece, cursor)
+            if found is None:
+                continue
+            start, end = found
+            sentences.append(Sentence(line.start() + start, line.start() + end, line_text[start:end]))
+            cursor = end
+        if cursor < len(line_text.rstrip()):
+            # Whatever the splitter dropped still belongs to the last sentence.
+            rest_end = len(line_text.rstrip())
+            if sentences and sentences[-1].start >= line.start():
+                last = sentences.pop()
+                sentences.append(Sentence(last.start, line.start() + rest_end, text[last.start : line.start() + rest_end]))
+            else:
+                sentences.append(Sentence(line.start(), line.start() + rest_end, line_text[:rest_end]))
+    return sentences
+
+
+def _has_sentence_end(line: str) -> bool:
+    """Skip the splitter for lines that cannot hold two sentences."""
+    return any(mark in line[:-1] for mark in ".!?…")
+
+
+def _find_words(haystack: str, piece: str, cursor: int) -> tuple[int, int] | None:
+    """Locate `piece` (whose white space may differ) in `haystack` from `cursor`."""
+    words = piece.split()
+    if not words:
+        return None
+    start = haystack.find(words[0], cursor)
+    if start < 0:
+        return None
+    end = start + len(words[0])
+    for word in words[1:]:
+        nxt = haystack.find(word, end)
+        if nxt < 0:
+            return None
+        end = nxt + len(word)
+    return start, end
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """underthesea word tokens of `text[start:end]` with offsets into `text`."""
+    end = len(text) if end is None else end
+    return [Token(start + s, start + e, text[start + s : start + e]) for s, e in _token_offsets(text[start:end])]
+
+
+@lru_cache(maxsize=4096)
+def _token_offsets(chunk: str) -> tuple[tuple[int, int], ...]:
+    """Cached: list items and repeated headings recur across a batch."""
+    from underthesea import word_tokenize
+
+    offsets: list[tuple[int, int]] = []
+    cursor = 0
+    for token in word_tokenize(chunk, use_token_normalize=False):
+        found = _find_words(chunk, token, cursor)
+        if found is None:
+            continue
+        offsets.append(found)
+        cursor = found[1]
+    return tuple(offsets)
+
+
+_SYLLABLE = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:[.,/][\p{N}]+)*|[^\s\p{L}\p{M}\p{N}]")
+
+
+def syllable_tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Syllables and punctuation: a cheap stand-in for word tokens where only
+    multi-word cue phrases are looked for (sentences that hold no number)."""
+    end = len(text) if end is None else end
+    return [Token(m.start(), m.end(), m.group()) for m in _SYLLABLE.finditer(text, start, end)]
+
+
+def spacy_doc(text: str, tokens: list[Token]):
+    """A spaCy `Doc` whose `.text` equals `text`, built from aligned tokens.
+
+    `spacy.blank("vi")` needs pyvi, so the Doc is made from words and spaces.
+    Non-space characters the tokeniser skipped become words of their own and
+    white space other than one blank becomes a space token, so nothing is lost.
+    """
+    from spacy.tokens import Doc
+
+    segments: list[tuple[int, int]] = []
+    cursor = 0
+    for token in [*tokens, Token(len(text), len(text), "")]:
+        segments.extend(m.span() for m in _NON_SPACE.finditer(text, cursor, token.start))
+        if token.text:
+            segments.append((token.start, token.end))
+        cursor = token.end
+    words: list[str] = []
+    spaces: list[bool] = []
+    previous_end = 0
+    for start, end in segments:
+        gap = text[previous_end:start]
+        if gap == " " and words:
+            spaces[-1] = True
+        elif gap:
+            words.append(gap)
+            spaces.append(False)
+        words.append(text[start:end])
+        spaces.append(False)
+        previous_end = end
+    if previous_end < len(text):
+        words.append(text[previous_end:])
+        spaces.append(False)
+    return Doc(_vocab(), words=words, spaces=spaces)
+
+
+@lru_cache(maxsize=1)
+def _vocab():
+    from spacy.vocab import Vocab
+
+    return Vocab()

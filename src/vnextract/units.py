@@ -1,0 +1,106 @@
+"""Stage 3b: the unit after a number (rules/units.yaml + scales of numbers.yaml).
+
+One regex, compiled once, reads what follows a number: an optional scale
+word ("triệu", "nghìn tỷ"), a unit or a counted noun, and optional per-
+denominators ("/người/năm"). The unit is kept as written (lower-cased), the
+value is scaled to the base unit, so "1,2 nghìn tỷ đồng" → 1.2e12 VND.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .rules import load_rules, phrase_alternation
+
+_BOUNDARY = r"(?![\p{L}\p{N}])"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMatch:
+    end: int
+    unit: str
+    scale: float
+    norm_unit: str
+    is_count: bool
+
+
+def scales() -> dict[str, float]:
+    """Scale word → factor, from the one multiplier table in numbers.yaml."""
+    return _scales()
+
+
+@lru_cache(maxsize=1)
+def _scales() -> dict[str, float]:
+    table = load_rules("numbers")["scales"]
+    result: dict[str, float] = {}
+    entries = table.items() if isinstance(table, dict) else ((None, e) for e in table)
+    for key, entry in entries:
+        if isinstance(entry, dict):
+            words = entry.get("forms") or entry.get("words") or ([entry["word"]] if "word" in entry else [key])
+            factor = entry.get("factor", entry.get("value"))
+        else:
+            words, factor = [key], entry
+        for word in words:
+            result[str(word).lower()] = float(factor)
+    return result
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    rules = load_rules("units")
+    measure_unit: dict[str, str] = {}
+    for entry in rules["measures"]:
+        for form in entry["forms"]:
+            measure_unit[form.lower()] = entry["norm_unit"]
+    count_forms = [f.lower() for f in rules["counts"]["forms"]]
+    admin_like = phrase_alternation(count_forms)
+    denominators = phrase_alternation(rules["per_suffixes"]["denominators"])
+    not_compounds = phrase_alternation(rules["not_count_compounds"]["forms"])
+    pattern = regex.compile(
+        rf"""
+        (?P<lead>[ \t\u00a0]*)
+        (?:(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}[ \t\u00a0]*)?
+        (?:
+            (?P<measure>{phrase_alternation(measure_unit)})(?:{_BOUNDARY}|(?<=%|\$))
+          | (?P<count>{admin_like}){_BOUNDARY}(?:,[ \t]*(?P<count2>{admin_like}){_BOUNDARY})?
+        )
+        (?P<per>(?:[ \t]?/[ \t]?(?:{denominators}){_BOUNDARY}|[ \t](?=người/)(?:người){_BOUNDARY})*)
+        """,
+        regex.IGNORECASE | regex.VERBOSE,
+    )
+    compound = regex.compile(rf"(?:{not_compounds}){_BOUNDARY}", regex.IGNORECASE)
+    time_units = regex.compile(rf"[ \t]*(?:{phrase_alternation(rules['time_units']['forms'])}){_BOUNDARY}", regex.IGNORECASE)
+    return pattern, measure_unit, compound, time_units
+
+
+def match_unit(text: str, pos: int) -> UnitMatch | None:
+    """The unit that starts at `pos` (right after a number), or None."""
+    pattern, measure_unit, compound, time_units = _compiled()
+    if time_units.match(text, pos):
+        return None
+    m = pattern.match(text, pos)
+    if m is None:
+        return None
+    if m.group("count"):
+        head_start = m.start("count")
+        if compound.match(text, head_start):
+            return None
+        if m.group("count2") and compound.match(text, m.start("count2")):
+            # "8 xã, xã hội…": keep the first noun only.
+            return _build(text, pos, m.end("count"), m, "count", None)
+        return _build(text, pos, m.end(), m, "count", None)
+    norm = measure_unit[_fold_spaces(m.group("measure").lower())]
+    return _build(text, pos, m.end(), m, "measure", norm)
+
+
+def _build(text: str, pos: int, end: int, m, kind: str, norm: str | None) -> UnitMatch:
+    scale_word = m.group("scale")
+    factor = scales()[_fold_spaces(scale_word.lower())] if scale_word else 1.0
+    unit = text[pos:end].strip().lower()
+    return UnitMatch(end=end, unit=unit, scale=factor, norm_unit=norm or "count", is_count=kind == "count")
+
+
+def _fold_spaces(s: str) -> str:
+    return " ".join(s.split())

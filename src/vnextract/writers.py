@@ -1,0 +1,146 @@
+"""Stage 7: records → JSONL, CSV (Excel-ready), Parquet or a DataFrame.
+
+Files are written atomically: to a temporary file beside the target, then
+renamed, so a killed run never leaves a file that looks complete.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Mapping
+
+from .records import FIELDS, Record
+
+FORMATS = ("jsonl", "csv", "parquet")
+
+
+def record_dict(record: Record | Mapping) -> dict:
+    return record.to_dict() if isinstance(record, Record) else dict(record)
+
+
+def to_frame(records: Iterable[Record | Mapping]):
+    """A pandas DataFrame, one row per record, the SPEC columns in order."""
+    import pandas as pd
+
+    rows = [record_dict(r) for r in records]
+    frame = pd.DataFrame(rows, columns=FIELDS)
+    return frame.astype({"year": "Int64", "start": "int64", "end": "int64"})
+
+
+def format_for(path: str | os.PathLike | None, override: str | None = None) -> str:
+    """`--format` wins; otherwise the file's extension; stdout gets JSONL."""
+    if override:
+        if override not in FORMATS:
+            raise ValueError(f"unknown format {override!r}; choose one of {', '.join(FORMATS)}")
+        return override
+    if path is None:
+        return "jsonl"
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix in ("jsonl", "json", "ndjson"):
+        return "jsonl"
+    if suffix in FORMATS:
+        return suffix
+    raise ValueError(f"{path}: cannot tell the output format from the extension; use --format")
+
+
+def json_line(record: Record | Mapping) -> str:
+    return json.dumps(_clean(record_dict(record)), ensure_ascii=False)
+
+
+def _clean(row: dict) -> dict:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[IO]:
+    """Open a temporary file beside `path`; rename it over `path` on success only."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_records(records: Iterable[Record | Mapping], path: str | os.PathLike, fmt: str | None = None) -> int:
+    """Write all records to `path` in one go; returns how many were written."""
+    fmt = format_for(path, fmt)
+    rows = [record_dict(r) for r in records]
+    if fmt == "parquet":
+        frame = to_frame(rows)
+        with atomic_path(path, "wb") as handle:
+            frame.to_parquet(handle, index=False)
+        return len(rows)
+    with atomic_path(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
+        writer = RecordWriter(handle, fmt)
+        for row in rows:
+            writer.write(row)
+    return len(rows)
+
+
+class RecordWriter:
+    """Streams records to an open text handle as JSONL or CSV (header first)."""
+
+    def __init__(self, handle: IO[str], fmt: str, header: bool = True):
+        if fmt not in ("jsonl", "csv"):
+            raise ValueError(f"streaming supports jsonl and csv, not {fmt}")
+        self.handle = handle
+        self.fmt = fmt
+        self._csv = csv.DictWriter(handle, fieldnames=FIELDS, extrasaction="ignore") if fmt == "csv" else None
+        if self._csv is not None and header:
+            self._csv.writeheader()
+
+    def write(self, record: Record | Mapping) -> None:
+        if self._csv is not None:
+            row = _clean(record_dict(record))
+            self._csv.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        else:
+            self.handle.write(json_line(record) + "\n")
+
+
+def read_records(path: str | os.PathLike) -> list[dict]:
+    """Records back from a JSONL, CSV or Parquet file written by this module."""
+    fmt = format_for(path)
+    if fmt == "jsonl":
+        from .scoring import load_jsonl_records
+
+        return load_jsonl_records(path)
+    import pandas as pd
+
+    frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
+    rows = frame.to_dict("records")
+    return [_from_table(row) for row in rows]
+
+
+_NUMERIC = {"start": int, "end": int, "value": float, "value_max": float, "norm_value": float, "year": int}
+
+
+def _from_table(row: dict) -> dict:
+    out = {}
+    for key, value in row.items():
+        if value == "" or value is None or (isinstance(value, float) and math.isnan(value)):
+            out[key] = None
+        elif key in _NUMERIC:
+            out[key] = _NUMERIC[key](value)
+        else:
+            out[key] = value
+    return out
+
+
+def csv_text(records: Iterable[Record | Mapping]) -> str:
+    buffer = io.StringIO()
+    writer = RecordWriter(buffer, "csv")
+    for r in records:
+        writer.write(r)
+    return buffer.getvalue()
