@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
+    ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--pred", help="existing predictions (JSONL, CSV or Parquet) instead of running extraction")
     ev.add_argument("--errors", help="write every FP, FN and wrong field to this CSV")
     ev.add_argument("--json", help="write the whole report as JSON")
+    ev.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
     ev.set_defaults(run=_cmd_eval)
 
@@ -72,7 +74,7 @@ def _cmd_extract(args) -> int:
 
     def results():
         nonlocal failures, documents
-        for item, records in extract_documents(args.inputs):
+        for item, records in extract_documents(args.inputs, meta=_meta(args)):
             documents += 1
             if records == [] and not hasattr(item, "text"):
                 failures += 1
@@ -106,7 +108,7 @@ def _cmd_eval(args) -> int:
         from .pipeline import extract_documents
 
         predicted = []
-        for item, records in extract_documents(args.inputs):
+        for item, records in extract_documents(args.inputs, meta=_meta(args)):
             if not hasattr(item, "text"):
                 print(f"vnextract: skipped {item}", file=sys.stderr)
             predicted.extend(r.to_dict() for r in records)
@@ -117,6 +119,14 @@ def _cmd_eval(args) -> int:
         report.write_json(args.json)
     print(report.format_table(by=args.by))
     return 0
+
+
+def _meta(args):
+    if not getattr(args, "meta", None):
+        return None
+    from .metadata import read_sheet
+
+    return read_sheet(args.meta)
 
 
 def _cmd_show(args) -> int:

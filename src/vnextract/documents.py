@@ -17,10 +17,20 @@ from typing import IO, Iterable, Iterator, Union
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What a source sheet or a JSONL line says about an article: its subject
+    locality (used where the text names none) and the year it was published."""
+
+    locality: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     doc_id: str
     text: str
     source: str
+    meta: DocumentMeta = DocumentMeta()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,22 +67,47 @@ def decode_bytes(data: bytes, source: str) -> str:
     return normalize_text(text)
 
 
-def iter_documents(inputs: Iterable[Union[str, Path]], stdin: IO[bytes] | None = None) -> Iterator[Item]:
-    """Yield documents from every input in order; folders recursively, sorted."""
+def iter_documents(
+    inputs: Iterable[Union[str, Path]],
+    stdin: IO[bytes] | None = None,
+    meta: dict[str, DocumentMeta] | None = None,
+) -> Iterator[Item]:
+    """Yield documents from every input in order; folders recursively, sorted.
+
+    `meta` maps doc_id → metadata; a folder `X` with a sheet `X.sources.tsv`
+    beside it (or `sources.tsv` inside it) adds that sheet's metadata too."""
+    meta = dict(meta or {})
     for item in inputs:
         name = str(item)
         if name == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_stream(stream.read(), "<stdin>", default_id="stdin")
+            yield from _with_meta(_read_stream(stream.read(), "<stdin>", default_id="stdin"), meta)
             continue
         path = Path(item)
         if path.is_dir():
+            folder_meta = {**_folder_sheet(path), **meta}
             for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".jsonl")):
-                yield from _read_file(child, _doc_id_in_folder(child, path))
+                yield from _with_meta(_read_file(child, _doc_id_in_folder(child, path)), folder_meta)
         elif path.exists():
-            yield from _read_file(path, path.stem)
+            yield from _with_meta(_read_file(path, path.stem), meta)
         else:
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
+
+
+def _with_meta(items: Iterator[Item], meta: dict[str, DocumentMeta]) -> Iterator[Item]:
+    for item in items:
+        if isinstance(item, Document) and item.doc_id in meta and item.meta == DocumentMeta():
+            item = Document(item.doc_id, item.text, item.source, meta[item.doc_id])
+        yield item
+
+
+def _folder_sheet(folder: Path) -> dict[str, DocumentMeta]:
+    for sheet in (folder.parent / f"{folder.name}.sources.tsv", folder / "sources.tsv"):
+        if sheet.is_file():
+            from .metadata import read_sheet
+
+            return read_sheet(sheet)
+    return {}
 
 
 def _doc_id_in_folder(path: Path, root: Path) -> str:
@@ -132,4 +167,6 @@ def _read_jsonl(data: bytes, source: str) -> Iterator[Item]:
                 'expected fields "id" (or "doc_id") and "text" (a string)',
             )
             continue
-        yield Document(str(doc_id), normalize_text(text), where)
+        from .metadata import meta_from_fields
+
+        yield Document(str(doc_id), normalize_text(text), where, meta_from_fields(obj))

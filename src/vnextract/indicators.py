@@ -48,20 +48,16 @@ def phrase_rules() -> PhraseRules:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A run of tokens [first, stop) of a sentence, with spans to leave out."""
-
-    first: int
-    stop: int
-
-
 def left_phrase(view: TokenView, first_token: int, floor: int, skip: list[tuple[int, int]]) -> str:
     """The noun phrase that ends before token `first_token`, not reaching left of
-    `floor` (the previous quantity) — "" when only cue words are there."""
+    `floor` (the end of the previous quantity) — "" when only cue words, or
+    only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there."""
     tokens = view.tokens
-    start = _segment_start(view, first_token, floor)
-    idx = [i for i in range(start, first_token) if not _skipped(tokens[i], skip)]
+    end = _cue_run_start(view, first_token, floor)
+    start = _segment_start(view, end, floor)
+    idx = [i for i in range(start, end) if not _skipped(tokens[i], skip)]
+    if floor > 0 and _is_continuation(view, idx, floor):
+        return ""
     idx = _strip_trailing(view, idx)
     idx = _after_last_breaker(view, idx)
     idx = _cut_modifiers(view, idx)
@@ -69,13 +65,24 @@ def left_phrase(view: TokenView, first_token: int, floor: int, skip: list[tuple[
     return _text(tokens, idx)
 
 
-def right_phrase(view: TokenView, after_token: int, skip: list[tuple[int, int]], ceiling: int) -> str:
-    """The words after a unit up to a clause boundary or a stop word."""
+def list_head(view: TokenView, colon: int, skip: list[tuple[int, int]]) -> str:
+    """The noun phrase before a colon that introduces a list of values
+    ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or ""."""
+    tokens = view.tokens
+    start = _segment_start(view, colon, 0)
+    idx = [i for i in range(start, colon) if not _skipped(tokens[i], skip)]
+    idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
+    return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
+
+
+def right_phrase(view: TokenView, after_token: int, skip: list[tuple[int, int]]) -> str:
+    """The words after a unit up to a clause boundary or a stop word; numbers
+    inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới")."""
     tokens = view.tokens
     rules = phrase_rules()
     stops = {c.first for c in view.find(rules.right_stops, "")}
     idx: list[int] = []
-    for i in range(after_token, ceiling):
+    for i in range(after_token, len(tokens)):
         text = tokens[i].text
         if text in _HARD_STOPS or text == "," or i in stops:
             break
@@ -84,22 +91,50 @@ def right_phrase(view: TokenView, after_token: int, skip: list[tuple[int, int]],
     return _text(tokens, _strip_trailing(view, idx))
 
 
-def _segment_start(view: TokenView, first_token: int, floor: int) -> int:
-    """Walk left to the clause start. A comma is crossed while what lies right
-    of it is a short list fragment ("nông, lâm, thủy sản"); a colon is crossed
-    when nothing but cue words follows it ("GRDP: Trên 10%")."""
+def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
+    """Where the cue words right before the number begin ("ước đạt trên")."""
+    from .cues import left_cues
+
+    run = left_cues(view, first_token)
+    start = run[-1][0] if run else first_token
+    return max(start, floor)
+
+
+def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
+    """Right after a value, a plan word or "so với" is that value's baseline,
+    and what follows up to the verb is a second figure of the same indicator."""
+    if not idx or idx[0] != floor:
+        return False
+    rules = cue_rules()
+    first = TokenView(view.tokens[idx[0] : idx[-1] + 1])
+    begins_with = lambda pattern: any(c.first == 0 for c in first.find(pattern, ""))
+    return begins_with(rules.baseline_plan) or begins_with(rules.baseline_introducers)
+
+
+def _segment_start(view: TokenView, end: int, floor: int) -> int:
+    """Walk left from `end` to the clause start. A parenthesis before the
+    number is part of the phrase ("tổng sản phẩm (GRDP)"); a comma is crossed
+    while what lies right of it is a short list fragment ("nông, lâm, thủy
+    sản"); a colon is crossed when nothing but cue words follows it."""
     tokens = view.tokens
-    i = first_token - 1
+    i = end - 1
     piece = 0
     while i >= floor:
         text = tokens[i].text
+        if text == ")":
+            opening = _matching_open(tokens, i, floor)
+            if opening is None:
+                return i + 1
+            piece += i - opening + 1
+            i = opening - 1
+            continue
         if text == ",":
             if 0 < piece <= 3 and not _has_cue(view, i + 1, i + 1 + piece):
                 piece = 0
                 i -= 1
                 continue
             return i + 1
-        if text == ":" and not _has_content(view, i + 1, first_token):
+        if text == ":" and not _has_content(view, i + 1, end):
             piece = 0
             i -= 1
             continue
@@ -108,6 +143,18 @@ def _segment_start(view: TokenView, first_token: int, floor: int) -> int:
         piece += 1
         i -= 1
     return max(floor, 0)
+
+
+def _matching_open(tokens: list[Token], close: int, floor: int) -> int | None:
+    depth = 0
+    for j in range(close, floor - 1, -1):
+        if tokens[j].text == ")":
+            depth += 1
+        elif tokens[j].text == "(":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
 
 
 def _has_cue(view: TokenView, first: int, stop: int) -> bool:
@@ -178,8 +225,7 @@ def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
     if not breakers:
         return idx
     last = breakers[-1].last
-    rest = [i for i in idx if i > last]
-    return rest or idx
+    return [i for i in idx if i > last]
 
 
 def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:

@@ -106,7 +106,17 @@ def subject(text: str, places: list[Place]) -> str | None:
         key = fold_locality(place.name) if not place.national else "cả nước"
         weight = 3.0 if place.start < max(first_line_end, 200) else (2.0 if place.start < 600 else 1.0)
         score[key] += weight
-        forms.setdefault(key, Counter())[place.locality] += 2 if place.locality != place.name else 1
+        forms.setdefault(key, Counter())[place.locality] += 1 if place.locality != place.name else 0
         first_seen.setdefault(key, place.start)
     best = max(score, key=lambda k: (score[k], -first_seen[k]))
-    return forms[best].most_common(1)[0][0]
+    return max(forms[best].items(), key=lambda kv: (kv[1], _level(kv[0])))[0]
+
+
+_LEVELS = (("tỉnh", 4), ("tp", 3), ("thành phố", 3), ("huyện", 3), ("thị xã", 3), ("quận", 3), ("xã", 1), ("phường", 1), ("thị trấn", 1))
+
+
+def _level(locality: str) -> int:
+    """An article about a district names its town too ("thị trấn Đầm Hà"):
+    between two forms of one name, the higher administrative level is the subject."""
+    lowered = locality.lower()
+    return next((level for word, level in _LEVELS if lowered.startswith(word + " ") or lowered.startswith(word + ".")), 2)

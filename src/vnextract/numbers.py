@@ -78,6 +78,7 @@ _CHECKS = {"increasing": _rising_years, "range": _rising_range, "ratio": _proper
 class _Rules:
     sources: dict[str, str]  # expanded regex source of every named pattern
     master: regex.Pattern  # not_quantities then finders, one named group each
+    anchors: tuple[regex.Pattern, ...]  # together: every position where master can match
     numeral: regex.Pattern
     checks: dict[str, object]  # group name -> check function
     forms: dict[str, regex.Pattern]  # numeral forms parse_number distinguishes
@@ -108,7 +109,7 @@ def _expander(raw: dict[str, str], where: str):
 
 def _scale_source(scales: dict[str, dict]) -> str:
     keys = sorted(scales, key=len, reverse=True)
-    alts = (r"\s+".join(regex.escape(w) for w in k.split()) for k in keys)
+    alts = ("{sp}+".join(regex.escape(w) for w in k.split()) for k in keys)
     return f"(?i:{'|'.join(alts)})(?!\\w)"
 
 
@@ -144,6 +145,7 @@ def _rules() -> _Rules:
         return _Rules(
             sources={k: named(k) for k in raw},
             master=regex.compile("|".join(groups)),
+            anchors=tuple(regex.compile(expand(a)) for a in data["anchor"]),
             numeral=regex.compile(named("numeral")),
             checks=checks,
             forms={k: regex.compile(named(k)) for k in forms},
@@ -190,55 +192,49 @@ def parse_number_words(s: str) -> float:
     tokens = s.casefold().split()
     if not tokens:
         raise ValueError("no number words")
-    total = group = 0.0
-    small: float | None = None  # the digits of the current hundred, None before any
+    total = group = 0.0  # total: finished scale groups; group: hundreds of the current one
+    small: float | None = None  # tens and units of the current hundred, None before any
     last_scale = 0.0
-    prev = ""  # role of the previous token
-    unit = 1.0  # multiplier of the previous token, for rưỡi
+    prev, unit = "", 1.0  # previous token's role and multiplier (for mươi, rưỡi)
     i = 0
     while i < len(tokens):
         width, factor = _scale_at(tokens, i, r.scales)
         if width:
             chunk = group + (small or 0.0) if (group or small is not None) else 1.0
-            total = (total + chunk) * factor if factor > last_scale and total else total + chunk * factor
-            group, small, last_scale, prev, unit = 0.0, None, factor, "scale", factor
-            i += width
+            # a bigger scale after a smaller one multiplies all before it: "một nghìn hai trăm tỷ"
+            total = (total + chunk) * factor if total and factor > last_scale else total + chunk * factor
+            group, small, last_scale = 0.0, None, factor
+            prev, unit, i = "scale", factor, i + width
             continue
         if tokens[i] not in r.words:
             raise ValueError(f"not a number word: {tokens[i]!r} in {s!r}")
         role, value = r.words[tokens[i]]
         if role == "digit":
             small = (small or 0.0) + value
-        elif role == "ten":  # mươi after a digit multiplies; mười adds
-            small = small * value if prev == "digit" and small is not None else (small or 0.0) + value
+        elif role == "ten":  # after a digit it multiplies (hai mươi), else it adds (mười)
+            small = small * value if prev == "digit" else (small or 0.0) + value
         elif role == "hundred":
             group += (1.0 if small is None else small) * value
-            small, unit = None, value
-        elif role == "half":
-            total, group, small = _add_half(total, group, small, unit * value, prev)
+            small = None
+        elif role == "half":  # half of the scale or hundred just before, else 0.5
+            if prev == "scale":
+                total += unit * value
+            elif prev == "hundred":
+                group += unit * value
+            else:
+                small = (small or 0.0) + value
         elif role == "fraction":
             small = (1.0 if small is None else small) * value
-        prev = role
-        i += 1
+        prev, unit, i = role, (value if role == "hundred" else 1.0), i + 1
     return total + group + (small or 0.0)
 
 
 def _scale_at(tokens: list[str], i: int, scales: dict[tuple[str, ...], float]) -> tuple[int, float]:
-    """Longest multiplier starting at tokens[i]: (width, factor), (0, 0) if none."""
+    """Longest multiplier starting at tokens[i]: (width, factor), or (0, 0.0)."""
     for width in (2, 1):
-        factor = scales.get(tuple(tokens[i : i + width]))
-        if factor and i + width <= len(tokens):
+        if i + width <= len(tokens) and (factor := scales.get(tuple(tokens[i : i + width]))):
             return width, factor
     return 0, 0.0
-
-
-def _add_half(total: float, group: float, small: float | None, half: float, prev: str):
-    """rưỡi adds half of what came before: a scale, a hundred, or one."""
-    if prev == "scale":
-        return total + half, group, small
-    if prev == "hundred":
-        return total, group + half, small
-    return total, group, (small or 0.0) + half
 
 
 def find_numbers(text: str) -> tuple[list[NumberMatch], list[NonQuantity]]:
@@ -248,24 +244,29 @@ def find_numbers(text: str) -> tuple[list[NumberMatch], list[NonQuantity]]:
     overlaps a not-quantity span. A match failing its check falls back to the
     plain numeral at its start.
     """
+    starts = {a.start() for p in _rules().anchors for a in p.finditer(text)}
+    return _scan(text, sorted(starts))
+
+
+def _scan(text: str, starts) -> tuple[list[NumberMatch], list[NonQuantity]]:
+    """Try the rules at each of `starts` (ascending) not inside an earlier match."""
     r = _rules()
     numbers: list[NumberMatch] = []
     others: list[NonQuantity] = []
     pos = 0
-    while m := r.master.search(text, pos):
+    for start in starts:
+        if start < pos or not (m := r.master.match(text, start)):
+            continue
         name = m.lastgroup
         check = r.checks.get(name)
         if check is None or check(m):
             item = _item(m, name)
         elif name == "ratio" and _day_month(m):
             item = NonQuantity(m.start(), m.end(), m.group(), "date")
-        else:
-            item = _plain(text, m.start(), r.numeral)
-        if item is None:
-            pos = m.start() + 1
+        elif not (item := _plain(text, start, r.numeral)):
             continue
         (numbers if isinstance(item, NumberMatch) else others).append(item)
-        pos = max(item.end, m.start() + 1)
+        pos = item.end
     return numbers, others
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import IO, Iterable, Iterator, Union
 
-from .documents import Document, DocumentFailure, iter_documents, normalize_text
+from .documents import Document, DocumentFailure, DocumentMeta, iter_documents, normalize_text
 from .records import Record, build_records
 
 
@@ -17,17 +17,19 @@ def extract(text: str, doc_id: str = "doc") -> list[Record]:
 
 
 def extract_document(document: Document) -> list[Record]:
-    return build_records(document.doc_id, document.text)
+    return build_records(document.doc_id, document.text, document.meta)
 
 
 def extract_documents(
-    inputs: Iterable[Union[str, "object"]], stdin: IO[bytes] | None = None
+    inputs: Iterable[Union[str, "object"]],
+    stdin: IO[bytes] | None = None,
+    meta: dict[str, DocumentMeta] | None = None,
 ) -> Iterator[tuple[Document | DocumentFailure, list[Record]]]:
     """For each input document, in order: the document (or why it failed) and its records.
 
     An exception inside one document becomes a `DocumentFailure` for it; the
     batch goes on."""
-    for item in iter_documents(inputs, stdin=stdin):
+    for item in iter_documents(inputs, stdin=stdin, meta=meta):
         if isinstance(item, DocumentFailure):
             yield item, []
             continue

@@ -20,7 +20,7 @@ _TIME_BEFORE = regex.compile(
     regex.IGNORECASE,
 )
 _DENOMINATOR_BEFORE = regex.compile(r"(?:trên|/)\s*$", regex.IGNORECASE)
-_RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|số|mã|lần)\s*$", regex.IGNORECASE)
+_RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|mã|top)\s*$", regex.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +81,7 @@ def _is_time_or_code(text: str, number: NumberMatch) -> bool:
 
 
 def _is_denominator(text: str, number: NumberMatch, unit: UnitMatch) -> bool:
-    """"trên 1 vạn dân", "/1.000 dân": the base of a rate, not a value."""
+    """"trên 1 ha", "/1 ha": the base of a rate, not a value ("trên 1 triệu
+    lượt khách" has a scale, so it is a value)."""
     before = text[max(0, number.start - 6) : number.start]
-    return number.value == 1 and unit.scale > 1 and bool(_DENOMINATOR_BEFORE.search(before))
+    return number.value == 1 and unit.scale == 1 and bool(_DENOMINATOR_BEFORE.search(before))

@@ -12,7 +12,9 @@ from dataclasses import asdict, dataclass, fields
 
 from . import cues as cue_stage
 from .cues import TokenView
-from .indicators import indicator_id, left_phrase, right_phrase
+from .documents import DocumentMeta
+from .folding import fold_locality
+from .indicators import indicator_id, left_phrase, list_head, right_phrase
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -60,11 +62,12 @@ class _Carried:
     indicator: str = ""
 
 
-def build_records(doc_id: str, text: str) -> list[Record]:
-    """All records of one document, in text order."""
+def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -> list[Record]:
+    """All records of one document, in text order; `meta` supplies the
+    subject locality where the text names none."""
     periods = find_periods(text)
     places = find_places(text)
-    main_place = subject(text, places)
+    main_place = _main_place(text, places, meta)
     quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods])
     if not quantities:
         return []
@@ -109,7 +112,7 @@ def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sent
             sentence_periods, places, main_place, section_place, carried, not_owner) -> Record:
     skip = [(p.start, p.end) for p in sentence_periods] + [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
     ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], in_sentence)), len(view.tokens))
-    indicator = _indicator(view, quantity, first, after, floor, ceiling, skip, carried)
+    indicator = _indicator(view, quantity, first, after, floor, skip, carried)
     kind, direction = cue_stage.change_for(view, first, after)
     comparator = cue_stage.comparator_for(view, first, after)
     baseline = cue_stage.baseline_for(view, first, after, ceiling)
@@ -141,22 +144,53 @@ def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sent
     )
 
 
-def _indicator(view, quantity, first, after, floor, ceiling, skip, carried) -> str:
+def _main_place(text: str, places: list[Place], meta: DocumentMeta) -> str | None:
+    """The sheet's locality, written as the article writes it when it does
+    ("TPHCM" for "TP Hồ Chí Minh"); else the place the article names most."""
+    if meta.locality:
+        wanted = _name_key(meta.locality)
+        for place in places:
+            if place.locality != place.name and _name_key(place.locality) == wanted:
+                return place.locality
+        return meta.locality
+    return subject(text, places)
+
+
+def _name_key(locality: str) -> str:
+    folded = fold_locality(locality)
+    for type_word in ("thành phố ", "tỉnh ", "huyện ", "thị xã ", "xã ", "thị trấn ", "phường ", "quận "):
+        if folded.startswith(type_word):
+            folded = folded[len(type_word):]
+            break
+    return folded.replace("hcm", "hồ chí minh").replace(" ", "")
+
+
+def _indicator(view, quantity, first, after, floor, skip, carried) -> str:
     left = left_phrase(view, first, floor, skip)
+    head = _head_before(view, first, skip)
+    if left and head and head.lower() not in left.lower():
+        left = f"{head} {left}"
     if quantity.is_count:
-        right = right_phrase(view, after, skip, ceiling)
-        unit_noun = quantity.unit.split("/")[0]
-        noun = _strip_scale(unit_noun)
+        right = right_phrase(view, after, skip)
+        noun = _strip_scale(quantity.unit.split("/")[0])
         if right:
             return f"{noun} {right}"
+        if carried.indicator.lower().startswith(noun.lower()) and not left:
+            return carried.indicator
         return f"{left} {noun}".strip() if left else noun
     if left:
         return left
-    if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, ceiling):
-        right = right_phrase(view, after, skip, ceiling)
+    if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
+        right = right_phrase(view, after, skip)
         if right:
-            return right
+            return f"{head} {right}".strip() if head else right
     return carried.indicator
+
+
+def _head_before(view, first, skip) -> str:
+    """The list head of the nearest colon before the number in its sentence."""
+    colon = next((i for i in range(first - 1, -1, -1) if view.tokens[i].text == ":"), None)
+    return list_head(view, colon, skip) if colon is not None else ""
 
 
 def _strip_scale(unit: str) -> str:
@@ -214,11 +248,10 @@ def _not_owner_pattern():
 
 
 def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place], not_owner) -> str | None:
-    """The place named before the number in its paragraph, unless it is only
+    """The place named before the number in its sentence, unless it is only
     the object of a comparison or a possessive ("so với", "của")."""
-    line_start = text.rfind("\n", 0, quantity.start) + 1
     for place in reversed(places):
-        if place.end > quantity.start or place.start < line_start:
+        if place.end > quantity.start or place.start < sentence.start:
             continue
         if not_owner.search(text[max(0, place.start - 12) : place.start]):
             continue

@@ -1,0 +1,76 @@
+"""Document metadata: the subject locality and publication year of articles.
+
+Excerpts often never name the place they are about ("tỉnh cấp mới 13 dự
+án…"); the source sheet a user keeps beside the articles does. A sheet is a
+TSV or CSV with a `doc_id` column and any of: `locality` (or
+`province/locality`), `year` (or `date`). Free-form cells are read the way
+people write them: "Gia Lai / huyện Chư Păh" → "huyện Chư Păh" (the most
+specific part), "Lào Cai (tỉnh)" → "tỉnh Lào Cai", "multi-province (…)" → none.
+"""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from .documents import DocumentMeta
+from .rules import load_rules
+
+_YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_PAREN = regex.compile(r"\(([^)]*)\)")
+_LOCALITY_COLUMNS = ("locality", "province/locality", "province", "place")
+_YEAR_COLUMNS = ("year", "date", "published")
+
+
+def read_sheet(path: str | Path) -> dict[str, DocumentMeta]:
+    """doc_id → metadata from a TSV/CSV sheet; a sheet without `doc_id` is an error."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8-sig")
+    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
+    rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
+    if rows and "doc_id" not in rows[0]:
+        raise ValueError(f"{path}: a metadata sheet needs a doc_id column")
+    return {row["doc_id"]: meta_from_fields(row) for row in rows if row.get("doc_id")}
+
+
+def meta_from_fields(fields: dict) -> DocumentMeta:
+    lowered = {str(k).lower(): v for k, v in fields.items()}
+    locality = next((parse_locality(lowered[c]) for c in _LOCALITY_COLUMNS if lowered.get(c)), None)
+    year = next((parse_year(lowered[c]) for c in _YEAR_COLUMNS if lowered.get(c)), None)
+    return DocumentMeta(locality=locality, year=year)
+
+
+def parse_year(cell) -> int | None:
+    if isinstance(cell, int):
+        return cell
+    m = _YEAR.search(str(cell))
+    return int(m.group()) if m else None
+
+
+def parse_locality(cell) -> str | None:
+    """The most specific place of a free-form cell, with its type word."""
+    if not cell:
+        return None
+    text = " ".join(str(cell).split())
+    if regex.match(r"(?i)multi", text):
+        return None
+    part = text.split("/")[-1].strip()
+    paren = _PAREN.search(part)
+    name = _PAREN.sub("", part).strip(" ,;")
+    type_words, gazetteer = _tables()
+    if any(regex.match(rf"(?i){regex.escape(t)}(?=\\s)", name) for t in type_words):
+        return name
+    if paren:
+        hint = paren.group(1).split(",")[0].split(";")[0].strip()
+        if hint.lower() in (t.lower() for t in type_words):
+            return f"{hint} {name}"
+    return gazetteer.get(name, name)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[tuple[str, ...], dict[str, str]]:
+    rules = load_rules("localities")
+    gazetteer = {p: f"{t} {p}" for t, names in rules["provinces"].items() for p in names}
+    return tuple(rules["type_words"]), gazetteer
