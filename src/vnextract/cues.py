@@ -68,6 +68,7 @@ def _cue_regex(phrases) -> regex.Pattern:
 class CueRules:
     target: regex.Pattern
     actual: regex.Pattern
+    neutral: regex.Pattern
     not_target_after: regex.Pattern
     change_up: regex.Pattern
     change_down: regex.Pattern
@@ -87,6 +88,7 @@ def cue_rules() -> CueRules:
     return CueRules(
         target=_cue_regex(status["target"]["phrases"]),
         actual=_cue_regex(status["actual"]["phrases"] + status["past_periods"]),
+        neutral=_cue_regex(status["neutral"]),
         not_target_after=_cue_regex(status["not_target_after"]),
         change_up=_cue_regex(change["up"]),
         change_down=_cue_regex(change["down"]),
@@ -232,17 +234,36 @@ def _join(tokens: list[Token]) -> str:
     return out
 
 
-def status_cues(view: TokenView) -> list[Cue]:
-    """Target and actual cues of a sentence, in order; a target word that is
-    itself measured against ("đạt 67% kế hoạch") is not a target cue."""
+def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue]:
+    """Target and actual cues of a sentence, in order.
+
+    Not cues: words inside `ignore` spans (quantities: "14/17 nhóm chỉ tiêu"),
+    neutral phrases ("so với ước thực hiện"), and a target word measured
+    against in its clause ("đạt 67% kế hoạch", "vượt chỉ tiêu … đề ra")."""
     rules = cue_rules()
-    cues = view.find(rules.actual, "actual")
-    for cue in view.find(rules.target, "target"):
-        previous = view.tokens[cue.first - 1].text if cue.first > 0 else ""
-        before = view.find(rules.not_target_after, "")
-        if any(b.last == cue.first - 1 for b in before) or (previous and previous[-1].isdigit()) or previous == "%":
+    tokens = view.tokens
+    blocked = {i for c in view.find(rules.neutral, "") for i in range(c.first, c.last + 1)}
+    blocked |= {i for i, t in enumerate(tokens) if any(s <= t.start < e for s, e in ignore)}
+    measured = view.find(rules.not_target_after, "")
+    found: list[Cue] = []
+    for cue in sorted(view.find(rules.actual, "actual") + view.find(rules.target, "target"), key=lambda c: (c.first, -c.last)):
+        if any(i in blocked for i in range(cue.first, cue.last + 1)):
             continue
-        if any(a.first <= cue.first <= a.last for a in cues):
+        if found and cue.first <= found[-1].last:
             continue
-        cues.append(cue)
-    return sorted(cues, key=lambda c: c.first)
+        if cue.label == "target" and _measured_in_clause(tokens, measured, cue.first):
+            continue
+        found.append(cue)
+    return found
+
+
+def _measured_in_clause(tokens: list[Token], measured: list[Cue], first: int) -> bool:
+    """Right after a number ("67% kế hoạch"), or after "đạt/vượt/so với"
+    earlier in the same clause, within a few words."""
+    if first > 0 and (tokens[first - 1].text[-1:].isdigit() or tokens[first - 1].text == "%"):
+        return True
+    for cue in measured:
+        if cue.last < first and first - cue.last <= 6:
+            if not any(t.text in ",;:." for t in tokens[cue.last + 1 : first]):
+                return True
+    return False

@@ -92,13 +92,13 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             _carry_period(carried, sentence_periods)
             continue
         view = TokenView(tokenize(text, sentence.start, sentence.end))
-        status_cues = cue_stage.status_cues(view)
+        status_cues = cue_stage.status_cues(view, [(q.start, q.end) for q in in_sentence])
         floor = 0
         for quantity in in_sentence:
             first, after = _token_range(view, quantity)
             records.append(
                 _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
-                        sentence_periods, places, main_place, section_place, carried, not_owner)
+                        sentence_periods, places, main_place, section_place, carried, not_owner, meta.year)
             )
             carried.indicator = records[-1].indicator
             floor = after
@@ -109,7 +109,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
 
 
 def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
-            sentence_periods, places, main_place, section_place, carried, not_owner) -> Record:
+            sentence_periods, places, main_place, section_place, carried, not_owner, meta_year) -> Record:
     skip = [(p.start, p.end) for p in sentence_periods] + [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
     ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], in_sentence)), len(view.tokens))
     indicator = _indicator(view, quantity, first, after, floor, skip, carried)
@@ -119,7 +119,7 @@ def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sent
     period = _period_for(quantity, sentence_periods, text) or carried.period
     year = period.year if period is not None and period.year is not None else carried.year
     before = [c for c in status_cues if c.last < first]
-    status = before[-1].label if before else carried.status
+    status = before[-1].label if before else _status_by_year(year, meta_year) or carried.status
     return Record(
         doc_id=doc_id,
         start=quantity.start,
@@ -142,6 +142,13 @@ def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sent
         locality=_locality_for(text, quantity, sentence, places, not_owner) or section_place or main_place,
         sentence=sentence.text,
     )
+
+
+def _status_by_year(year: int | None, published: int | None) -> str | None:
+    """Without a cue, a year after publication is a plan, one before it a result."""
+    if year is None or published is None or year == published:
+        return None
+    return "target" if year > published else "actual"
 
 
 def _main_place(text: str, places: list[Place], meta: DocumentMeta) -> str | None:
