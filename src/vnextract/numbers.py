@@ -9,6 +9,7 @@ ratio's numerator cannot exceed its denominator, a period's years must rise).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import regex
@@ -53,6 +54,7 @@ class NonQuantity:
 
 
 _FINDERS = ("signed", "range", "ratio", "number", "words")
+_ROLES = {"digit", "ten", "hundred", "filler", "half", "fraction"}  # what parse_number_words knows
 _REF = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -68,7 +70,7 @@ def _rising_range(m: regex.Match) -> bool:
 
 
 def _proper_ratio(m: regex.Match) -> bool:
-    return 0 <= int(m["num"]) <= int(m["den"]) and int(m["den"]) > 0
+    return 0 < int(m["den"]) and int(m["num"]) <= int(m["den"])
 
 
 _CHECKS = {"increasing": _rising_years, "range": _rising_range, "ratio": _proper_ratio}
@@ -80,7 +82,7 @@ class _Rules:
     master: regex.Pattern  # not_quantities then finders, one named group each
     anchors: tuple[regex.Pattern, ...]  # together: every position where master can match
     numeral: regex.Pattern
-    checks: dict[str, object]  # group name -> check function
+    checks: dict[str, Callable[[regex.Match], bool]]  # group name -> check
     forms: dict[str, regex.Pattern]  # numeral forms parse_number distinguishes
     words: dict[str, tuple[str, float]]  # casefolded word -> (role, value)
     scales: dict[tuple[str, ...], float]  # casefolded tokens -> factor
@@ -91,15 +93,17 @@ def _alternation(source: str | list[str]) -> str:
 
 
 def _expander(raw: dict[str, str], where: str):
-    """Return expand(source) that splices {name} references, refusing cycles."""
+    """(named, expand): the source of a named pattern / of any pattern, {name} references spliced in."""
+    done: dict[str, str] = {}
 
-    @functools.cache
     def named(name: str, stack: tuple[str, ...] = ()) -> str:
         if name in stack:
             raise RuleError(f"{where}: pattern cycle {' -> '.join(stack + (name,))}")
         if name not in raw:
             raise RuleError(f"{where}: unknown pattern {{{name}}}")
-        return expand(raw[name], stack + (name,))
+        if name not in done:
+            done[name] = expand(raw[name], stack + (name,))
+        return done[name]
 
     def expand(source: str, stack: tuple[str, ...] = ()) -> str:
         return _REF.sub(lambda m: f"(?:{named(m[1], stack)})", source)
@@ -116,6 +120,8 @@ def _scale_source(scales: dict[str, dict]) -> str:
 def _word_table(words: dict[str, dict], where: str) -> dict[str, tuple[str, float]]:
     table: dict[str, tuple[str, float]] = {}
     for role, entries in words.items():
+        if role not in _ROLES:
+            raise RuleError(f"{where}: unknown number-word role {role!r}")
         for word, value in entries.items():
             key = word.casefold()
             if key in table:
@@ -138,7 +144,7 @@ def _rules() -> _Rules:
             for name, spec in data[section].items():
                 groups.append(f"(?P<{name}>{expand(_alternation(spec['pattern']))})")
                 if "check" in spec:
-                    checks[name] = _CHECKS[spec["check"]]
+                    checks[name] = _CHECKS[spec["check"]]  # KeyError: unknown check
         if tuple(data["finders"]) != _FINDERS:
             raise RuleError(f"{where}: finders must be {', '.join(_FINDERS)} in this order")
         forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups")
@@ -238,11 +244,12 @@ def _scale_at(tokens: list[str], i: int, scales: dict[tuple[str, ...], float]) -
 
 
 def find_numbers(text: str) -> tuple[list[NumberMatch], list[NonQuantity]]:
-    """Scan `text` once: the numerals that may be quantities, and the spans that are not.
+    """The numerals of `text` that may be quantities, and the spans that are not.
 
-    Not-quantity rules are tried first at each position, so a number never
-    overlaps a not-quantity span. A match failing its check falls back to the
-    plain numeral at its start.
+    The rules are tried, left to right, only where an anchor says one can
+    start; at each place the not-quantity rules come first, so a number never
+    overlaps a not-quantity span. A match failing its check (a range that does
+    not rise, …) falls back to the plain numeral at its start.
     """
     starts = {a.start() for p in _rules().anchors for a in p.finditer(text)}
     return _scan(text, sorted(starts))

@@ -26,6 +26,7 @@ class Period:
     year: int | None
     rule: str
     is_baseline: bool
+    is_present: bool = False  # "đến nay": the year of publication
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +46,10 @@ def find_periods(text: str) -> list[Period]:
     hits: list[Period] = []
     for name, pattern, year_group in compiled:
         for m in pattern.finditer(text):
-            year = int(m.group(year_group)) if year_group and m.group(year_group) else None
-            prefix = text[max(0, m.start() - 20) : m.start()]
-            hits.append(Period(m.start(), m.end(), m.group(), year, name, bool(baseline_before.search(prefix))))
+            present = year_group == "present"
+            year = int(m.group(year_group)) if year_group and not present and m.group(year_group) else None
+            prefix = text[max(0, m.start() - 25) : m.start()]
+            hits.append(Period(m.start(), m.end(), m.group(), year, name, bool(baseline_before.search(prefix)), present))
     hits.sort(key=lambda p: (-(p.end - p.start), p.start))
     kept: list[Period] = []
     for hit in hits:

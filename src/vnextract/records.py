@@ -82,7 +82,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             if quantities[q_index].start >= sentence.start:
                 in_sentence.append(quantities[q_index])
             q_index += 1
-        sentence_periods = [p for p in periods if sentence.start <= p.start < sentence.end and not p.is_baseline]
+        all_periods = [p for p in periods if sentence.start <= p.start < sentence.end]
+        sentence_periods = [p for p in all_periods if not p.is_baseline]
         heading = _heading_place(text, sentence, places)
         if heading is not None:
             section_place = heading
@@ -98,7 +99,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             first, after = _token_range(view, quantity)
             records.append(
                 _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
-                        sentence_periods, places, main_place, section_place, carried, not_owner, meta.year)
+                        sentence_periods, all_periods, places, main_place, section_place, carried, not_owner, meta.year)
             )
             carried.indicator = records[-1].indicator
             floor = after
@@ -109,15 +110,15 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
 
 
 def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
-            sentence_periods, places, main_place, section_place, carried, not_owner, meta_year) -> Record:
-    skip = [(p.start, p.end) for p in sentence_periods] + [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
+            sentence_periods, all_periods, places, main_place, section_place, carried, not_owner, meta_year) -> Record:
+    skip = [(p.start, p.end) for p in all_periods] + [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
     ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], in_sentence)), len(view.tokens))
     indicator = _indicator(view, quantity, first, after, floor, skip, carried)
     kind, direction = cue_stage.change_for(view, first, after)
     comparator = cue_stage.comparator_for(view, first, after)
     baseline = cue_stage.baseline_for(view, first, after, ceiling)
     period = _period_for(quantity, sentence_periods, text) or carried.period
-    year = period.year if period is not None and period.year is not None else carried.year
+    year = _year_of(period, carried, meta_year)
     before = [c for c in status_cues if c.last < first]
     status = before[-1].label if before else _status_by_year(year, meta_year) or carried.status
     return Record(
@@ -142,6 +143,16 @@ def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sent
         locality=_locality_for(text, quantity, sentence, places, not_owner) or section_place or main_place,
         sentence=sentence.text,
     )
+
+
+def _year_of(period: Period | None, carried: _Carried, published: int | None) -> int | None:
+    """The period's end year; "đến nay" is the year of publication; a phrase
+    without a year takes the year in force, and the article's year at last."""
+    if period is not None and period.year is not None:
+        return period.year
+    if period is not None and period.is_present and published is not None:
+        return published
+    return carried.year if carried.year is not None else published
 
 
 def _status_by_year(year: int | None, published: int | None) -> str | None:
