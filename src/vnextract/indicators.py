@@ -54,13 +54,11 @@ def left_phrase(view: TokenView, first_token: int, floor: int, skip: list[tuple[
     only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
-    start = _segment_start(view, end, floor)
-    idx = [i for i in range(start, end) if not _skipped(tokens[i], skip)]
+    idx = [i for i in _segment(view, end, floor, skip) if not _skipped(tokens[i], skip)]
     if floor > 0 and _is_continuation(view, idx, floor):
         return ""
-    idx = _strip_trailing(view, idx)
+    idx = _cut_modifiers(view, _strip_trailing(view, idx))
     idx = _after_last_breaker(view, idx)
-    idx = _cut_modifiers(view, idx)
     idx = _strip_trailing(view, _strip_leading(view, idx))
     return _text(tokens, idx)
 
@@ -69,8 +67,7 @@ def list_head(view: TokenView, colon: int, skip: list[tuple[int, int]]) -> str:
     """The noun phrase before a colon that introduces a list of values
     ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or ""."""
     tokens = view.tokens
-    start = _segment_start(view, colon, 0)
-    idx = [i for i in range(start, colon) if not _skipped(tokens[i], skip)]
+    idx = [i for i in _segment(view, colon, 0, skip) if not _skipped(tokens[i], skip)]
     idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
     return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
 
@@ -111,38 +108,64 @@ def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
     return begins_with(rules.baseline_plan) or begins_with(rules.baseline_introducers)
 
 
-def _segment_start(view: TokenView, end: int, floor: int) -> int:
-    """Walk left from `end` to the clause start. A parenthesis before the
-    number is part of the phrase ("tổng sản phẩm (GRDP)"); a comma is crossed
-    while what lies right of it is a short list fragment ("nông, lâm, thủy
-    sản"); a colon is crossed when nothing but cue words follows it."""
+def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]]) -> list[int]:
+    """Token indices of the clause that ends at `end`, walking left.
+
+    A parenthesis is part of the phrase ("tổng sản phẩm (GRDP)") unless it
+    holds a value of its own ("chiếm 8,19% (giảm 3,44%…) và thuế…"), which is
+    left out while the walk goes on. A comma is crossed while what lies right
+    of it is a short list fragment ("nông, lâm, thủy sản") and no cue word or
+    number stands just left of it; a colon is crossed when nothing but cue
+    words follows it ("GRDP: Trên 10%")."""
     tokens = view.tokens
+    kept: list[int] = []
     i = end - 1
     piece = 0
     while i >= floor:
         text = tokens[i].text
         if text == ")":
-            opening = _matching_open(tokens, i, floor)
+            opening = _matching_open(tokens, i, 0)
             if opening is None:
-                return i + 1
-            piece += i - opening + 1
+                break
+            group = range(opening, i + 1)
+            if not any(_has_digit(tokens[j]) for j in group):
+                kept.extend(reversed(group))
+                piece += len(group)
             i = opening - 1
+            floor = min(floor, opening)
             continue
         if text == ",":
-            if 0 < piece <= 3 and not _has_cue(view, i + 1, i + 1 + piece):
+            if 0 < piece <= 3 and not _ends_clause(view, i - 1) and not _has_cue(view, kept[-piece:]):
                 piece = 0
                 i -= 1
                 continue
-            return i + 1
-        if text == ":" and not _has_content(view, i + 1, end):
+            break
+        if text == ":" and not _has_content(view, sorted(kept)):
             piece = 0
             i -= 1
             continue
         if text in _HARD_STOPS:
-            return i + 1
-        piece += 1
+            break
+        kept.append(i)
+        if not _skipped(tokens[i], skip):
+            piece += 1
         i -= 1
-    return max(floor, 0)
+    return sorted(kept)
+
+
+def _has_digit(token: Token) -> bool:
+    return any(ch.isdigit() for ch in token.text)
+
+
+def _ends_clause(view: TokenView, index: int) -> bool:
+    """A number, "%" or a cue word just before a comma closes a clause."""
+    if index < 0:
+        return True
+    token = view.tokens[index]
+    if _has_digit(token) or token.text == "%":
+        return True
+    rules = phrase_rules()
+    return any(last == index for pattern in (*rules.cue_words, rules.trailing) for last in _ends(view, pattern))
 
 
 def _matching_open(tokens: list[Token], close: int, floor: int) -> int | None:
@@ -157,16 +180,13 @@ def _matching_open(tokens: list[Token], close: int, floor: int) -> int | None:
     return None
 
 
-def _has_cue(view: TokenView, first: int, stop: int) -> bool:
-    sub = TokenView(view.tokens[first:stop])
-    return any(sub.find(p, "") for p in phrase_rules().cue_words) or any(
-        any(ch.isdigit() for ch in t.text) for t in view.tokens[first:stop]
-    )
+def _has_cue(view: TokenView, idx: list[int]) -> bool:
+    sub = TokenView([view.tokens[i] for i in sorted(idx)])
+    return any(sub.find(p, "") for p in phrase_rules().cue_words) or any(_has_digit(view.tokens[i]) for i in idx)
 
 
-def _has_content(view: TokenView, first: int, stop: int) -> bool:
-    idx = _strip_trailing(view, list(range(first, stop)))
-    return bool(_strip_leading(view, idx))
+def _has_content(view: TokenView, idx: list[int]) -> bool:
+    return bool(_strip_leading(view, _strip_trailing(view, idx)))
 
 
 def _skipped(token: Token, skip: list[tuple[int, int]]) -> bool:
@@ -225,7 +245,12 @@ def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
     if not breakers:
         return idx
     last = breakers[-1].last
-    return [i for i in idx if i > last]
+    rest = [i for i in idx if i > last]
+    if _strip_leading(view, _strip_trailing(view, rest)):
+        return rest
+    # Nothing after the verb ("GRDP phấn đấu từ [7,5%]"): the phrase is before it.
+    first = breakers[-1].first
+    return [i for i in idx if i < first and not any(b.first <= i <= b.last for b in breakers)]
 
 
 def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:
