@@ -60,8 +60,25 @@ def _phrases(phrases) -> str:
     return "|".join(r"[ |]".join(regex.escape(w) for w in p.split(" ")) for p in ordered)
 
 
-def _cue_regex(phrases) -> regex.Pattern:
-    return regex.compile(rf"(?<=\|)(?:{_phrases(phrases)})(?=\|)")
+def _cue_regex(phrases, glued=()) -> regex.Pattern:
+    """A cue starts at a token boundary and ends at one; a `glued` cue may
+    also end inside a token at a syllable boundary, for words the tokeniser
+    tends to join to the next one ("so ước" thực hiện)."""
+    body = rf"(?:{_phrases(phrases)})(?=\|)"
+    if glued:
+        body += rf"|(?:{_phrases(glued)})(?=[| ])"
+    return regex.compile(rf"(?<=\|)(?:{body})")
+
+
+@lru_cache(maxsize=None)
+def edge_regex(pattern: regex.Pattern, at_end: bool) -> regex.Pattern:
+    """The same cues, anchored at the end (or start) of a joined token view:
+    "ước" is found at the end of "…|ước|" even where "ước thực hiện" is a
+    longer cue that does not fit."""
+    body = pattern.pattern.split("(?:", 2)[2].split(")(?=", 1)[0]
+    if at_end:
+        return regex.compile(rf"(?<=\|)(?:{body})\|$")
+    return regex.compile(rf"^\|(?:{body})(?=\|)")
 
 
 @dataclass(frozen=True)
@@ -97,7 +114,7 @@ def cue_rules() -> CueRules:
         plan_words=_cue_regex(change["plan_words"]),
         comparators={sym: _cue_regex(words) for sym, words in comparator["before"].items()},
         after={sym: _cue_regex(words) for sym, words in comparator["after"].items()},
-        baseline_introducers=_cue_regex(baseline["introducers"]),
+        baseline_introducers=_cue_regex(baseline["introducers"], glued=baseline["glued"]),
         baseline_plan=_cue_regex(baseline["plan_words"]),
     )
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from .cues import TokenView, _cue_regex, cue_rules
+from .cues import TokenView, _cue_regex, cue_rules, edge_regex
 from .folding import fold_text
 from .rules import load_rules
 from .segmentation import Token
@@ -31,6 +31,8 @@ class PhraseRules:
     trailing: regex.Pattern
     cut_at: regex.Pattern
     right_stops: regex.Pattern
+    heads: regex.Pattern
+    not_breakers: regex.Pattern
     cue_words: tuple[regex.Pattern, ...]
 
 
@@ -44,6 +46,8 @@ def phrase_rules() -> PhraseRules:
         trailing=_cue_regex(phrase["trailing"]),
         cut_at=_cue_regex(phrase["cut_at"]),
         right_stops=_cue_regex(phrase["right_stops"]),
+        heads=_cue_regex(phrase["heads"]),
+        not_breakers=_cue_regex(phrase["not_breakers"]),
         cue_words=(cues.level, cues.change_up, cues.change_down, *cues.comparators.values(), cues.actual),
     )
 
@@ -68,6 +72,8 @@ def list_head(view: TokenView, colon: int, skip: list[tuple[int, int]]) -> str:
     ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or ""."""
     tokens = view.tokens
     idx = [i for i in _segment(view, colon, 0, skip) if not _skipped(tokens[i], skip)]
+    if any(_has_digit(tokens[i]) for i in idx):
+        return ""
     idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
     return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
 
@@ -135,7 +141,14 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]])
             floor = min(floor, opening)
             continue
         if text == ",":
-            if 0 < piece <= 3 and not _ends_clause(view, i - 1) and not _has_cue(view, kept[-piece:]):
+            fragment = sorted(kept[-piece:]) if piece else []
+            adverbial = piece > 0 and not _has_content(view, fragment)
+            list_item = (
+                0 < piece <= 3
+                and not _has_cue(view, fragment)
+                and not _starts_with_head(view, fragment)
+            )
+            if (adverbial or list_item) and not _ends_clause(view, i - 1):
                 piece = 0
                 i -= 1
                 continue
@@ -151,6 +164,10 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]])
             piece += 1
         i -= 1
     return sorted(kept)
+
+
+def _starts_with_head(view: TokenView, idx: list[int]) -> bool:
+    return bool(idx) and any(c.first == idx[0] for c in view.find(phrase_rules().heads, ""))
 
 
 def _has_digit(token: Token) -> bool:
@@ -203,45 +220,55 @@ def _starts(view: TokenView, pattern: regex.Pattern) -> dict[int, int]:
 
 
 def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
+    """Drop cue words, fillers and dangling words from the end of a phrase."""
     rules = phrase_rules()
-    enders: dict[int, int] = {}
-    for pattern in (*rules.cue_words, rules.trailing):
-        for last, first in _ends(view, pattern).items():
-            enders[last] = min(first, enders.get(last, first))
+    patterns = [edge_regex(p, at_end=True) for p in (*rules.cue_words, rules.trailing)]
     fillers = cue_rules().fillers
     while idx:
-        last = idx[-1]
-        text = view.tokens[last].text
-        if last in enders and enders[last] >= idx[0]:
-            first = enders[last]
-            idx = [i for i in idx if i < first]
-        elif view.tokens[last].lower in fillers or text in ",-–—:" or text in _OPEN:
+        joined = TokenView([view.tokens[i] for i in idx]).joined
+        cut = min((joined.count("|", 0, m.start()) for p in patterns for m in [p.search(joined)] if m), default=None)
+        if cut is not None:
+            idx = idx[: cut - 1]
+            continue
+        tail = view.tokens[idx[-1]]
+        if tail.lower in fillers or tail.text in ",-–—:" or tail.text in _OPEN:
             idx = idx[:-1]
-        else:
-            break
+            continue
+        break
     return idx
 
 
 def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
-    rules = phrase_rules()
-    starters = _starts(view, rules.leading)
+    """Drop connectors, determiners and stray punctuation from the start."""
+    pattern = edge_regex(phrase_rules().leading, at_end=False)
     while idx:
-        first = idx[0]
-        text = view.tokens[first].text
-        if first in starters and starters[first] <= idx[-1]:
-            last = starters[first]
-            idx = [i for i in idx if i > last]
-        elif text in ",;:-–—)" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
+        text = view.tokens[idx[0]].text
+        if text in ",;:-–—)" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
             idx = idx[1:]
-        else:
+            continue
+        joined = TokenView([view.tokens[i] for i in idx]).joined
+        m = pattern.search(joined)
+        if m is None:
             break
+        idx = idx[joined.count("|", 0, m.end()) :]
     return idx
 
 
 def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
     if not idx:
         return idx
-    breakers = [c for c in view.find(phrase_rules().breakers, "") if idx[0] <= c.first and c.last <= idx[-1]]
+    rules = phrase_rules()
+    fixed = [c for c in view.find(rules.not_breakers, "")]
+    breakers = [
+        c
+        for c in view.find(rules.breakers, "")
+        if idx[0] <= c.first and c.last <= idx[-1] and not any(f.first <= c.first <= f.last for f in fixed)
+    ]
+    # "tỷ lệ số xã đạt chuẩn…", "tỷ lệ thôn có điện": a verb inside a phrase
+    # that starts with an indicator head word belongs to the phrase.
+    lead = _strip_leading(view, idx)
+    if lead and _starts_with_head(view, lead):
+        breakers = [c for c in breakers if c.first < lead[0] or c.first - lead[0] > 3]
     if not breakers:
         return idx
     last = breakers[-1].last
