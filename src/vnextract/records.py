@@ -9,6 +9,9 @@ word-tokenised; the others are scanned for cues on syllables.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
+
+import regex
 
 from . import cues as cue_stage
 from .cues import TokenView
@@ -18,7 +21,7 @@ from .indicators import indicator_id, left_phrase, list_head, right_phrase
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
-from .rules import load_rules
+from .rules import load_rules, phrase_alternation
 from .segmentation import Sentence, split_sentences, syllable_tokens, tokenize
 
 
@@ -62,67 +65,86 @@ class _Carried:
     indicator: str = ""
 
 
+@dataclass(slots=True)
+class _DocumentContext:
+    """What every sentence of one document shares."""
+
+    doc_id: str
+    text: str
+    places: list[Place]
+    main_place: str | None
+    published: int | None
+    section_place: str | None = None
+
+
+@dataclass(slots=True)
+class _SentenceContext:
+    """One sentence that holds quantities, with its tokens and cues."""
+
+    sentence: Sentence
+    view: TokenView
+    quantities: list[Quantity]
+    status_cues: list
+    periods: list[Period]  # its own time phrases, baselines left out
+    skip: list[tuple[int, int]]  # time phrases and places: never part of an indicator
+
+
 def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -> list[Record]:
     """All records of one document, in text order; `meta` supplies the
-    subject locality where the text names none."""
+    subject locality and the publication year where the text lacks them."""
     periods = find_periods(text)
-    places = find_places(text)
-    main_place = _main_place(text, places, meta)
     quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods])
     if not quantities:
         return []
-    not_owner = _not_owner_pattern()
+    places = find_places(text)
+    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta), meta.year)
     carried = _Carried()
     records: list[Record] = []
-    q_index = 0
-    section_place: str | None = None
+    pending = list(reversed(quantities))
     for sentence in split_sentences(text):
         in_sentence: list[Quantity] = []
-        while q_index < len(quantities) and quantities[q_index].start < sentence.end:
-            if quantities[q_index].start >= sentence.start:
-                in_sentence.append(quantities[q_index])
-            q_index += 1
-        all_periods = [p for p in periods if sentence.start <= p.start < sentence.end]
-        sentence_periods = [p for p in all_periods if not p.is_baseline]
+        while pending and pending[-1].start < sentence.end:
+            quantity = pending.pop()
+            if quantity.start >= sentence.start:
+                in_sentence.append(quantity)
+        sentence_periods = [p for p in periods if sentence.start <= p.start < sentence.end]
+        own_periods = [p for p in sentence_periods if not p.is_baseline]
         heading = _heading_place(text, sentence, places)
         if heading is not None:
-            section_place = heading
+            doc.section_place = heading
         if not in_sentence:
-            view = TokenView(syllable_tokens(text, sentence.start, sentence.end))
-            _carry_status(carried, view)
-            _carry_period(carried, sentence_periods)
+            _carry_status(carried, cue_stage.status_cues(TokenView(syllable_tokens(text, sentence.start, sentence.end))))
+            _carry_period(carried, own_periods)
             continue
         view = TokenView(tokenize(text, sentence.start, sentence.end))
-        status_cues = cue_stage.status_cues(view, [(q.start, q.end) for q in in_sentence])
+        skip = [(p.start, p.end) for p in sentence_periods]
+        skip += [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
+        context = _SentenceContext(
+            sentence, view, in_sentence, cue_stage.status_cues(view, [(q.start, q.end) for q in in_sentence]), own_periods, skip
+        )
         floor = 0
         for quantity in in_sentence:
             first, after = _token_range(view, quantity)
-            records.append(
-                _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
-                        sentence_periods, all_periods, places, main_place, section_place, carried, not_owner, meta.year)
-            )
+            records.append(_record(doc, context, quantity, first, after, floor, carried))
             carried.indicator = records[-1].indicator
             floor = after
-        if status_cues:
-            carried.status = status_cues[-1].label
-        _carry_period(carried, sentence_periods)
+        _carry_status(carried, context.status_cues)
+        _carry_period(carried, own_periods)
     return records
 
 
-def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sentence, status_cues,
-            sentence_periods, all_periods, places, main_place, section_place, carried, not_owner, meta_year) -> Record:
-    skip = [(p.start, p.end) for p in all_periods] + [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
-    ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], in_sentence)), len(view.tokens))
-    indicator = _indicator(view, quantity, first, after, floor, skip, carried)
+def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, first: int, after: int, floor: int,
+            carried: _Carried) -> Record:
+    view = ctx.view
+    ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], ctx.quantities)), len(view.tokens))
+    indicator = _indicator(view, quantity, first, after, floor, ctx.skip, carried)
     kind, direction = cue_stage.change_for(view, first, after)
-    comparator = cue_stage.comparator_for(view, first, after)
-    baseline = cue_stage.baseline_for(view, first, after, ceiling)
-    period = _period_for(quantity, sentence_periods, text) or carried.period
-    year = _year_of(period, carried, meta_year)
-    before = [c for c in status_cues if c.last < first]
-    status = before[-1].label if before else _status_by_year(year, meta_year) or carried.status
+    period = _period_for(quantity, ctx.periods, doc.text) or carried.period
+    year = _year_of(period, carried, doc.published)
+    before = [c for c in ctx.status_cues if c.last < first]
+    status = before[-1].label if before else _status_by_year(year, doc.published) or carried.status
     return Record(
-        doc_id=doc_id,
+        doc_id=doc.doc_id,
         start=quantity.start,
         end=quantity.end,
         span=quantity.span,
@@ -136,12 +158,12 @@ def _record(doc_id, text, sentence, view, quantity, first, after, floor, in_sent
         status=status,
         kind=kind,
         direction=direction,
-        comparator=comparator,
-        baseline=baseline,
+        comparator=cue_stage.comparator_for(view, first, after),
+        baseline=cue_stage.baseline_for(view, first, after, ceiling),
         period=period.text if period is not None else None,
         year=year,
-        locality=_locality_for(text, quantity, sentence, places, not_owner) or section_place or main_place,
-        sentence=sentence.text,
+        locality=_locality_for(doc.text, quantity, ctx.sentence, doc.places) or doc.section_place or doc.main_place,
+        sentence=ctx.sentence.text,
     )
 
 
@@ -251,23 +273,22 @@ def _carry_period(carried: _Carried, periods: list[Period]) -> None:
             carried.year = with_year[-1].year
 
 
-def _carry_status(carried: _Carried, view: TokenView) -> None:
-    found = cue_stage.status_cues(view)
-    if found:
-        carried.status = found[-1].label
+def _carry_status(carried: _Carried, status_cues: list) -> None:
+    """The last cue of a sentence sets the scope the next sentences inherit."""
+    if status_cues:
+        carried.status = status_cues[-1].label
 
 
+@lru_cache(maxsize=1)
 def _not_owner_pattern():
-    import regex
-
-    words = load_rules("localities")["not_owner_after"] + ["của"]
-    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    return regex.compile(rf"(?<![\p{{L}}])(?:{alternation})\s*$", regex.IGNORECASE)
+    words = load_rules("localities")["not_owner_after"]
+    return regex.compile(rf"(?<![\p{{L}}])(?:{phrase_alternation(words)})\s*$", regex.IGNORECASE)
 
 
-def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place], not_owner) -> str | None:
+def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> str | None:
     """The place named before the number in its sentence, unless it is only
     the object of a comparison or a possessive ("so với", "của")."""
+    not_owner = _not_owner_pattern()
     for place in reversed(places):
         if place.end > quantity.start or place.start < sentence.start:
             continue

@@ -6,7 +6,6 @@ renamed, so a killed run never leaves a file that looks complete.
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
 import os
@@ -136,11 +135,3 @@ def _from_table(row: dict) -> dict:
         else:
             out[key] = value
     return out
-
-
-def csv_text(records: Iterable[Record | Mapping]) -> str:
-    buffer = io.StringIO()
-    writer = RecordWriter(buffer, "csv")
-    for r in records:
-        writer.write(r)
-    return buffer.getvalue()
