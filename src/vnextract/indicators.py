@@ -72,7 +72,7 @@ def list_head(view: TokenView, colon: int, skip: list[tuple[int, int]]) -> str:
     ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or ""."""
     tokens = view.tokens
     idx = [i for i in _segment(view, colon, 0, skip) if not _skipped(tokens[i], skip)]
-    if any(_has_digit(tokens[i]) for i in idx):
+    if any(_has_digit(tokens[i]) for i in idx) or _is_intro(view, idx):
         return ""
     idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
     return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
@@ -85,13 +85,40 @@ def right_phrase(view: TokenView, after_token: int, skip: list[tuple[int, int]])
     rules = phrase_rules()
     stops = {c.first for c in view.find(rules.right_stops, "")}
     idx: list[int] = []
-    for i in range(after_token, len(tokens)):
+    i = after_token
+    while i < len(tokens):
         text = tokens[i].text
-        if text in _HARD_STOPS or text == "," or i in stops:
+        if text in _HARD_STOPS or i in stops:
+            break
+        if text in (",", "và") and not _list_continues(view, i, len(idx)):
             break
         if not _skipped(tokens[i], skip):
             idx.append(i)
+        i += 1
     return _text(tokens, _strip_trailing(view, idx))
+
+
+def _list_continues(view: TokenView, at: int, length: int) -> bool:
+    """After a comma or "và", a short noun fragment with more words to come
+    continues a list of nouns ("100% [các cơ quan, đơn vị, UBND các xã] …");
+    a new number does not ("22.939 hộ và 99.643 khẩu")."""
+    tokens = view.tokens
+    fragment = []
+    for j in range(at + 1, min(len(tokens), at + 5)):
+        if tokens[j].text in (",", ";", ".", ")", "(") or tokens[j].text == "và":
+            break
+        fragment.append(j)
+    if not fragment or any(_has_digit(tokens[j]) for j in fragment):
+        return False
+    if tokens[at].text == "và":
+        return True
+    return length <= 3 and len(fragment) <= 3 and not _has_cue(view, fragment)
+
+
+def _is_intro(view: TokenView, idx: list[int]) -> bool:
+    """"Một số chỉ tiêu chủ yếu:" introduces targets; it names no indicator."""
+    sub = TokenView([view.tokens[i] for i in idx])
+    return bool(sub.find(cue_rules().target, ""))
 
 
 def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
@@ -126,7 +153,8 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]])
     tokens = view.tokens
     kept: list[int] = []
     i = end - 1
-    piece = 0
+    piece = 0  # content tokens since the last comma crossed
+    walked = 0  # all tokens since then, time phrases included
     while i >= floor:
         text = tokens[i].text
         if text == ")":
@@ -137,33 +165,55 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]])
             if not any(_has_digit(tokens[j]) for j in group):
                 kept.extend(reversed(group))
                 piece += len(group)
+            walked += len(group)
             i = opening - 1
             floor = min(floor, opening)
             continue
         if text == ",":
-            fragment = sorted(kept[-piece:]) if piece else []
-            adverbial = piece > 0 and not _has_content(view, fragment)
-            list_item = (
-                0 < piece <= 3
-                and not _has_cue(view, fragment)
-                and not _starts_with_head(view, fragment)
-            )
-            if (adverbial or list_item) and not _ends_clause(view, i - 1):
-                piece = 0
+            if _crosses_comma(view, i, sorted(kept[len(kept) - walked :]) if walked else [], piece, walked, floor):
+                piece = walked = 0
                 i -= 1
                 continue
             break
         if text == ":" and not _has_content(view, sorted(kept)):
-            piece = 0
+            piece = walked = 0
             i -= 1
             continue
         if text in _HARD_STOPS:
             break
         kept.append(i)
+        walked += 1
         if not _skipped(tokens[i], skip):
             piece += 1
         i -= 1
     return sorted(kept)
+
+
+def _crosses_comma(view: TokenView, comma: int, fragment: list[int], piece: int, walked: int, floor: int) -> bool:
+    """Whether the phrase goes on left of this comma.
+
+    Yes when nothing but the value's cue words follow the comma ("Quy mô GRDP
+    được mở rộng, ước đạt …"), when only an adverbial does ("Về dịch vụ lưu
+    trú, 6 tháng đầu năm tăng …"), or when a short list fragment does ("ngành
+    nông, lâm, thủy sản"); never when a number or cue word closes the clause
+    left of the comma, or that clause is a source or a verb phrase of its own
+    ("Theo số liệu của …, GRDP …")."""
+    if _ends_clause(view, comma - 1) or _left_clause_breaks(view, comma, floor):
+        return False
+    if walked == 0:
+        return True
+    if not _has_content(view, fragment):
+        return True
+    return 0 < piece <= 3 and not _has_cue(view, fragment) and not _starts_with_head(view, fragment)
+
+
+def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
+    """The clause left of the comma holds a breaker or a cut phrase."""
+    start = comma - 1
+    while start >= floor and view.tokens[start].text not in _HARD_STOPS and view.tokens[start].text != ",":
+        start -= 1
+    rules = phrase_rules()
+    return any(start < c.first < comma for p in (rules.breakers, rules.cut_at) for c in view.find(p, ""))
 
 
 def _starts_with_head(view: TokenView, idx: list[int]) -> bool:

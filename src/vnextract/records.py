@@ -215,7 +215,7 @@ def _indicator(view, quantity, first, after, floor, skip, carried) -> str:
         noun = _strip_scale(quantity.unit.split("/")[0])
         if right:
             return f"{noun} {right}"
-        if carried.indicator.lower().startswith(noun.lower()) and not left:
+        if not left and noun.lower() in carried.indicator.lower().split():
             return carried.indicator
         return f"{left} {noun}".strip() if left else noun
     if left:
