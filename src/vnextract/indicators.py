@@ -58,7 +58,7 @@ def left_phrase(view: TokenView, first_token: int, floor: int, skip: list[tuple[
     only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
-    idx = [i for i in _segment(view, end, floor, skip) if not _skipped(tokens[i], skip)]
+    idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token) if not _skipped(tokens[i], skip)]
     if floor > 0 and _is_continuation(view, idx, floor):
         return ""
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
@@ -141,7 +141,7 @@ def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
     return begins_with(rules.baseline_plan) or begins_with(rules.baseline_introducers)
 
 
-def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]]) -> list[int]:
+def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]], after_cues: bool = False) -> list[int]:
     """Token indices of the clause that ends at `end`, walking left.
 
     A parenthesis is part of the phrase ("tổng sản phẩm (GRDP)") unless it
@@ -170,7 +170,8 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]])
             floor = min(floor, opening)
             continue
         if text == ",":
-            if _crosses_comma(view, i, sorted(kept[len(kept) - walked :]) if walked else [], piece, walked, floor):
+            fragment = [j for j in sorted(kept[len(kept) - walked :]) if not _skipped(tokens[j], skip)] if walked else []
+            if _crosses_comma(view, i, fragment, piece, walked, floor, after_cues):
                 piece = walked = 0
                 i -= 1
                 continue
@@ -189,7 +190,9 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]])
     return sorted(kept)
 
 
-def _crosses_comma(view: TokenView, comma: int, fragment: list[int], piece: int, walked: int, floor: int) -> bool:
+def _crosses_comma(
+    view: TokenView, comma: int, fragment: list[int], piece: int, walked: int, floor: int, after_cues: bool
+) -> bool:
     """Whether the phrase goes on left of this comma.
 
     Yes when nothing but the value's cue words follow the comma ("Quy mô GRDP
@@ -201,7 +204,7 @@ def _crosses_comma(view: TokenView, comma: int, fragment: list[int], piece: int,
     if _ends_clause(view, comma - 1) or _left_clause_breaks(view, comma, floor):
         return False
     if walked == 0:
-        return True
+        return after_cues
     if not _has_content(view, fragment):
         return True
     return 0 < piece <= 3 and not _has_cue(view, fragment) and not _starts_with_head(view, fragment)
@@ -212,8 +215,15 @@ def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
     start = comma - 1
     while start >= floor and view.tokens[start].text not in _HARD_STOPS and view.tokens[start].text != ",":
         start -= 1
+    cuts = view.find(phrase_rules().cut_at, "")
+    return any(start < c.first < comma for c in [*_breakers(view), *cuts])
+
+
+def _breakers(view: TokenView) -> list:
+    """Breaker verbs of the sentence, less those inside fixed words ("đạt chuẩn", "nâng cao")."""
     rules = phrase_rules()
-    return any(start < c.first < comma for p in (rules.breakers, rules.cut_at) for c in view.find(p, ""))
+    fixed = view.find(rules.not_breakers, "")
+    return [c for c in view.find(rules.breakers, "") if not any(f.first <= c.first <= f.last for f in fixed)]
 
 
 def _starts_with_head(view: TokenView, idx: list[int]) -> bool:
@@ -307,13 +317,7 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
 def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
     if not idx:
         return idx
-    rules = phrase_rules()
-    fixed = [c for c in view.find(rules.not_breakers, "")]
-    breakers = [
-        c
-        for c in view.find(rules.breakers, "")
-        if idx[0] <= c.first and c.last <= idx[-1] and not any(f.first <= c.first <= f.last for f in fixed)
-    ]
+    breakers = [c for c in _breakers(view) if idx[0] <= c.first and c.last <= idx[-1]]
     # "tỷ lệ số xã đạt chuẩn…", "tỷ lệ thôn có điện": a verb inside a phrase
     # that starts with an indicator head word belongs to the phrase.
     lead = _strip_leading(view, idx)

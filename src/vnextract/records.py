@@ -217,7 +217,9 @@ def _indicator(view, quantity, first, after, floor, skip, carried) -> str:
             return f"{noun} {right}"
         if not left and noun.lower() in carried.indicator.lower().split():
             return carried.indicator
-        return f"{left} {noun}".strip() if left else noun
+        if not left or left.lower().split()[-1:] == noun.lower().split()[-1:]:
+            return left or noun
+        return f"{left} {noun}"
     if left:
         return left
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):

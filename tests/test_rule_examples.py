@@ -1,0 +1,404 @@
+"""Every example in rules/*.yaml, run through the stage it documents.
+
+The cases are collected from the YAML files at import time, so a user who adds
+a rule with examples gets them checked without touching this file. Each case
+id names the file, the place of the example in it and the example text.
+
+Families:
+  units.yaml       measures / per_suffixes / counts: the first quantity of the
+                   text has that unit and norm_value; not_count_compounds /
+                   time_units (`count: false`): no quantity at all
+  cues.yaml        "[bracketed]" quantity → expected status/kind/direction/
+                   comparator/baseline of its record (through `extract`)
+  periods.yaml     text → some period phrase equal to `period`, with `year`
+  localities.yaml  "[bracketed]" quantity → its record's `locality`
+  indicators.yaml  phrase → `indicator_id`; phrase_examples: "[bracketed]"
+                   quantity → record `indicator` with syllable F1 ≥ 0.5
+numbers.yaml examples are run by tests/test_numbers.py; here it is only checked
+that it loads and that each of its entries has examples.
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from vnextract import extract
+from vnextract.indicators import indicator_id
+from vnextract.periods import find_periods
+from vnextract.quantities import find_quantities
+from vnextract.rules import load_rules, rules_dir
+from vnextract.scoring import syllable_f1
+
+ROOT = Path(__file__).resolve().parents[1]
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators")
+
+
+def _rules(name: str) -> dict:
+    return load_rules(name)
+
+
+def _short(text: str, width: int = 48) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _case(file: str, where: str, example: dict, text_key: str = "text"):
+    value = example.get(text_key) if isinstance(example, dict) else example
+    return pytest.param(example, id=f"{file}.yaml:{where}:{_short(value)}")
+
+
+def _unbracket(text: str) -> tuple[str, int, str]:
+    """Text without the brackets, the start of the bracketed quantity, and its text."""
+    assert text.count("[") == 1 and text.count("]") == 1, f"example needs exactly one [quantity]: {text!r}"
+    start = text.index("[")
+    end = text.index("]")
+    assert start < end, text
+    inner = text[start + 1 : end]
+    return text[:start] + inner + text[end + 1 :], start, inner
+
+
+def _record_at(text: str):
+    """(plain text, record whose span starts at the bracket) for a bracketed example."""
+    plain, start, inner = _unbracket(text)
+    records = extract(plain, doc_id="example")
+    found = [r for r in records if r.start == start]
+    assert found, (
+        f"no record starts at the bracketed quantity {inner!r} (offset {start}); "
+        f"records: {[(r.start, r.span) for r in records]}"
+    )
+    assert len(found) == 1
+    record = found[0]
+    assert plain[record.start : record.end] == record.span
+    return plain, record
+
+
+# --------------------------------------------------------------------- units ---
+
+def _unit_cases():
+    rules = _rules("units")
+    cases = []
+    for entry in rules["measures"]:
+        for i, ex in enumerate(entry.get("examples") or []):
+            cases.append(_case("units", f"measures[{entry['norm_unit']}]#{i}", ex))
+    for section in ("per_suffixes", "counts"):
+        for i, ex in enumerate(rules[section].get("examples") or []):
+            cases.append(_case("units", f"{section}#{i}", ex))
+    return cases
+
+
+def _no_count_cases():
+    rules = _rules("units")
+    cases = []
+    for section in ("not_count_compounds", "time_units"):
+        for i, ex in enumerate(rules[section].get("examples") or []):
+            cases.append(_case("units", f"{section}#{i}", ex))
+    return cases
+
+
+@pytest.mark.parametrize("example", _unit_cases())
+def test_units_example(example):
+    quantities = find_quantities(example["text"])
+    assert quantities, f"no quantity found in {example['text']!r}"
+    first = quantities[0]
+    assert first.unit == example["unit"], (first.span, first.unit)
+    assert math.isclose(first.norm_value, float(example["norm_value"]), rel_tol=1e-9), (first.span, first.norm_value)
+    # The measure's norm_unit, where the example sits under one.
+    assert example["text"][first.start : first.end] == first.span
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [pytest.param(e, id=f"units.yaml:measures[{e['norm_unit']}]") for e in _rules("units")["measures"]],
+)
+def test_units_measure_examples_have_the_entry_norm_unit(entry):
+    for ex in entry["examples"]:
+        first = find_quantities(ex["text"])[0]
+        assert first.norm_unit == entry["norm_unit"], (ex["text"], first.norm_unit)
+
+
+@pytest.mark.parametrize("example", _no_count_cases())
+def test_units_not_a_count_example(example):
+    assert example.get("count") is False, "not_count_compounds/time_units examples carry `count: false`"
+    quantities = find_quantities(example["text"])
+    assert quantities == [], [q.span for q in quantities]
+    assert extract(example["text"]) == []
+
+
+# ---------------------------------------------------------------------- cues ---
+
+CUE_FIELDS = ("status", "kind", "direction", "comparator", "baseline")
+
+
+def _walk_examples(node, path=""):
+    """(path, key, examples list) for every `examples*` list in a YAML tree."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            sub = f"{path}.{key}" if path else str(key)
+            if str(key).startswith("examples") and isinstance(value, list):
+                yield sub, value
+            else:
+                yield from _walk_examples(value, sub)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk_examples(value, f"{path}[{i}]")
+
+
+def _cue_cases():
+    cases = []
+    for path, examples in _walk_examples(_rules("cues")):
+        for i, ex in enumerate(examples):
+            cases.append(_case("cues", f"{path}#{i}", ex))
+    return cases
+
+
+@pytest.mark.parametrize("example", _cue_cases())
+def test_cues_example(example):
+    expected = {k: v for k, v in example.items() if k != "text"}
+    assert expected and set(expected) <= set(CUE_FIELDS), f"unknown fields in cue example: {sorted(expected)}"
+    _, record = _record_at(example["text"])
+    got = {k: getattr(record, k) for k in expected}
+    assert got == expected, f"span {record.span!r}"
+
+
+def test_cue_examples_cover_every_comparator_and_direction():
+    rules = _rules("cues")
+    comparators = set(rules["comparator"]["before"]) | set(rules["comparator"]["after"])
+    shown = {ex["comparator"] for ex in rules["comparator"]["examples"]}
+    assert comparators <= shown | {"="}, f"comparators without an example: {sorted(comparators - shown)}"
+    directions = {ex.get("direction") for ex in rules["change"]["examples"]}
+    assert {"up", "down", None} <= directions
+    kinds = {ex["kind"] for ex in rules["change"]["examples"]}
+    assert kinds == {"level", "change"}
+
+
+# ------------------------------------------------------------------- periods ---
+
+def _period_cases():
+    cases = []
+    for rule in _rules("periods")["rules"]:
+        for i, ex in enumerate(rule.get("examples") or []):
+            cases.append(_case("periods", f"rules[{rule['name']}]#{i}", ex))
+    return cases
+
+
+@pytest.mark.parametrize("example", _period_cases())
+def test_periods_example(example):
+    periods = find_periods(example["text"])
+    matching = [p for p in periods if p.text == example["period"]]
+    assert matching, f"expected period {example['period']!r}, found {[p.text for p in periods]}"
+    period = matching[0]
+    assert example["text"][period.start : period.end] == period.text
+    if example["year"] == "present":
+        assert period.is_present and period.year is None
+    else:
+        assert not period.is_present
+        assert period.year == example["year"]
+        assert period.year is None or isinstance(period.year, int)
+
+
+# ---------------------------------------------------------------- localities ---
+
+def _locality_cases():
+    return [_case("localities", f"examples#{i}", ex) for i, ex in enumerate(_rules("localities")["examples"])]
+
+
+@pytest.mark.parametrize("example", _locality_cases())
+def test_localities_example(example):
+    _, record = _record_at(example["text"])
+    assert record.locality == example["locality"], f"span {record.span!r}"
+
+
+# ---------------------------------------------------------------- indicators ---
+
+def _indicator_cases():
+    cases = []
+    for entry in _rules("indicators")["indicators"]:
+        for i, phrase in enumerate(entry.get("examples") or []):
+            cases.append(pytest.param(entry["id"], phrase, id=f"indicators.yaml:indicators[{entry['id']}]#{i}:{_short(phrase)}"))
+    return cases
+
+
+@pytest.mark.parametrize("expected_id, phrase", _indicator_cases())
+def test_indicators_example(expected_id, phrase):
+    assert indicator_id(phrase) == expected_id
+
+
+def _phrase_cases():
+    examples = _rules("indicators")["phrase"]["phrase_examples"]
+    return [_case("indicators", f"phrase.phrase_examples#{i}", ex) for i, ex in enumerate(examples)]
+
+
+@pytest.mark.parametrize("example", _phrase_cases())
+def test_indicators_phrase_example(example):
+    _, record = _record_at(example["text"])
+    f1 = syllable_f1(record.indicator, example["indicator"])
+    assert f1 >= 0.5, f"indicator {record.indicator!r} vs expected {example['indicator']!r}: F1={f1:.2f}"
+
+
+def test_indicator_lexicon_size_and_unique_ids():
+    entries = _rules("indicators")["indicators"]
+    ids = [e["id"] for e in entries]
+    assert len(ids) >= 40
+    assert len(ids) == len(set(ids)), "duplicate indicator ids"
+    for e in entries:
+        assert e.get("synonyms"), f"{e['id']}: no synonyms"
+
+
+# ------------------------------------------------- rule files: load, coverage ---
+
+@pytest.mark.parametrize("name", RULE_FILES, ids=[f"{n}.yaml" for n in RULE_FILES])
+def test_rule_file_loads_and_is_nfc(name):
+    data = load_rules(name)
+    assert isinstance(data, dict) and data
+    path = rules_dir() / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert unicodedata.normalize("NFC", text) == text, f"{path} is not NFC"
+    # Plain yaml too, so the file is valid for any reader.
+    assert yaml.safe_load(text) == data
+
+
+def test_no_unknown_rule_files():
+    """A YAML file in rules/ that no stage reads would be silently ignored."""
+    present = {p.stem for p in rules_dir().glob("*.yaml")}
+    assert present == set(RULE_FILES), f"unexpected or missing rule files: {present ^ set(RULE_FILES)}"
+
+
+def _entries_needing_examples():
+    """(label, examples) for every rule entry that must carry examples."""
+    out = []
+    numbers = _rules("numbers")
+    out.append(("numbers.yaml:word_examples", numbers["word_examples"]))
+    for section in ("scales", "patterns", "not_quantities", "finders"):
+        for key, spec in numbers[section].items():
+            out.append((f"numbers.yaml:{section}.{key}", spec.get("examples") if isinstance(spec, dict) else None))
+    units = _rules("units")
+    for entry in units["measures"]:
+        out.append((f"units.yaml:measures[{entry['norm_unit']}]", entry.get("examples")))
+    for section in ("per_suffixes", "counts", "not_count_compounds", "time_units"):
+        out.append((f"units.yaml:{section}", units[section].get("examples")))
+    cues = _rules("cues")
+    for label in ("target", "actual"):
+        out.append((f"cues.yaml:status.{label}", cues["status"][label].get("examples")))
+    if cues["status"].get("neutral"):
+        out.append(("cues.yaml:status.neutral", cues["status"].get("examples_neutral")))
+    for section in ("change", "comparator", "baseline"):
+        out.append((f"cues.yaml:{section}", cues[section].get("examples")))
+    for rule in _rules("periods")["rules"]:
+        out.append((f"periods.yaml:rules[{rule['name']}]", rule.get("examples")))
+    out.append(("localities.yaml:examples", _rules("localities").get("examples")))
+    indicators = _rules("indicators")
+    for entry in indicators["indicators"]:
+        out.append((f"indicators.yaml:indicators[{entry['id']}]", entry.get("examples")))
+    out.append(("indicators.yaml:phrase.phrase_examples", indicators["phrase"].get("phrase_examples")))
+    return out
+
+
+@pytest.mark.parametrize("label, examples", [pytest.param(l, e, id=l) for l, e in _entries_needing_examples()])
+def test_every_rule_entry_has_examples(label, examples):
+    assert examples, f"{label} has no examples"
+
+
+def test_example_fields_are_well_formed():
+    """Bracketed examples have exactly one bracket pair; unit examples carry unit and norm_value."""
+    for path, examples in _walk_examples(_rules("cues")):
+        for ex in examples:
+            _unbracket(ex["text"])
+    for ex in _rules("localities")["examples"]:
+        _unbracket(ex["text"])
+    for ex in _rules("indicators")["phrase"]["phrase_examples"]:
+        _unbracket(ex["text"])
+    for case in _unit_cases():
+        ex = case.values[0]
+        assert {"text", "unit", "norm_value"} <= set(ex), ex
+    for rule in _rules("periods")["rules"]:
+        for ex in rule["examples"]:
+            assert {"text", "period", "year"} <= set(ex), ex
+            assert ex["year"] is None or ex["year"] == "present" or isinstance(ex["year"], int), ex
+
+
+# ------------------------------------------------------------------ RuleError ---
+
+_BROKEN_SCRIPT = r"""
+import sys
+from vnextract.rules import RuleError
+from vnextract import extract
+try:
+    extract("Tỷ lệ đô thị hóa đạt 36,3%.")
+except RuleError as err:
+    print("RULEERROR", err)
+    sys.exit(0)
+print("NO ERROR")
+sys.exit(3)
+"""
+
+
+def _run_with_rules(rules_path: Path, *args: str, script: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "VNEXTRACT_RULES": str(rules_path)}
+    command = [sys.executable, "-c", script] if script else [sys.executable, "-m", "vnextract.cli", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("broken", ["units", "cues", "periods"])
+def test_rule_error_names_the_broken_file(tmp_path, broken):
+    """Run in a subprocess so the rule caches of this process stay clean."""
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    (rules / f"{broken}.yaml").write_text("measures: [unclosed\n  - {text: \n", encoding="utf-8")
+    proc = _run_with_rules(rules, script=_BROKEN_SCRIPT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "RULEERROR" in proc.stdout
+    assert str(rules / f"{broken}.yaml") in proc.stdout
+    assert "bad YAML" in proc.stdout
+
+
+def test_rule_error_for_missing_and_non_mapping_file(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    (rules / "periods.yaml").unlink()
+    proc = _run_with_rules(rules, script=_BROKEN_SCRIPT)
+    assert "RULEERROR" in proc.stdout, proc.stdout + proc.stderr
+    assert str(rules / "periods.yaml") in proc.stdout and "cannot read" in proc.stdout
+
+    shutil.copy(rules_dir() / "periods.yaml", rules / "periods.yaml")
+    (rules / "units.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    proc = _run_with_rules(rules, script=_BROKEN_SCRIPT)
+    assert "RULEERROR" in proc.stdout, proc.stdout + proc.stderr
+    assert str(rules / "units.yaml") in proc.stdout and "mapping" in proc.stdout
+
+
+def test_cli_reports_a_broken_rule_file(tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    (rules / "cues.yaml").write_text("status: {target: [\n", encoding="utf-8")
+    proc = _run_with_rules(rules, "extract", "corpus/dev/haiha-2024.txt")
+    assert proc.returncode != 0
+    assert str(rules / "cues.yaml") in proc.stderr, proc.stderr
+
+
+def test_rule_cache_is_clean_after_in_process_reload(tmp_path, monkeypatch):
+    """In-process: pointing VNEXTRACT_RULES at a copy and clearing the cache reads
+    the copy; restoring the environment and the cache gives the repo rules back."""
+    from vnextract import rules as rules_module
+
+    original = load_rules("units")
+    copy = tmp_path / "rules"
+    shutil.copytree(rules_dir(), copy)
+    (copy / "units.yaml").write_text("measures: [\n", encoding="utf-8")
+    monkeypatch.setenv("VNEXTRACT_RULES", str(copy))
+    rules_module._load.cache_clear()
+    try:
+        with pytest.raises(rules_module.RuleError, match=re.escape(str(copy / "units.yaml"))):
+            load_rules("units")
+    finally:
+        monkeypatch.delenv("VNEXTRACT_RULES")
+        rules_module._load.cache_clear()
+    assert load_rules("units") == original
