@@ -121,6 +121,13 @@ def _is_intro(view: TokenView, idx: list[int]) -> bool:
     return bool(sub.find(cue_rules().target, ""))
 
 
+def clause_opens_with_cues(view: TokenView, first_token: int, floor: int) -> bool:
+    """", giảm [50%] hộ cận nghèo": the clause holds only the value's cue words
+    before it, so what the share is of comes after it."""
+    end = _cue_run_start(view, first_token, floor)
+    return end < first_token and (end == 0 or view.tokens[end - 1].text in (",", ";", ":"))
+
+
 def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
     """Where the cue words right before the number begin ("ước đạt trên")."""
     from .cues import left_cues

@@ -17,7 +17,7 @@ from . import cues as cue_stage
 from .cues import TokenView
 from .documents import DocumentMeta
 from .folding import fold_locality
-from .indicators import indicator_id, left_phrase, list_head, right_phrase
+from .indicators import clause_opens_with_cues, indicator_id, left_phrase, list_head, right_phrase
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -220,13 +220,12 @@ def _indicator(view, quantity, first, after, floor, skip, carried) -> str:
         if not left or left.lower().split()[-1:] == noun.lower().split()[-1:]:
             return left or noun
         return f"{left} {noun}"
-    if left:
-        return left
+    share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
-        right = right_phrase(view, after, skip)
-        if right:
-            return f"{head} {right}".strip() if head else right
-    return carried.indicator
+        share_of = right_phrase(view, after, skip)
+    if share_of and (not left or clause_opens_with_cues(view, first, floor)):
+        return f"{head} {share_of}".strip() if head else share_of
+    return left or carried.indicator
 
 
 def _head_before(view, first, skip) -> str:
