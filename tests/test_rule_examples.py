@@ -51,9 +51,32 @@ def _short(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+# Examples that fail because of a bug in src/ or a conflict in rules/ (see the
+# report of the test author). Keyed by (file, section, example text): strict, so a fix
+# makes the case XPASS and fail until its entry here is removed.
+KNOWN_FAILURES = {
+    ("cues", "baseline.examples", "tăng gấp [2 lần] cùng kỳ năm 2022"):
+        "cues.baseline_for/_phrase_until_boundary stops at a token starting with a digit: "
+        "baseline 'cùng kỳ năm' instead of 'cùng kỳ năm 2022'",
+    ("periods", "rules[year]", "đến cuối năm 2024 đạt"):
+        "periods.yaml rule `year` takes the optional leading 'đến' (needed for 'đến năm 2025'), "
+        "so the period is 'đến cuối năm 2024', not 'cuối năm 2024' as the example (and SPEC) say",
+    ("indicators", "indicators[fdi_capital]", "số vốn đăng ký tăng thêm của các dự án FDI"):
+        "longest synonym wins: 'vốn đăng ký' (registered_capital) is longer than 'fdi' (fdi_capital)",
+    ("indicators", "indicators[model_new_rural_communes]", "xã đạt chuẩn NTM kiểu mẫu"):
+        "longest synonym wins: 'đạt chuẩn ntm' (new_rural_communes) is longer than 'ntm kiểu mẫu' "
+        "(model_new_rural_communes)",
+}
+
+
+def _marks(file: str, where: str, text: str):
+    reason = KNOWN_FAILURES.get((file, where.split("#")[0], text))
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
 def _case(file: str, where: str, example: dict, text_key: str = "text"):
     value = example.get(text_key) if isinstance(example, dict) else example
-    return pytest.param(example, id=f"{file}.yaml:{where}:{_short(value)}")
+    return pytest.param(example, id=f"{file}.yaml:{where}:{_short(value)}", marks=_marks(file, where, value))
 
 
 def _unbracket(text: str) -> tuple[str, int, str]:
@@ -223,7 +246,8 @@ def _indicator_cases():
     cases = []
     for entry in _rules("indicators")["indicators"]:
         for i, phrase in enumerate(entry.get("examples") or []):
-            cases.append(pytest.param(entry["id"], phrase, id=f"indicators.yaml:indicators[{entry['id']}]#{i}:{_short(phrase)}"))
+            cases.append(pytest.param(entry["id"], phrase, marks=_marks("indicators", f"indicators[{entry['id']}]", phrase),
+                                      id=f"indicators.yaml:indicators[{entry['id']}]#{i}:{_short(phrase)}"))
     return cases
 
 

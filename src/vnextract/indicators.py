@@ -179,6 +179,7 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]],
         if text == ",":
             fragment = [j for j in sorted(kept[len(kept) - walked :]) if not _skipped(tokens[j], skip)] if walked else []
             if _crosses_comma(view, i, fragment, piece, walked, floor, after_cues):
+                kept.append(i)
                 piece = walked = 0
                 i -= 1
                 continue

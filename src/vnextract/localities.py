@@ -109,7 +109,7 @@ def subject(text: str, places: list[Place]) -> str | None:
         forms.setdefault(key, Counter())[place.locality] += 1 if place.locality != place.name else 0
         first_seen.setdefault(key, place.start)
     best = max(score, key=lambda k: (score[k], -first_seen[k]))
-    return max(forms[best].items(), key=lambda kv: (kv[1], _level(kv[0])))[0]
+    return max(forms[best].items(), key=lambda kv: (_level(kv[0]), kv[1]))[0]
 
 
 _LEVELS = (("tỉnh", 4), ("tp", 3), ("thành phố", 3), ("huyện", 3), ("thị xã", 3), ("quận", 3), ("xã", 1), ("phường", 1), ("thị trấn", 1))

@@ -188,20 +188,17 @@ def _main_place(text: str, places: list[Place], meta: DocumentMeta) -> str | Non
     """The sheet's locality, written as the article writes it when it does
     ("TPHCM" for "TP Hồ Chí Minh"); else the place the article names most."""
     if meta.locality:
-        wanted = _name_key(meta.locality)
+        wanted = _place_key(meta.locality)
         for place in places:
-            if place.locality != place.name and _name_key(place.locality) == wanted:
+            if place.locality != place.name and _place_key(place.locality) == wanted:
                 return place.locality
         return meta.locality
     return subject(text, places)
 
 
-def _name_key(locality: str) -> str:
-    folded = fold_locality(locality)
-    for type_word in ("thành phố ", "tỉnh ", "huyện ", "thị xã ", "xã ", "thị trấn ", "phường ", "quận "):
-        if folded.startswith(type_word):
-            folded = folded[len(type_word):]
-            break
+def _place_key(locality: str) -> str:
+    """Type word and name, folded; "TPHCM" = "TP. HCM" = "TP Hồ Chí Minh"."""
+    folded = fold_locality(locality).replace("tphcm", "thành phố hcm")
     return folded.replace("hcm", "hồ chí minh").replace(" ", "")
 
 
