@@ -75,14 +75,17 @@ def _compiled():
     return pattern, measure_unit, compound, time_units
 
 
-def match_unit(text: str, pos: int) -> UnitMatch | None:
-    """The unit that starts at `pos` (right after a number), or None."""
+def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> UnitMatch | None:
+    """The unit that starts at `pos` (right after a number), or None.
+
+    A bare scale word ("47 triệu") is money when `sentence` (by default the
+    sentence around `pos`) speaks of money."""
     pattern, measure_unit, compound, time_units = _compiled()
     if time_units.match(text, pos):
         return None
     m = pattern.match(text, pos)
     if m is None:
-        return None
+        return _bare_scale(text, pos, sentence)
     if m.group("count"):
         head_start = m.start("count")
         if compound.match(text, head_start):
@@ -100,6 +103,39 @@ def _build(text: str, pos: int, end: int, m, kind: str, norm: str | None) -> Uni
     factor = scales()[_fold_spaces(scale_word.lower())] if scale_word else 1.0
     unit = text[pos:end].strip().lower()
     return UnitMatch(end=end, unit=unit, scale=factor, norm_unit=norm or "count", is_count=kind == "count")
+
+
+@lru_cache(maxsize=1)
+def _bare_scale_rules():
+    rule = load_rules("units")["bare_scales"]
+    scale = regex.compile(
+        rf"[ \t\u00a0]*(?P<scale>{phrase_alternation(rule['scales'])}){_BOUNDARY}(?![ \t]+\p{{L}}+/)",
+        regex.IGNORECASE,
+    )
+    money = regex.compile(rf"(?<![\p{{L}}])(?:{phrase_alternation(rule['money_words'])}){_BOUNDARY}", regex.IGNORECASE)
+    return scale, money, rule["norm_unit"]
+
+
+def _bare_scale(text: str, pos: int, sentence: tuple[int, int] | None) -> UnitMatch | None:
+    scale, money, norm_unit = _bare_scale_rules()
+    m = scale.match(text, pos)
+    if m is None:
+        return None
+    start, end = sentence if sentence is not None else _sentence_around(text, pos)
+    if not money.search(text, start, end):
+        return None
+    return UnitMatch(end=m.end(), unit=m.group("scale").lower(), scale=scales()[_fold_spaces(m.group("scale").lower())],
+                     norm_unit=norm_unit, is_count=False)
+
+
+_SENTENCE_END = regex.compile(r"[.!?](?=\s)|\n")
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    """The sentence holding `pos`, by its punctuation (decimal dots stay inside)."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, pos - 400), pos)), default=max(0, pos - 400))
+    after = _SENTENCE_END.search(text, pos)
+    return start, after.start() if after else len(text)
 
 
 def _fold_spaces(s: str) -> str:
