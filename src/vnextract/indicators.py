@@ -67,6 +67,16 @@ def left_phrase(view: TokenView, first_token: int, floor: int, skip: list[tuple[
     return _text(tokens, idx)
 
 
+def nearest_words(view: TokenView, first_token: int, skip: list[tuple[int, int]], limit: int = 6) -> str:
+    """Last resort when no phrase is found: the words just before the value
+    in its sentence, numbers and punctuation left out ("Dân số 1,2 triệu, tăng [2%]")."""
+    tokens = view.tokens
+    end = _cue_run_start(view, first_token, 0)
+    idx = [i for i in range(end) if not _skipped(tokens[i], skip) and not _has_digit(tokens[i]) and any(c.isalpha() for c in tokens[i].text)]
+    idx = _strip_trailing(view, idx[-limit:])
+    return _text(tokens, _strip_leading(view, idx))
+
+
 def list_head(view: TokenView, colon: int, skip: list[tuple[int, int]]) -> str:
     """The noun phrase before a colon that introduces a list of values
     ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or ""."""
@@ -247,7 +257,7 @@ def _ends_clause(view: TokenView, index: int) -> bool:
     if index < 0:
         return True
     token = view.tokens[index]
-    if _has_digit(token) or token.text == "%":
+    if _has_digit(token) or token.text == "%" or index > 0 and _has_digit(view.tokens[index - 1]):
         return True
     rules = phrase_rules()
     return any(last == index for pattern in (*rules.cue_words, rules.trailing) for last in _ends(view, pattern))

@@ -17,7 +17,7 @@ from . import cues as cue_stage
 from .cues import TokenView
 from .documents import DocumentMeta
 from .folding import fold_locality
-from .indicators import clause_opens_with_cues, indicator_id, left_phrase, list_head, right_phrase
+from .indicators import clause_opens_with_cues, indicator_id, left_phrase, list_head, nearest_words, right_phrase
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -214,15 +214,15 @@ def _indicator(view, quantity, first, after, floor, skip, carried) -> str:
             return f"{noun} {right}"
         if not left and noun.lower() in carried.indicator.lower().split():
             return carried.indicator
-        if not left or left.lower().split()[-1:] == noun.lower().split()[-1:]:
-            return left or noun
-        return f"{left} {noun}"
+        if left and left.lower().split()[-1:] == noun.lower().split()[-1:]:
+            return left
+        return f"{left} {noun}".strip()
     share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
         share_of = right_phrase(view, after, skip)
     if share_of and (not left or clause_opens_with_cues(view, first, floor)):
         return f"{head} {share_of}".strip() if head else share_of
-    return left or carried.indicator
+    return left or carried.indicator or nearest_words(view, first, skip) or quantity.unit
 
 
 def _head_before(view, first, skip) -> str:
