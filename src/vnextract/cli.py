@@ -38,6 +38,16 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
     ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ex.add_argument("--workers", type=int, metavar="N", help="worker processes (default: the number of cores)")
+    ex.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                    help="per-document time limit; a document over it is an error (default 60; 0: none)")
+    ex.add_argument("--resume", action="store_true",
+                    help="continue a killed run into the same -o file, skipping documents it finished")
+    ex.add_argument("--progress", action="store_true", help="show a progress bar (default: only when stderr is a terminal)")
+    ex.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="local worker processes (default) or a Dask cluster")
+    ex.add_argument("--scheduler", metavar="ADDRESS",
+                    help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
@@ -64,34 +74,29 @@ def _version() -> str:
 
 
 def _cmd_extract(args) -> int:
-    from .pipeline import extract_documents
-    from .writers import RecordWriter, atomic_path, format_for, write_records
+    """Exit status: 0 when every document succeeded, 1 when any failed (see
+    OUT.errors.jsonl), 2 for usage errors, 130 when interrupted."""
+    from .batch import run
 
-    fmt = format_for(args.output, args.format)
-    failures = 0
-    documents = 0
-    count = 0
-
-    def results():
-        nonlocal failures, documents
-        for item, records in extract_documents(args.inputs, meta=_meta(args)):
-            documents += 1
-            if records == [] and not hasattr(item, "text"):
-                failures += 1
-                print(f"vnextract: skipped {item}", file=sys.stderr)
-            yield from records
-
-    if args.output is None:
-        if fmt == "parquet":
-            raise ValueError("Parquet needs an output file (-o)")
-        writer = RecordWriter(sys.stdout, fmt)
-        for record in results():
-            writer.write(record)
-            count += 1
-    else:
-        count = write_records(results(), args.output, fmt)
-    print(f"vnextract: {documents} documents, {count} records, {failures} errors", file=sys.stderr)
-    return 1 if failures else 0
+    try:
+        summary = run(
+            args.inputs,
+            args.output,
+            args.format,
+            meta=_meta(args),
+            workers=args.workers,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            timeout=args.timeout,
+            resume=args.resume,
+            progress=args.progress or sys.stderr.isatty(),
+        )
+    except KeyboardInterrupt:
+        hint = "; run it again with --resume to continue" if args.output else ""
+        print(f"vnextract: interrupted{hint}", file=sys.stderr)
+        return 130
+    print(summary.line(), file=sys.stderr)
+    return 1 if summary.errors else 0
 
 
 def _cmd_eval(args) -> int:

@@ -2,17 +2,15 @@
 
 Cues are matched on underthesea word tokens, not on raw text: the verb
 "tăng" (rise) must not fire inside the noun "tăng trưởng" (growth), nor "thu"
-inside "thu nhập". A sentence's tokens are joined as `|tok|tok|…|`, and each
-cue class is one regex that may only start and end at token boundaries
-(a multi-syllable cue may span several tokens: "ước|đạt" or "ước đạt").
+inside "thu nhập". A cue is a literal phrase of syllables that must start
+and end on token boundaries; it may span several tokens ("ước|đạt" or "ước
+đạt"). Phrases are looked up in sets, so finding the cue that ends at a
+given word — the question most rules ask — costs a few dictionary lookups.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-
-import regex
 
 from .rules import load_rules
 from .segmentation import Token
@@ -23,79 +21,120 @@ class Cue:
     first: int  # index of the first token
     last: int  # index of the last token (inclusive)
     label: str
-    text: str
 
 
 class TokenView:
-    """A sentence's tokens, joined so that cue regexes see word boundaries."""
+    """A sentence's tokens with their lower-cased syllables, and the cues found
+    in it so far (each phrase set is searched once per view)."""
 
-    __slots__ = ("tokens", "joined", "_starts")
+    __slots__ = ("tokens", "sylls", "starts_with", "_found")
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
-        starts = []
-        parts = []
-        pos = 1
-        for token in tokens:
-            starts.append(pos)
-            word = " ".join(token.text.lower().split())
-            parts.append(word)
-            pos += len(word) + 1
-        self._starts = starts
-        self.joined = "|" + "|".join(parts) + "|"
-
-    def token_at(self, joined_pos: int) -> int:
-        return bisect_right(self._starts, joined_pos) - 1
-
-    def find(self, pattern: regex.Pattern, label: str) -> list[Cue]:
-        cues = []
-        for m in pattern.finditer(self.joined):
-            first, last = self.token_at(m.start()), self.token_at(m.end() - 1)
-            cues.append(Cue(first, last, label, m.group()))
-        return cues
+        self.sylls = [tuple(t.text.lower().split()) for t in tokens]
+        self.starts_with: dict[str, list[int]] = {}  # first syllable → token indices
+        for i, sylls in enumerate(self.sylls):
+            if sylls:
+                self.starts_with.setdefault(sylls[0], []).append(i)
+        self._found: dict[PhraseSet, list[Cue]] = {}
 
 
-def _phrases(phrases) -> str:
-    ordered = sorted({" ".join(str(p).lower().split()) for p in phrases}, key=len, reverse=True)
-    return "|".join(r"[ |]".join(regex.escape(w) for w in p.split(" ")) for p in ordered)
+class PhraseSet:
+    """Literal phrases matched on token boundaries, longest first.
 
+    A `glued` phrase may also end inside a token, at a syllable boundary, for
+    words the tokeniser tends to join to the next one ("so ước" thực hiện)."""
 
-def _cue_regex(phrases, glued=()) -> regex.Pattern:
-    """A cue starts at a token boundary and ends at one; a `glued` cue may
-    also end inside a token at a syllable boundary, for words the tokeniser
-    tends to join to the next one ("so ước" thực hiện)."""
-    body = rf"(?:{_phrases(phrases)})(?=\|)"
-    if glued:
-        body += rf"|(?:{_phrases(glued)})(?=[| ])"
-    return regex.compile(rf"(?<=\|)(?:{body})")
+    __slots__ = ("label", "_phrases", "_glued", "_max", "_firsts", "_lasts")
 
+    def __init__(self, phrases, label: str = "", glued=()):
+        self.label = label
+        self._phrases = frozenset(tuple(str(p).lower().split()) for p in phrases)
+        self._glued = frozenset(tuple(str(p).lower().split()) for p in glued)
+        every = self._phrases | self._glued
+        self._max = max((len(p) for p in every), default=0)
+        # Most tokens start or end no phrase: one set lookup rejects them.
+        self._firsts = frozenset(p[0] for p in every if p)
+        self._lasts = frozenset(p[-1] for p in self._phrases if p)
 
-@lru_cache(maxsize=None)
-def edge_regex(pattern: regex.Pattern, at_end: bool) -> regex.Pattern:
-    """The same cues, anchored at the end (or start) of a joined token view:
-    "ước" is found at the end of "…|ước|" even where "ước thực hiện" is a
-    longer cue that does not fit."""
-    body = pattern.pattern.split("(?:", 2)[2].split(")(?=", 1)[0]
-    if at_end:
-        return regex.compile(rf"(?<=\|)(?:{body})\|$")
-    return regex.compile(rf"^\|(?:{body})(?=\|)")
+    def __bool__(self) -> bool:
+        return self._max > 0
+
+    def starting_at(self, view: TokenView, first: int, last_allowed: int | None = None) -> Cue | None:
+        """The longest phrase that starts at token `first` (and ends by `last_allowed`)."""
+        if not view.sylls[first] or view.sylls[first][0] not in self._firsts:
+            return None
+        stop = len(view.tokens) - 1 if last_allowed is None else min(last_allowed, len(view.tokens) - 1)
+        sylls: tuple[str, ...] = ()
+        best = None
+        for j in range(first, stop + 1):
+            before = len(sylls)
+            sylls += view.sylls[j]
+            if self._glued and any(sylls[:k] in self._glued for k in range(before + 1, len(sylls))):
+                best = j
+            if len(sylls) > self._max:
+                break
+            if sylls in self._phrases or sylls in self._glued:
+                best = j
+        return Cue(first, best, self.label) if best is not None else None
+
+    def ending_at(self, view: TokenView, last: int, first_allowed: int = 0) -> Cue | None:
+        """The longest phrase that ends at token `last` (and starts at or after `first_allowed`)."""
+        if not view.sylls[last] or view.sylls[last][-1] not in self._lasts:
+            return None
+        sylls: tuple[str, ...] = ()
+        best = None
+        for s in range(last, first_allowed - 1, -1):
+            sylls = view.sylls[s] + sylls
+            if len(sylls) > self._max:
+                break
+            if sylls in self._phrases:
+                best = s
+        return Cue(best, last, self.label) if best is not None else None
+
+    def find(self, view: TokenView) -> list[Cue]:
+        """All matches, left to right, not overlapping; cached per view."""
+        found = view._found.get(self)
+        if found is None:
+            found = []
+            free_from = 0
+            index = view.starts_with
+            for i in sorted(i for syll in self._firsts & index.keys() for i in index[syll]):
+                if i < free_from:
+                    continue
+                cue = self.starting_at(view, i)
+                if cue is not None:
+                    found.append(cue)
+                    free_from = cue.last + 1
+            view._found[self] = found
+        return found
+
+    def inside(self, view: TokenView, idx: list[int]) -> bool:
+        """Whether a match lies wholly among the token indices `idx`."""
+        members = set(idx)
+        return any(c.first in members and c.last in members for c in self.find(view))
 
 
 @dataclass(frozen=True)
 class CueRules:
-    target: regex.Pattern
-    actual: regex.Pattern
-    neutral: regex.Pattern
-    not_target_after: regex.Pattern
-    change_up: regex.Pattern
-    change_down: regex.Pattern
-    level: regex.Pattern
-    fillers: frozenset[str]
-    plan_words: regex.Pattern
-    comparators: dict[str, regex.Pattern]
-    after: dict[str, regex.Pattern]
-    baseline_introducers: regex.Pattern
-    baseline_plan: regex.Pattern
+    target: PhraseSet
+    actual: PhraseSet
+    neutral: PhraseSet
+    not_target_after: PhraseSet
+    change_up: PhraseSet
+    change_down: PhraseSet
+    level: PhraseSet
+    fillers: PhraseSet
+    plan_words: PhraseSet
+    comparators: tuple[PhraseSet, ...]  # label = the comparator symbol
+    after: tuple[PhraseSet, ...]
+    baseline_introducers: PhraseSet
+    baseline_plan: PhraseSet
+
+    @property
+    def qualifiers(self) -> tuple[PhraseSet, ...]:
+        """Every cue that may stand between a phrase and its number."""
+        return (self.level, self.change_up, self.change_down, *self.comparators, self.actual)
 
 
 @lru_cache(maxsize=1)
@@ -103,29 +142,20 @@ def cue_rules() -> CueRules:
     rules = load_rules("cues")
     status, change, comparator, baseline = rules["status"], rules["change"], rules["comparator"], rules["baseline"]
     return CueRules(
-        target=_cue_regex(status["target"]["phrases"]),
-        actual=_cue_regex(status["actual"]["phrases"] + status["past_periods"]),
-        neutral=_cue_regex(status["neutral"]),
-        not_target_after=_cue_regex(status["not_target_after"]),
-        change_up=_cue_regex(change["up"]),
-        change_down=_cue_regex(change["down"]),
-        level=_cue_regex(change["level_after"]),
-        fillers=frozenset(" ".join(f.lower().split()) for f in change["fillers"]),
-        plan_words=_cue_regex(change["plan_words"]),
-        comparators={sym: _cue_regex(words) for sym, words in comparator["before"].items()},
-        after={sym: _cue_regex(words) for sym, words in comparator["after"].items()},
-        baseline_introducers=_cue_regex(baseline["introducers"], glued=baseline["glued"]),
-        baseline_plan=_cue_regex(baseline["plan_words"]),
+        target=PhraseSet(status["target"]["phrases"], "target"),
+        actual=PhraseSet(status["actual"]["phrases"] + status["past_periods"], "actual"),
+        neutral=PhraseSet(status["neutral"]),
+        not_target_after=PhraseSet(status["not_target_after"]),
+        change_up=PhraseSet(change["up"], "up"),
+        change_down=PhraseSet(change["down"], "down"),
+        level=PhraseSet(change["level_after"], "level"),
+        fillers=PhraseSet(change["fillers"], "filler"),
+        plan_words=PhraseSet(change["plan_words"]),
+        comparators=tuple(PhraseSet(words, sym) for sym, words in comparator["before"].items()),
+        after=tuple(PhraseSet(words, sym) for sym, words in comparator["after"].items()),
+        baseline_introducers=PhraseSet(baseline["introducers"], glued=baseline["glued"]),
+        baseline_plan=PhraseSet(baseline["plan_words"]),
     )
-
-
-def _cue_ending_at(view: TokenView, pattern: regex.Pattern, last: int) -> Cue | None:
-    """The longest cue of `pattern` whose last token is `last`."""
-    best = None
-    for cue in view.find(pattern, ""):
-        if cue.last == last and (best is None or cue.first < best.first):
-            best = cue
-    return best
 
 
 def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, int, str, str]]:
@@ -137,26 +167,23 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
     Returns (first, last, kind, label) with kind in comparator/change/level/filler.
     """
     rules = cue_rules()
-    classes: list[tuple[str, str, regex.Pattern]] = [("level", "level", rules.level)]
-    classes += [("change", "up", rules.change_up), ("change", "down", rules.change_down)]
-    classes += [("comparator", sym, pat) for sym, pat in rules.comparators.items()]
+    classes = [("level", rules.level), ("change", rules.change_up), ("change", rules.change_down)]
+    classes += [("comparator", c) for c in rules.comparators]
     found: list[tuple[int, int, str, str]] = []
     last = before - 1
-    steps = 0
-    while last >= 0 and steps < limit:
+    while last >= 0 and len(found) < limit:
         best = None
-        for kind, label, pattern in classes:
-            cue = _cue_ending_at(view, pattern, last)
+        for kind, phrases in classes:
+            cue = phrases.ending_at(view, last)
             if cue and (best is None or cue.first < best[0]):
-                best = (cue.first, cue.last, kind, label)
-        word = view.tokens[last].lower
-        if best is None and word in rules.fillers:
-            best = (last, last, "filler", word)
+                best = (cue.first, cue.last, kind, phrases.label)
         if best is None:
-            break
+            filler = rules.fillers.ending_at(view, last)
+            if filler is None:
+                break
+            best = (filler.first, filler.last, "filler", "")
         found.append(best)
         last = best[0] - 1
-        steps += 1
     return found
 
 
@@ -165,24 +192,18 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     "trở lên"/"trở xuống" after it (within a few words) make it >= / <=."""
     for first, last, kind, label in left_cues(view, first_token):
         if kind == "comparator":
-            if label == ">" and view.tokens[first].lower == "vượt" and _plan_follows(view, after_token):
+            if label == ">" and view.sylls[first] == ("vượt",) and _plan_follows(view, after_token):
                 return "="
             return label
-    rules = cue_rules()
-    window = view.tokens[after_token : after_token + 6]
-    if window:
-        sub = TokenView(window)
-        for sym, pattern in rules.after.items():
-            if sub.find(pattern, sym):
-                return sym
+    for phrases in cue_rules().after:
+        if any(after_token <= c.first < after_token + 6 for c in phrases.find(view)):
+            return phrases.label
     return "="
 
 
 def _plan_follows(view: TokenView, after_token: int) -> bool:
-    window = view.tokens[after_token : after_token + 2]
-    return bool(window) and bool(TokenView(window).find(cue_rules().plan_words, "")) and TokenView(window).find(
-        cue_rules().plan_words, ""
-    )[0].first == 0
+    """"vượt 5,4% kế hoạch": a plan word right after the number."""
+    return after_token < len(view.tokens) and cue_rules().plan_words.starting_at(view, after_token) is not None
 
 
 def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str, str | None]:
@@ -190,11 +211,12 @@ def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str
     for first, last, kind, label in left_cues(view, first_token):
         if kind == "level":
             return "level", None
+        exceeds = view.sylls[first] == ("vượt",)
         if kind == "change":
-            if view.tokens[first].lower == "vượt" and not _plan_follows(view, after_token):
+            if exceeds and not _plan_follows(view, after_token):
                 return "level", None
             return "change", label
-        if kind == "comparator" and label == ">" and view.tokens[first].lower == "vượt" and _plan_follows(view, after_token):
+        if kind == "comparator" and label == ">" and exceeds and _plan_follows(view, after_token):
             return "change", "up"
     return "level", None
 
@@ -207,24 +229,20 @@ def baseline_for(view: TokenView, first_token: int, after_token: int, stop: int)
     """
     rules = cue_rules()
     tokens = view.tokens
-    right = TokenView(tokens[after_token:stop])
-    intro = right.find(rules.baseline_introducers, "")
-    if intro and intro[0].first <= 1:
-        start = intro[0].last + 1
-        return _phrase_until_boundary(tokens[after_token + start : stop])
-    plan = right.find(rules.baseline_plan, "")
-    if plan and plan[0].first == 0:
+    for start in (after_token, after_token + 1):
+        if start < stop:
+            intro = rules.baseline_introducers.starting_at(view, start, stop - 1)
+            if intro is not None:
+                return _phrase_until_boundary(tokens[intro.last + 1 : stop])
+    if after_token < stop and rules.baseline_plan.starting_at(view, after_token, stop - 1):
         return _phrase_until_boundary(tokens[after_token:stop])
-    left = TokenView(tokens[:first_token])
-    intro = left.find(rules.baseline_introducers, "")
-    if intro and first_token - intro[-1].last <= 6:
-        segment = tokens[intro[-1].last + 1 : first_token]
-        words = [t for t in segment if t.lower not in rules.fillers]
-        change = [i for i, t in enumerate(segment) if TokenView([t]).find(rules.change_up, "") or TokenView([t]).find(rules.change_down, "")]
-        if change:
-            segment = segment[: change[0]]
-        if words:
-            return _phrase_until_boundary(segment)
+    intros = [c for c in rules.baseline_introducers.find(view) if c.last < first_token]
+    if intros and first_token - intros[-1].last <= 6:
+        begin = intros[-1].last + 1
+        changes = [c.first for p in (rules.change_up, rules.change_down) for c in p.find(view) if begin <= c.first < first_token]
+        end = min(changes, default=first_token)
+        if any(rules.fillers.starting_at(view, i, i) is None for i in range(begin, end)):
+            return _phrase_until_boundary(tokens[begin:end])
     return None
 
 
@@ -235,18 +253,13 @@ _BASELINE_STOPS = frozenset(["và", "tương đương", "đạt", "tăng", "gi�
 def _phrase_until_boundary(tokens: list[Token]) -> str | None:
     kept: list[Token] = []
     for token in tokens:
-        if token.text in _BOUNDARY_TOKENS or token.lower in _BASELINE_STOPS or any(c.isdigit() for c in token.text) and kept and token.text[0].isdigit():
+        if token.text in _BOUNDARY_TOKENS or token.lower in _BASELINE_STOPS or kept and token.text[:1].isdigit():
             break
         kept.append(token)
     if not kept:
         return None
-    return _join(kept)
-
-
-def _join(tokens: list[Token]) -> str:
-    """Tokens as written, with the original spacing between them kept compact."""
-    out = tokens[0].text
-    for prev, token in zip(tokens, tokens[1:]):
+    out = kept[0].text
+    for prev, token in zip(kept, kept[1:]):
         out += ("" if token.start == prev.end else " ") + token.text
     return out
 
@@ -259,11 +272,11 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     against in its clause ("đạt 67% kế hoạch", "vượt chỉ tiêu … đề ra")."""
     rules = cue_rules()
     tokens = view.tokens
-    blocked = {i for c in view.find(rules.neutral, "") for i in range(c.first, c.last + 1)}
+    blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
     blocked |= {i for i, t in enumerate(tokens) if any(s <= t.start < e for s, e in ignore)}
-    measured = view.find(rules.not_target_after, "")
+    measured = rules.not_target_after.find(view)
     found: list[Cue] = []
-    for cue in sorted(view.find(rules.actual, "actual") + view.find(rules.target, "target"), key=lambda c: (c.first, -c.last)):
+    for cue in sorted(rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
         if any(i in blocked for i in range(cue.first, cue.last + 1)):
             continue
         if found and cue.first <= found[-1].last:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from .cues import TokenView, _cue_regex, cue_rules, edge_regex
+from .cues import PhraseSet, TokenView, cue_rules
 from .folding import fold_text
 from .rules import load_rules
 from .segmentation import Token
@@ -26,29 +26,29 @@ _OPEN = frozenset("([“\"")
 
 @dataclass(frozen=True)
 class PhraseRules:
-    breakers: regex.Pattern
-    leading: regex.Pattern
-    trailing: regex.Pattern
-    cut_at: regex.Pattern
-    right_stops: regex.Pattern
-    heads: regex.Pattern
-    not_breakers: regex.Pattern
-    cue_words: tuple[regex.Pattern, ...]
+    breakers: PhraseSet
+    leading: PhraseSet
+    trailing: PhraseSet
+    cut_at: PhraseSet
+    right_stops: PhraseSet
+    heads: PhraseSet
+    not_breakers: PhraseSet
+    enders: tuple[PhraseSet, ...]  # what is stripped from a phrase's end
 
 
 @lru_cache(maxsize=1)
 def phrase_rules() -> PhraseRules:
     phrase = load_rules("indicators")["phrase"]
-    cues = cue_rules()
+    trailing = PhraseSet(phrase["trailing"])
     return PhraseRules(
-        breakers=_cue_regex(phrase["breakers"]),
-        leading=_cue_regex(phrase["leading"]),
-        trailing=_cue_regex(phrase["trailing"]),
-        cut_at=_cue_regex(phrase["cut_at"]),
-        right_stops=_cue_regex(phrase["right_stops"]),
-        heads=_cue_regex(phrase["heads"]),
-        not_breakers=_cue_regex(phrase["not_breakers"]),
-        cue_words=(cues.level, cues.change_up, cues.change_down, *cues.comparators.values(), cues.actual),
+        breakers=PhraseSet(phrase["breakers"]),
+        leading=PhraseSet(phrase["leading"]),
+        trailing=trailing,
+        cut_at=PhraseSet(phrase["cut_at"]),
+        right_stops=PhraseSet(phrase["right_stops"]),
+        heads=PhraseSet(phrase["heads"]),
+        not_breakers=PhraseSet(phrase["not_breakers"]),
+        enders=(*cue_rules().qualifiers, trailing),
     )
 
 
@@ -92,8 +92,7 @@ def right_phrase(view: TokenView, after_token: int, skip: list[tuple[int, int]])
     """The words after a unit up to a clause boundary or a stop word; numbers
     inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới")."""
     tokens = view.tokens
-    rules = phrase_rules()
-    stops = {c.first for c in view.find(rules.right_stops, "")}
+    stops = {c.first for c in phrase_rules().right_stops.find(view)}
     idx: list[int] = []
     i = after_token
     while i < len(tokens):
@@ -127,8 +126,7 @@ def _list_continues(view: TokenView, at: int, length: int) -> bool:
 
 def _is_intro(view: TokenView, idx: list[int]) -> bool:
     """"Một số chỉ tiêu chủ yếu:" introduces targets; it names no indicator."""
-    sub = TokenView([view.tokens[i] for i in idx])
-    return bool(sub.find(cue_rules().target, ""))
+    return cue_rules().target.inside(view, idx)
 
 
 def clause_opens_with_cues(view: TokenView, first_token: int, floor: int) -> bool:
@@ -153,9 +151,7 @@ def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
     if not idx or idx[0] != floor:
         return False
     rules = cue_rules()
-    first = TokenView(view.tokens[idx[0] : idx[-1] + 1])
-    begins_with = lambda pattern: any(c.first == 0 for c in first.find(pattern, ""))
-    return begins_with(rules.baseline_plan) or begins_with(rules.baseline_introducers)
+    return any(p.starting_at(view, idx[0], idx[-1]) for p in (rules.baseline_plan, rules.baseline_introducers))
 
 
 def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]], after_cues: bool = False) -> list[int]:
@@ -233,19 +229,19 @@ def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
     start = comma - 1
     while start >= floor and view.tokens[start].text not in _HARD_STOPS and view.tokens[start].text != ",":
         start -= 1
-    cuts = view.find(phrase_rules().cut_at, "")
+    cuts = phrase_rules().cut_at.find(view)
     return any(start < c.first < comma for c in [*_breakers(view), *cuts])
 
 
 def _breakers(view: TokenView) -> list:
     """Breaker verbs of the sentence, less those inside fixed words ("đạt chuẩn", "nâng cao")."""
     rules = phrase_rules()
-    fixed = view.find(rules.not_breakers, "")
-    return [c for c in view.find(rules.breakers, "") if not any(f.first <= c.first <= f.last for f in fixed)]
+    fixed = rules.not_breakers.find(view)
+    return [c for c in rules.breakers.find(view) if not any(f.first <= c.first <= f.last for f in fixed)]
 
 
 def _starts_with_head(view: TokenView, idx: list[int]) -> bool:
-    return bool(idx) and any(c.first == idx[0] for c in view.find(phrase_rules().heads, ""))
+    return bool(idx) and phrase_rules().heads.starting_at(view, idx[0]) is not None
 
 
 def _has_digit(token: Token) -> bool:
@@ -259,8 +255,7 @@ def _ends_clause(view: TokenView, index: int) -> bool:
     token = view.tokens[index]
     if _has_digit(token) or token.text == "%" or index > 0 and _has_digit(view.tokens[index - 1]):
         return True
-    rules = phrase_rules()
-    return any(last == index for pattern in (*rules.cue_words, rules.trailing) for last in _ends(view, pattern))
+    return any(p.ending_at(view, index) for p in phrase_rules().enders)
 
 
 def _matching_open(tokens: list[Token], close: int, floor: int) -> int | None:
@@ -276,8 +271,7 @@ def _matching_open(tokens: list[Token], close: int, floor: int) -> int | None:
 
 
 def _has_cue(view: TokenView, idx: list[int]) -> bool:
-    sub = TokenView([view.tokens[i] for i in sorted(idx)])
-    return any(sub.find(p, "") for p in phrase_rules().cue_words) or any(_has_digit(view.tokens[i]) for i in idx)
+    return any(p.inside(view, idx) for p in cue_rules().qualifiers) or any(_has_digit(view.tokens[i]) for i in idx)
 
 
 def _has_content(view: TokenView, idx: list[int]) -> bool:
@@ -288,48 +282,54 @@ def _skipped(token: Token, skip: list[tuple[int, int]]) -> bool:
     return any(token.start < end and start < token.end for start, end in skip)
 
 
-def _ends(view: TokenView, pattern: regex.Pattern) -> dict[int, int]:
-    """last token index → first token index of each match."""
-    return {c.last: c.first for c in view.find(pattern, "")}
-
-
-def _starts(view: TokenView, pattern: regex.Pattern) -> dict[int, int]:
-    return {c.first: c.last for c in view.find(pattern, "")}
-
-
 def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
     """Drop cue words, fillers and dangling words from the end of a phrase."""
-    rules = phrase_rules()
-    patterns = [edge_regex(p, at_end=True) for p in (*rules.cue_words, rules.trailing)]
+    enders = phrase_rules().enders
     fillers = cue_rules().fillers
     while idx:
-        joined = TokenView([view.tokens[i] for i in idx]).joined
-        cut = min((joined.count("|", 0, m.start()) for p in patterns for m in [p.search(joined)] if m), default=None)
-        if cut is not None:
-            idx = idx[: cut - 1]
-            continue
-        tail = view.tokens[idx[-1]]
-        if tail.lower in fillers or tail.text in ",-–—:" or tail.text in _OPEN:
-            idx = idx[:-1]
-            continue
-        break
+        last = idx[-1]
+        run_start = _run_start(idx)
+        cut = min((c.first for p in enders for c in [p.ending_at(view, last, run_start)] if c), default=None)
+        if cut is None:
+            filler = fillers.ending_at(view, last, run_start)
+            cut = filler.first if filler else None
+        if cut is None and (view.tokens[last].text in ",-–—:" or view.tokens[last].text in _OPEN):
+            cut = last
+        if cut is None:
+            break
+        idx = [i for i in idx if i < cut]
     return idx
 
 
 def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
     """Drop connectors, determiners and stray punctuation from the start."""
-    pattern = edge_regex(phrase_rules().leading, at_end=False)
+    leading = phrase_rules().leading
     while idx:
         text = view.tokens[idx[0]].text
         if text in ",;:-–—)" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
             idx = idx[1:]
             continue
-        joined = TokenView([view.tokens[i] for i in idx]).joined
-        m = pattern.search(joined)
-        if m is None:
+        cue = leading.starting_at(view, idx[0], _run_end(idx))
+        if cue is None:
             break
-        idx = idx[joined.count("|", 0, m.end()) :]
+        idx = [i for i in idx if i > cue.last]
     return idx
+
+
+def _run_start(idx: list[int]) -> int:
+    """First index of the contiguous run that ends `idx`."""
+    k = len(idx) - 1
+    while k > 0 and idx[k - 1] == idx[k] - 1:
+        k -= 1
+    return idx[k]
+
+
+def _run_end(idx: list[int]) -> int:
+    """Last index of the contiguous run that starts `idx`."""
+    k = 0
+    while k + 1 < len(idx) and idx[k + 1] == idx[k] + 1:
+        k += 1
+    return idx[k]
 
 
 def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
@@ -355,7 +355,7 @@ def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
 def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:
     if not idx:
         return idx
-    cuts = [c.first for c in view.find(phrase_rules().cut_at, "") if idx[0] < c.first <= idx[-1]]
+    cuts = [c.first for c in phrase_rules().cut_at.find(view) if idx[0] < c.first <= idx[-1]]
     return [i for i in idx if i < cuts[0]] if cuts else idx
 
 
