@@ -66,10 +66,25 @@ numbers = st.one_of(
     st.tuples(st.integers(1, 50), st.integers(1, 50)).map(lambda t: f"{t[0]}-{t[1]}"),
     st.tuples(st.integers(0, 99), st.integers(0, 9)).map(lambda t: f"-{t[0]},{t[1]}"),
 )
+UNITS = [
+    "%", "%/năm", "xã", "xã, thị trấn", "tỉnh, thành phố", "triệu đồng", "tỷ đồng", "nghìn tỷ đồng", "USD",
+    "triệu USD", "triệu đồng/người/năm", "ha", "km", "tấn", "MW", "người", "hộ", "việc làm", "sản phẩm",
+    "sản phẩm OCOP", "lượt khách", "triệu lượt khách", "lần", "dự án", "doanh nghiệp", "điểm phần trăm",
+    "năm", "tháng", "sao", "tổ", "tài khoản", "xã hội", "đồng", "đ",
+]
+quantities = st.tuples(
+    st.sampled_from(["", "", "đạt ", "tăng ", "giảm ", "trên ", "từ ", "khoảng ", "ít nhất ", "còn ", "vượt "]),
+    numbers,
+    st.sampled_from(["", " ", " ", "  "]),
+    st.sampled_from(UNITS),
+    st.sampled_from(["", "", " trở lên", " so với cùng kỳ", " kế hoạch", " so với năm 2020"]),
+).map("".join)
 pieces = st.one_of(
     st.sampled_from(WORDS),
-    st.sampled_from(WORDS),
+    st.sampled_from(RULE_WORDS),
     numbers,
+    quantities,
+    quantities,
     st.sampled_from(PUNCT),
 )
 texts = st.lists(st.tuples(pieces, st.sampled_from(SEPARATORS)), max_size=40).map(

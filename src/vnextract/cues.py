@@ -158,6 +158,43 @@ def cue_rules() -> CueRules:
     )
 
 
+class LabelledPhrases:
+    """Several phrase classes looked up at once: phrase → (kind, label)."""
+
+    __slots__ = ("_labels", "_max", "_lasts")
+
+    def __init__(self, classes: list[tuple[str, PhraseSet]]):
+        self._labels: dict[tuple[str, ...], tuple[str, str]] = {}
+        for kind, phrases in reversed(classes):  # earlier classes win a tie
+            for phrase in phrases._phrases:
+                self._labels[phrase] = (kind, phrases.label)
+        self._max = max((len(p) for p in self._labels), default=0)
+        self._lasts = frozenset(p[-1] for p in self._labels)
+
+    def ending_at(self, view: TokenView, last: int) -> tuple[int, str, str] | None:
+        """(first token, kind, label) of the longest phrase ending at token `last`."""
+        if not view.sylls[last] or view.sylls[last][-1] not in self._lasts:
+            return None
+        sylls: tuple[str, ...] = ()
+        best = None
+        for s in range(last, -1, -1):
+            sylls = view.sylls[s] + sylls
+            if len(sylls) > self._max:
+                break
+            hit = self._labels.get(sylls)
+            if hit is not None:
+                best = (s, *hit)
+        return best
+
+
+@lru_cache(maxsize=1)
+def _qualifier_lookup() -> LabelledPhrases:
+    rules = cue_rules()
+    classes = [("level", rules.level), ("change", rules.change_up), ("change", rules.change_down)]
+    classes += [("comparator", c) for c in rules.comparators]
+    return LabelledPhrases(classes + [("filler", rules.fillers)])
+
+
 def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, int, str, str]]:
     """Cue words directly left of token `before`, nearest first.
 
@@ -166,24 +203,16 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
     qualify the number ("ước đạt trên", "tăng bình quân", "giảm xuống còn").
     Returns (first, last, kind, label) with kind in comparator/change/level/filler.
     """
-    rules = cue_rules()
-    classes = [("level", rules.level), ("change", rules.change_up), ("change", rules.change_down)]
-    classes += [("comparator", c) for c in rules.comparators]
+    lookup = _qualifier_lookup()
     found: list[tuple[int, int, str, str]] = []
     last = before - 1
     while last >= 0 and len(found) < limit:
-        best = None
-        for kind, phrases in classes:
-            cue = phrases.ending_at(view, last)
-            if cue and (best is None or cue.first < best[0]):
-                best = (cue.first, cue.last, kind, phrases.label)
-        if best is None:
-            filler = rules.fillers.ending_at(view, last)
-            if filler is None:
-                break
-            best = (filler.first, filler.last, "filler", "")
-        found.append(best)
-        last = best[0] - 1
+        hit = lookup.ending_at(view, last)
+        if hit is None:
+            break
+        first, kind, label = hit
+        found.append((first, last, kind, label))
+        last = first - 1
     return found
 
 
@@ -273,7 +302,8 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     rules = cue_rules()
     tokens = view.tokens
     blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
-    blocked |= {i for i, t in enumerate(tokens) if any(s <= t.start < e for s, e in ignore)}
+    if ignore:
+        blocked |= {i for i, t in enumerate(tokens) if any(s <= t.start < e for s, e in ignore)}
     measured = rules.not_target_after.find(view)
     found: list[Cue] = []
     for cue in sorted(rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
