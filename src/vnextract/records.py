@@ -63,6 +63,9 @@ class _Carried:
     period: Period | None = None
     year: int | None = None
     indicator: str = ""
+    # Which came later, the last status cue or the last period: a cue said
+    # after a plan's year ("…vào năm 2025. … hiện đã có …") outweighs that year.
+    status_is_newer: bool = False
 
 
 @dataclass(slots=True)
@@ -139,10 +142,16 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], ctx.quantities)), len(view.tokens))
     indicator = _indicator(view, quantity, first, after, floor, ctx.skip, carried)
     kind, direction = cue_stage.change_for(view, first, after)
-    period = _period_for(quantity, ctx.periods, doc.text) or carried.period
+    own_period = _period_for(quantity, ctx.periods, doc.text)
+    period = own_period or carried.period
     year = _year_of(period, carried, doc.published)
     before = [c for c in ctx.status_cues if c.last < first]
-    status = before[-1].label if before else _status_by_year(year, doc.published) or carried.status
+    if before:
+        status = before[-1].label
+    elif own_period is None and carried.status_is_newer:
+        status = carried.status
+    else:
+        status = _status_by_year(year, doc.published) or carried.status
     return Record(
         doc_id=doc.doc_id,
         start=quantity.start,
@@ -266,6 +275,7 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period 
 def _carry_period(carried: _Carried, periods: list[Period]) -> None:
     if periods:
         carried.period = periods[-1]
+        carried.status_is_newer = False
         with_year = [p for p in periods if p.year is not None]
         if with_year:
             carried.year = with_year[-1].year
@@ -275,6 +285,7 @@ def _carry_status(carried: _Carried, status_cues: list) -> None:
     """The last cue of a sentence sets the scope the next sentences inherit."""
     if status_cues:
         carried.status = status_cues[-1].label
+        carried.status_is_newer = True
 
 
 @lru_cache(maxsize=1)
