@@ -70,8 +70,8 @@ def record_problems(record, text: str) -> list[str]:
         bad(f"norm_value {r['norm_value']!r} not a number >= 0")
     if not isinstance(r["norm_unit"], str) or not r["norm_unit"].strip():
         bad("norm_unit empty")
-    elif r["norm_unit"] == "%" and _is_number(r["value"]) and r["norm_value"] != r["value"]:
-        bad("a % value is its own norm_value")
+    elif r["unit"] == "%" and _is_number(r["value"]) and r["norm_value"] != r["value"]:
+        bad("a plain % value is its own norm_value")
     if not isinstance(r["indicator"], str) or not r["indicator"].strip():
         bad(f"indicator {r['indicator']!r} not a non-empty str")
     if not _opt_str(r["indicator_id"]):
@@ -89,6 +89,11 @@ def record_problems(record, text: str) -> list[str]:
     for key in ("baseline", "period", "locality"):
         if not _opt_str(r[key]):
             bad(f"{key} {r[key]!r} not None or a non-empty str")
+    flat = " ".join(text.split())
+    for key in ("period", "baseline"):
+        # "as written": a piece of the text, up to runs of white space
+        if isinstance(r[key], str) and " ".join(r[key].split()) not in flat:
+            bad(f"{key} {r[key]!r} is not written in the text")
     year = r["year"]
     if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100):
         bad(f"year {year!r} not None or an int in 1900-2100")

@@ -132,6 +132,29 @@ def test_separate_paragraph_prefix_shifts_offsets(prefix, body):
     assert _key([r for r in shifted if r.start >= n], n) == _key(base)
 
 
+# Found by the property above: a time, rank or "trên" word at the END of the
+# previous paragraph must not remove a quantity at the START of the next one.
+_PARAGRAPH_LEAKS = [
+    ("Kết quả năm", "2000 hộ được hỗ trợ vay vốn."),
+    ("Thu nhập bình quân 67,5 triệu đồng/người/năm", "2000 hộ thoát nghèo."),
+    ("USD/người/năm ", "1990 % "),
+    ("Mục tiêu đến", "2025 xã đạt chuẩn."),
+    ("Xếp thứ", "5 xã đạt chuẩn."),
+    ("Giá trị trên", "1 ha lúa."),
+]
+
+
+@pytest.mark.parametrize("prefix, body", _PARAGRAPH_LEAKS, ids=["year-after-nam", "year-after-per-nam",
+                                                                 "year-after-usd-per-nam", "year-after-den",
+                                                                 "count-after-thu", "ha-after-tren"])
+def test_previous_paragraph_does_not_hide_a_quantity(prefix, body):
+    base = extract(body, doc_id="d")
+    assert base, "the body alone has a record"
+    inserted = prefix + "\n\n"
+    shifted = extract(inserted + body, doc_id="d")
+    assert _key([r for r in shifted if r.start >= len(inserted)], len(inserted)) == _key(base)
+
+
 _REAL_DOCS = ["haiha-2024", "damha-2024", "quang-ninh-nong-thon-moi-infographic-2023",
               "quang-ninh-nong-thon-moi-vietnamnet-2026", "chu-puh-gia-lai-6-thang-2024"]
 _REAL_TEXT = {d: unicodedata.normalize("NFC", (DEV / f"{d}.txt").read_text(encoding="utf-8")) for d in _REAL_DOCS}

@@ -5,9 +5,10 @@ a rule with examples gets them checked without touching this file. Each case
 id names the file, the place of the example in it and the example text.
 
 Families:
-  units.yaml       measures / per_suffixes / counts: the first quantity of the
-                   text has that unit and norm_value; not_count_compounds /
-                   time_units (`count: false`): no quantity at all
+  units.yaml       every measure and every section with `examples`: the first
+                   quantity (the second with `second: true`) has that unit and
+                   norm_value; `count: false`: the first number is no quantity
+                   (and nothing is, when the text holds at most one number)
   cues.yaml        "[bracketed]" quantity → expected status/kind/direction/
                    comparator/baseline of its record (through `extract`)
   periods.yaml     text → some period phrase equal to `period`, with `year`
@@ -32,7 +33,9 @@ import pytest
 import yaml
 
 from vnextract import extract
+from vnextract.folding import fold_text
 from vnextract.indicators import indicator_id
+from vnextract.numbers import find_numbers
 from vnextract.periods import find_periods
 from vnextract.quantities import find_quantities
 from vnextract.rules import load_rules, rules_dir
@@ -57,19 +60,7 @@ def _short(text: str, width: int = 48) -> str:
 # Examples that fail because of a bug in src/ or a conflict in rules/ (see the
 # report of the test author). Keyed by (file, section, example text): strict, so a fix
 # makes the case XPASS and fail until its entry here is removed.
-KNOWN_FAILURES = {
-    ("cues", "baseline.examples", "tăng gấp [2 lần] cùng kỳ năm 2022"):
-        "cues.baseline_for/_phrase_until_boundary stops at a token starting with a digit: "
-        "baseline 'cùng kỳ năm' instead of 'cùng kỳ năm 2022'",
-    ("periods", "rules[year]", "đến cuối năm 2024 đạt"):
-        "periods.yaml rule `year` takes the optional leading 'đến' (needed for 'đến năm 2025'), "
-        "so the period is 'đến cuối năm 2024', not 'cuối năm 2024' as the example (and SPEC) say",
-    ("indicators", "indicators[fdi_capital]", "số vốn đăng ký tăng thêm của các dự án FDI"):
-        "longest synonym wins: 'vốn đăng ký' (registered_capital) is longer than 'fdi' (fdi_capital)",
-    ("indicators", "indicators[model_new_rural_communes]", "xã đạt chuẩn NTM kiểu mẫu"):
-        "longest synonym wins: 'đạt chuẩn ntm' (new_rural_communes) is longer than 'ntm kiểu mẫu' "
-        "(model_new_rural_communes)",
-}
+KNOWN_FAILURES: dict[tuple[str, str, str], str] = {}
 
 
 def _marks(file: str, where: str, text: str):
@@ -109,36 +100,39 @@ def _record_at(text: str):
 
 # --------------------------------------------------------------------- units ---
 
-def _unit_cases():
-    rules = _rules("units")
-    cases = []
+UNIT_EXAMPLE_KEYS = {"text", "unit", "norm_value", "second", "count"}
+
+
+def _unit_sections(rules: dict):
+    """(where, examples) for every example list of units.yaml: each measure, and
+    every top-level section that has `examples` (so a new section is run too)."""
     for entry in rules["measures"]:
-        for i, ex in enumerate(entry.get("examples") or []):
-            cases.append(_case("units", f"measures[{entry['norm_unit']}]#{i}", ex))
-    for section in ("per_suffixes", "counts"):
-        for i, ex in enumerate(rules[section].get("examples") or []):
-            cases.append(_case("units", f"{section}#{i}", ex))
-    return cases
+        yield f"measures[{entry['norm_unit']}]", entry.get("examples") or []
+    for key, section in rules.items():
+        if key != "measures" and isinstance(section, dict) and "examples" in section:
+            yield key, section["examples"] or []
 
 
-def _no_count_cases():
-    rules = _rules("units")
+def _unit_cases(counted: bool):
     cases = []
-    for section in ("not_count_compounds", "time_units"):
-        for i, ex in enumerate(rules[section].get("examples") or []):
-            cases.append(_case("units", f"{section}#{i}", ex))
+    for where, examples in _unit_sections(_rules("units")):
+        for i, ex in enumerate(examples):
+            if (ex.get("count") is not False) == counted:
+                cases.append(_case("units", f"{where}#{i}", ex))
     return cases
 
 
-@pytest.mark.parametrize("example", _unit_cases())
+@pytest.mark.parametrize("example", _unit_cases(counted=True))
 def test_units_example(example):
+    """The first quantity (the second with `second: true`) has that unit and norm_value."""
+    assert set(example) <= UNIT_EXAMPLE_KEYS, f"unknown keys {set(example) - UNIT_EXAMPLE_KEYS}: add a runner"
     quantities = find_quantities(example["text"])
-    assert quantities, f"no quantity found in {example['text']!r}"
-    first = quantities[0]
-    assert first.unit == example["unit"], (first.span, first.unit)
-    assert math.isclose(first.norm_value, float(example["norm_value"]), rel_tol=1e-9), (first.span, first.norm_value)
-    # The measure's norm_unit, where the example sits under one.
-    assert example["text"][first.start : first.end] == first.span
+    index = 1 if example.get("second") else 0
+    assert len(quantities) > index, f"found only {[q.span for q in quantities]} in {example['text']!r}"
+    q = quantities[index]
+    assert example["text"][q.start : q.end] == q.span
+    assert q.unit == example["unit"], (q.span, q.unit)
+    assert math.isclose(q.norm_value, float(example["norm_value"]), rel_tol=1e-9), (q.span, q.norm_value)
 
 
 @pytest.mark.parametrize(
@@ -151,12 +145,20 @@ def test_units_measure_examples_have_the_entry_norm_unit(entry):
         assert first.norm_unit == entry["norm_unit"], (ex["text"], first.norm_unit)
 
 
-@pytest.mark.parametrize("example", _no_count_cases())
+@pytest.mark.parametrize("example", _unit_cases(counted=False))
 def test_units_not_a_count_example(example):
-    assert example.get("count") is False, "not_count_compounds/time_units examples carry `count: false`"
-    quantities = find_quantities(example["text"])
-    assert quantities == [], [q.span for q in quantities]
-    assert extract(example["text"]) == []
+    """`count: false`: the (first) number of the text is not a quantity; where the
+    text holds at most one number (not_count_compounds, time_units), nothing is."""
+    assert set(example) <= UNIT_EXAMPLE_KEYS, f"unknown keys {set(example) - UNIT_EXAMPLE_KEYS}: add a runner"
+    text = example["text"]
+    found, _ = find_numbers(text)  # an ordinal ("lần thứ 16") is not even a number here
+    quantities = find_quantities(text)
+    if len(found) <= 1:
+        assert quantities == [], [q.span for q in quantities]
+        assert extract(text) == []
+    else:
+        assert all(q.start != found[0].start for q in quantities), [q.span for q in quantities]
+        assert all(r.start != found[0].start for r in extract(text))
 
 
 # ---------------------------------------------------------------------- cues ---
@@ -165,11 +167,11 @@ CUE_FIELDS = ("status", "kind", "direction", "comparator", "baseline")
 
 
 def _walk_examples(node, path=""):
-    """(path, key, examples list) for every `examples*` list in a YAML tree."""
+    """(path, examples list) for every `*examples*` list in a YAML tree."""
     if isinstance(node, dict):
         for key, value in node.items():
             sub = f"{path}.{key}" if path else str(key)
-            if str(key).startswith("examples") and isinstance(value, list):
+            if "examples" in str(key) and isinstance(value, list):
                 yield sub, value
             else:
                 yield from _walk_examples(value, sub)
@@ -276,8 +278,13 @@ def test_indicator_lexicon_size_and_unique_ids():
     ids = [e["id"] for e in entries]
     assert len(ids) >= 40
     assert len(ids) == len(set(ids)), "duplicate indicator ids"
+    owner: dict[str, str] = {}
     for e in entries:
         assert e.get("synonyms"), f"{e['id']}: no synonyms"
+        for synonym in e["synonyms"]:
+            key = fold_text(synonym)
+            # The lexicon maps each folded synonym to one id; a second owner would silently win.
+            assert owner.setdefault(key, e["id"]) == e["id"], f"synonym {synonym!r} of {owner[key]} and {e['id']}"
 
 
 # ------------------------------------------------- rule files: load, coverage ---
@@ -312,6 +319,8 @@ def _entries_needing_examples():
         out.append((f"units.yaml:measures[{entry['norm_unit']}]", entry.get("examples")))
     for section in ("per_suffixes", "counts", "not_count_compounds", "time_units"):
         out.append((f"units.yaml:{section}", units[section].get("examples")))
+    for where, examples in _unit_sections(units):
+        out.append((f"units.yaml:{where}", examples))
     cues = _rules("cues")
     for label in ("target", "actual"):
         out.append((f"cues.yaml:status.{label}", cues["status"][label].get("examples")))
@@ -334,6 +343,27 @@ def test_every_rule_entry_has_examples(label, examples):
     assert examples, f"{label} has no examples"
 
 
+# Example lists each runner above executes (list indices written as []).
+RUN_EXAMPLE_LISTS = {
+    "periods": {"rules[].examples"},
+    "localities": {"examples"},
+    "indicators": {"indicators[].examples", "phrase.phrase_examples"},
+}
+
+
+@pytest.mark.parametrize("name", ["units", "cues", "periods", "localities", "indicators"])
+def test_every_example_list_is_run(name):
+    """A rule family that grows a new `examples` list must get a runner here."""
+    paths = {re.sub(r"\[\d+\]", "[]", path) for path, _ in _walk_examples(_rules(name))}
+    if name == "units":
+        unrun = {p for p in paths if p != "measures[].examples" and not re.fullmatch(r"\w+\.examples", p)}
+    elif name == "cues":
+        unrun = set()  # every examples* list of cues.yaml is collected by _cue_cases
+    else:
+        unrun = paths - RUN_EXAMPLE_LISTS[name]
+    assert not unrun, f"{name}.yaml: example lists no test runs: {sorted(unrun)}"
+
+
 def test_example_fields_are_well_formed():
     """Bracketed examples have exactly one bracket pair; unit examples carry unit and norm_value."""
     for path, examples in _walk_examples(_rules("cues")):
@@ -343,7 +373,7 @@ def test_example_fields_are_well_formed():
         _unbracket(ex["text"])
     for ex in _rules("indicators")["phrase"]["phrase_examples"]:
         _unbracket(ex["text"])
-    for case in _unit_cases():
+    for case in _unit_cases(counted=True):
         ex = case.values[0]
         assert {"text", "unit", "norm_value"} <= set(ex), ex
     for rule in _rules("periods")["rules"]:

@@ -390,7 +390,7 @@ def test_negative_value_is_never_negative():
             assert r.value >= 0 and r.norm_value >= 0
 
 
-def test_khong_con_ho_ngheo_is_not_a_negative_or_garbage_record():
+def test_fall_in_a_target_list_is_a_downward_target_change():
     text = "Phấn đấu không còn hộ nghèo, giảm 50% hộ cận nghèo."
     records = extract(text)
     fifty = [r for r in records if r.span == "50%"]

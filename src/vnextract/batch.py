@@ -314,29 +314,38 @@ class _Slot:
 
 
 class _Worker:
-    __slots__ = ("process", "conn", "slot", "started")
+    __slots__ = ("process", "conn", "assigned", "started")
 
     def __init__(self, process, conn):
         self.process = process
         self.conn = conn
-        self.slot: _Slot | None = None
-        self.started = 0.0
+        self.assigned: deque[_Slot] = deque()  # sent, in order; the first is running
+        self.started = 0.0  # when the running one began (at the latest)
 
 
 class _Pool:
-    """Worker processes, each holding at most one document at a time."""
+    """Worker processes, each holding the document it is on plus at most one
+    more, queued in its pipe so that it never waits for the parent."""
+
+    _QUEUE_BELOW = 16_000  # characters: a queued text must fit in the pipe's buffer
 
     def __init__(self, context, size: int, extractor: Extractor, fmt: str, timeout: float | None):
         self._context = context
         self._extractor = extractor
         self._fmt = fmt
         self._timeout = timeout
-        self._idle = [self._start() for _ in range(size)]
-        self._busy: dict[object, _Worker] = {}
+        self._waiting: deque[_Slot] = deque()
+        self._workers: list[_Worker] = []
+        for _ in range(size):
+            self._workers.append(self._start())
 
     def _start(self) -> _Worker:
         ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(theirs, self._extractor, self._fmt),
+        # A forked worker inherits the parent's ends of every pipe; it closes
+        # them, or it would never see end-of-file when the parent dies.
+        fork = self._context.get_start_method() == "fork"
+        inherited = [ours, *(w.conn for w in self._workers)] if fork else []
+        process = self._context.Process(target=_serve, args=(theirs, self._extractor, self._fmt, inherited),
                                         name="vnextract-worker", daemon=True)
         process.start()
         theirs.close()
@@ -346,7 +355,6 @@ class _Pool:
         """Outcomes in job order, with at most `window` jobs between the next
         one to yield and the last one taken."""
         slots: deque[_Slot] = deque()
-        waiting: deque[_Slot] = deque()
         more = True
         while True:
             while more and len(slots) < window:
@@ -356,9 +364,8 @@ class _Pool:
                     break
                 slots.append(_Slot(job))
                 if slots[-1].outcome is None:
-                    waiting.append(slots[-1])
-            while waiting and self._idle:
-                self._send(self._idle.pop(), waiting.popleft())
+                    self._waiting.append(slots[-1])
+            self._dispatch()
             while slots and slots[0].outcome is not None:
                 yield slots.popleft().outcome
             if not slots and not more:
@@ -366,48 +373,59 @@ class _Pool:
             if slots and slots[0].outcome is None:
                 self._collect()
 
-    def _send(self, worker: _Worker, slot: _Slot) -> None:
-        worker.slot = slot
-        worker.started = time.monotonic()
-        self._busy[worker.conn] = worker
-        worker.conn.send(slot.task)
+    def _dispatch(self) -> None:
+        """Idle workers first; then a small task queued behind each running one."""
+        for depth in (1, 2):
+            for worker in self._workers:
+                if not self._waiting:
+                    return
+                if len(worker.assigned) < depth and (
+                        depth == 1 or len(self._waiting[0].task.document.text) < self._QUEUE_BELOW):
+                    slot = self._waiting.popleft()
+                    if not worker.assigned:
+                        worker.started = time.monotonic()
+                    worker.assigned.append(slot)
+                    worker.conn.send(slot.task)
 
     def _collect(self) -> None:
         """Wait for at least one worker to answer or for the oldest to run out of time."""
         from multiprocessing.connection import wait
 
+        busy = {worker.conn: worker for worker in self._workers if worker.assigned}
         wait_for = None
         if self._timeout is not None:
-            oldest = min(worker.started for worker in self._busy.values())
+            oldest = min(worker.started for worker in busy.values())
             wait_for = max(0.0, oldest + self._timeout - time.monotonic())
-        for conn in wait(list(self._busy), wait_for):
-            worker = self._busy.pop(conn)
+        for conn in wait(list(busy), wait_for):
+            worker = busy[conn]
             try:
-                worker.slot.outcome = conn.recv()
+                outcome = conn.recv()
             except (EOFError, OSError):
                 worker.process.join()
-                worker.slot.outcome = _failed(worker.slot.task, "WorkerCrash",
-                                              f"the worker process died (exit code {worker.process.exitcode})")
-                conn.close()
-                self._idle.append(self._start())
-            else:
-                self._idle.append(worker)
+                self._replace(worker, "WorkerCrash", f"the worker process died (exit code {worker.process.exitcode})")
+                continue
+            worker.assigned.popleft().outcome = outcome
+            worker.started = time.monotonic()
         if self._timeout is not None:
             now = time.monotonic()
-            for conn, worker in list(self._busy.items()):
-                if now - worker.started >= self._timeout:
-                    del self._busy[conn]
-                    self._stop(worker, kill=True)
-                    worker.slot.outcome = _failed(
-                        worker.slot.task, "TimeoutError",
-                        f"no result within the per-document time limit of {self._timeout:g} s")
-                    self._idle.append(self._start())
+            for worker in list(self._workers):
+                if worker.assigned and now - worker.started >= self._timeout:
+                    self._replace(worker, "TimeoutError",
+                                  f"no result within the per-document time limit of {self._timeout:g} s")
+
+    def _replace(self, worker: _Worker, error_type: str, message: str) -> None:
+        """The running document fails; the one queued behind it goes back to the front."""
+        self._stop(worker, kill=True)
+        slot = worker.assigned.popleft()
+        slot.outcome = _failed(slot.task, error_type, message)
+        self._waiting.extendleft(reversed(worker.assigned))
+        self._workers.remove(worker)
+        self._workers.append(self._start())
 
     def close(self, kill: bool = False) -> None:
-        for worker in [*self._idle, *self._busy.values()]:
+        for worker in self._workers:
             self._stop(worker, kill)
-        self._idle.clear()
-        self._busy.clear()
+        self._workers.clear()
 
     @staticmethod
     def _stop(worker: _Worker, kill: bool) -> None:
@@ -425,9 +443,11 @@ class _Pool:
         worker.conn.close()
 
 
-def _serve(conn, extractor: Extractor, fmt: str) -> None:
+def _serve(conn, extractor: Extractor, fmt: str, inherited: list) -> None:
     """Worker loop: a task in, an outcome out, until told to stop or the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for other in inherited:
+        other.close()
     while True:
         try:
             task = conn.recv()

@@ -103,6 +103,7 @@ def _cmd_eval(args) -> int:
     from .scoring import evaluate, load_jsonl_records
 
     gold = load_jsonl_records(args.gold)
+    failed = 0
     if args.pred:
         from .writers import read_records
 
@@ -115,6 +116,7 @@ def _cmd_eval(args) -> int:
         predicted = []
         for item, records in extract_documents(args.inputs, meta=_meta(args)):
             if not hasattr(item, "text"):
+                failed += 1
                 print(f"vnextract: skipped {item}", file=sys.stderr)
             predicted.extend(r.to_dict() for r in records)
     report = evaluate(gold, predicted)
@@ -123,7 +125,10 @@ def _cmd_eval(args) -> int:
     if args.json:
         report.write_json(args.json)
     print(report.format_table(by=args.by))
-    return 0
+    if failed:
+        # Scores without those documents would mislead: say so, and fail.
+        print(f"vnextract: {failed} documents could not be read or extracted; the scores above lack them", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _meta(args):

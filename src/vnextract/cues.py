@@ -280,9 +280,13 @@ _BASELINE_STOPS = frozenset(["và", "tương đương", "đạt", "tăng", "gi�
 
 
 def _phrase_until_boundary(tokens: list[Token]) -> str | None:
+    """The baseline words up to the clause end or the next figure; a year
+    ("cùng kỳ năm 2022") or a date part ("quý I/2023") is not a figure."""
     kept: list[Token] = []
     for token in tokens:
-        if token.text in _BOUNDARY_TOKENS or token.lower in _BASELINE_STOPS or kept and token.text[:1].isdigit():
+        text = token.text
+        is_time = len(text) == 4 and text.isdigit() and text[:2] in ("19", "20") or "/" in text
+        if text in _BOUNDARY_TOKENS or token.lower in _BASELINE_STOPS or kept and text[:1].isdigit() and not is_time:
             break
         kept.append(token)
     if not kept:

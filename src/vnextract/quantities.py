@@ -16,11 +16,11 @@ from .units import UnitMatch, match_unit
 
 _YEAR = regex.compile(r"(?:19|20)\d{2}")
 _TIME_BEFORE = regex.compile(
-    r"(?:năm|nam|giai đoạn|nhiệm kỳ|thời kỳ|khóa|khoá|quý|tháng|ngày|đến|từ|sau|trước|cuối|đầu|[/\-–])\s*$",
+    r"(?:năm|nam|giai đoạn|nhiệm kỳ|thời kỳ|khóa|khoá|quý|tháng|ngày|đến|từ|sau|trước|cuối|đầu|[/\-–])[ \t]*$",
     regex.IGNORECASE,
 )
-_DENOMINATOR_BEFORE = regex.compile(r"(?:trên|/)\s*$", regex.IGNORECASE)
-_RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|mã|top)\s*$", regex.IGNORECASE)
+_DENOMINATOR_BEFORE = regex.compile(r"(?:trên|/)[ \t]*$", regex.IGNORECASE)
+_RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|mã|top)[ \t]*$", regex.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

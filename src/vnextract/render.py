@@ -37,7 +37,10 @@ def records_html(text: str, records: list[Record], title: str = "") -> str:
             spans.append(span)
     doc.ents = spans
     options = {"colors": {label: _COLOURS[label.split()[0]] for label in {s.label_ for s in spans}}}
-    body = displacy.render(doc, style="ent", page=False, options=options)
+    if spans:
+        body = displacy.render(doc, style="ent", page=False, options=options)
+    else:  # displaCy warns on a text without entities; there is nothing to mark
+        body = f"<div>{html.escape(text)}</div><p>No figures found.</p>"
     rows = "\n".join(
         f"<tr><td>{html.escape(r.span)}</td><td>{html.escape(r.indicator)}</td><td>{r.status}</td>"
         f"<td>{r.kind}</td><td>{html.escape(r.comparator)}</td><td>{r.norm_value:g} {html.escape(r.norm_unit)}</td>"
