@@ -2,13 +2,14 @@
 
 Why it is built this way:
 
-- **Workers are plain processes fed one document at a time over a pipe**, so
-  the parent always knows which document each worker holds and since when. A
-  document over the time limit is ended by killing its worker (which works
-  even inside C code, where signals and exceptions cannot reach), a crash is
-  pinned on the document that caused it, and the worker is replaced. On Linux
-  workers are forked from a parent that has already loaded the rules and
-  models, so they start at once and share those pages.
+- **Workers are plain processes fed documents over a pipe** (the one being
+  extracted plus one queued, so a worker never waits for the parent), and the
+  parent knows which document each worker is on and since when. A document
+  over the time limit is ended by killing its worker (which works even inside
+  C code, where signals and exceptions cannot reach), a crash is pinned on the
+  document that caused it, the worker is replaced and the queued document
+  goes to the next free one. On Linux workers are forked from a parent that
+  has already loaded the rules and models, so they start at once.
 - **Results are written in input order through a bounded window** of documents
   in flight, so memory stays flat however long the input is, and the bytes
   written do not depend on the number of workers. Workers render their records
