@@ -9,11 +9,14 @@ given word — the question most rules ask — costs a few dictionary lookups.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+import regex
+
 from .rules import load_rules
-from .segmentation import Token
+from .segmentation import Token, syllable_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,13 @@ class TokenView:
             if sylls:
                 self.starts_with.setdefault(sylls[0], []).append(i)
         self._found: dict[PhraseSet, list[Cue]] = {}
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Tokens [first, after) that overlap the characters [start, end)."""
+        ends = [t.end for t in self.tokens]
+        first = bisect_right(ends, start)
+        after = bisect_left([t.start for t in self.tokens], end, lo=first)
+        return first, after
 
 
 class PhraseSet:
@@ -300,14 +310,13 @@ def _phrase_until_boundary(tokens: list[Token]) -> str | None:
 def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue]:
     """Target and actual cues of a sentence, in order.
 
-    Not cues: words inside `ignore` spans (quantities: "14/17 nhóm chỉ tiêu"),
+    Not cues: tokens in the `ignore` ranges [first, after) (quantities: "14/17 nhóm chỉ tiêu"),
     neutral phrases ("so với ước thực hiện"), and a target word measured
     against in its clause ("đạt 67% kế hoạch", "vượt chỉ tiêu … đề ra")."""
     rules = cue_rules()
     tokens = view.tokens
     blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
-    if ignore:
-        blocked |= {i for i, t in enumerate(tokens) if any(s <= t.start < e for s, e in ignore)}
+    blocked.update(i for first, after in ignore for i in range(first, after))
     measured = rules.not_target_after.find(view)
     found: list[Cue] = []
     for cue in sorted(rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
@@ -319,6 +328,22 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
             continue
         found.append(cue)
     return found
+
+
+def status_cues_of_text(text: str, start: int, end: int) -> list[Cue]:
+    """Status cues of a sentence that holds no figure: only its scope matters,
+    so syllables stand in for word tokens, and a sentence without any word a
+    status cue starts with is not looked at further."""
+    if not _status_words().search(text, start, end):
+        return []
+    return status_cues(TokenView(syllable_tokens(text, start, end)))
+
+
+@lru_cache(maxsize=1)
+def _status_words() -> regex.Pattern:
+    rules = cue_rules()
+    words = sorted(rules.target._firsts | rules.actual._firsts, key=len, reverse=True)
+    return regex.compile(rf"(?<![\p{{L}}])(?:{'|'.join(map(regex.escape, words))})(?![\p{{L}}])", regex.IGNORECASE)
 
 
 def _measured_in_clause(tokens: list[Token], measured: list[Cue], first: int) -> bool:

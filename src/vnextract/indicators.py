@@ -52,13 +52,14 @@ def phrase_rules() -> PhraseRules:
     )
 
 
-def left_phrase(view: TokenView, first_token: int, floor: int, skip: list[tuple[int, int]]) -> str:
+def left_phrase(view: TokenView, first_token: int, floor: int, skip: frozenset[int]) -> str:
     """The noun phrase that ends before token `first_token`, not reaching left of
     `floor` (the end of the previous quantity) — "" when only cue words, or
-    only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there."""
+    only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there.
+    Tokens in `skip` (time phrases, places) never belong to a phrase."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
-    idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token) if not _skipped(tokens[i], skip)]
+    idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token) if i not in skip]
     if floor > 0 and _is_continuation(view, idx, floor):
         return ""
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
@@ -67,28 +68,28 @@ def left_phrase(view: TokenView, first_token: int, floor: int, skip: list[tuple[
     return _text(tokens, idx)
 
 
-def nearest_words(view: TokenView, first_token: int, skip: list[tuple[int, int]], limit: int = 6) -> str:
+def nearest_words(view: TokenView, first_token: int, skip: frozenset[int], limit: int = 6) -> str:
     """Last resort when no phrase is found: the words just before the value
     in its sentence, numbers and punctuation left out ("Dân số 1,2 triệu, tăng [2%]")."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, 0)
-    idx = [i for i in range(end) if not _skipped(tokens[i], skip) and not _has_digit(tokens[i]) and any(c.isalpha() for c in tokens[i].text)]
+    idx = [i for i in range(end) if i not in skip and not _has_digit(tokens[i]) and any(c.isalpha() for c in tokens[i].text)]
     idx = _strip_trailing(view, idx[-limit:])
     return _text(tokens, _strip_leading(view, idx))
 
 
-def list_head(view: TokenView, colon: int, skip: list[tuple[int, int]]) -> str:
+def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
     """The noun phrase before a colon that introduces a list of values
     ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or ""."""
     tokens = view.tokens
-    idx = [i for i in _segment(view, colon, 0, skip) if not _skipped(tokens[i], skip)]
+    idx = [i for i in _segment(view, colon, 0, skip) if i not in skip]
     if any(_has_digit(tokens[i]) for i in idx) or _is_intro(view, idx):
         return ""
     idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
     return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
 
 
-def right_phrase(view: TokenView, after_token: int, skip: list[tuple[int, int]]) -> str:
+def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str:
     """The words after a unit up to a clause boundary or a stop word; numbers
     inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới")."""
     tokens = view.tokens
@@ -101,7 +102,7 @@ def right_phrase(view: TokenView, after_token: int, skip: list[tuple[int, int]])
             break
         if text in (",", "và") and not _list_continues(view, i, len(idx)):
             break
-        if not _skipped(tokens[i], skip):
+        if i not in skip:
             idx.append(i)
         i += 1
     return _text(tokens, _strip_trailing(view, idx))
@@ -154,7 +155,7 @@ def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
     return any(p.starting_at(view, idx[0], idx[-1]) for p in (rules.baseline_plan, rules.baseline_introducers))
 
 
-def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]], after_cues: bool = False) -> list[int]:
+def _segment(view: TokenView, end: int, floor: int, skip: frozenset[int], after_cues: bool = False) -> list[int]:
     """Token indices of the clause that ends at `end`, walking left.
 
     A parenthesis is part of the phrase ("tổng sản phẩm (GRDP)") unless it
@@ -183,7 +184,7 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]],
             floor = min(floor, opening)
             continue
         if text == ",":
-            fragment = [j for j in sorted(kept[len(kept) - walked :]) if not _skipped(tokens[j], skip)] if walked else []
+            fragment = [j for j in sorted(kept[len(kept) - walked :]) if j not in skip] if walked else []
             if _crosses_comma(view, i, fragment, piece, walked, floor, after_cues):
                 kept.append(i)
                 piece = walked = 0
@@ -198,7 +199,7 @@ def _segment(view: TokenView, end: int, floor: int, skip: list[tuple[int, int]],
             break
         kept.append(i)
         walked += 1
-        if not _skipped(tokens[i], skip):
+        if i not in skip:
             piece += 1
         i -= 1
     return sorted(kept)
@@ -276,10 +277,6 @@ def _has_cue(view: TokenView, idx: list[int]) -> bool:
 
 def _has_content(view: TokenView, idx: list[int]) -> bool:
     return bool(_strip_leading(view, _strip_trailing(view, idx)))
-
-
-def _skipped(token: Token, skip: list[tuple[int, int]]) -> bool:
-    return any(token.start < end and start < token.end for start, end in skip)
 
 
 def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
@@ -382,8 +379,10 @@ def _lexicon():
     return synonyms, regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])")
 
 
+@lru_cache(maxsize=4096)
 def indicator_id(phrase: str | None) -> str | None:
-    """Lexicon id of the longest synonym the phrase contains (compared folded)."""
+    """Lexicon id of the longest synonym the phrase contains (compared folded).
+    Cached: an indicator recurs across the values that inherit it."""
     if not phrase:
         return None
     synonyms, pattern = _lexicon()

@@ -73,10 +73,15 @@ def find_places(text: str) -> list[Place]:
             typed_names[place.name] += 1
             written.setdefault(place.name, place.locality)
     if typed_names:
-        names = regex.compile(rf"{_LEFT}(?:{phrase_alternation(typed_names, case_sensitive=True)}){_RIGHT}")
-        for m in names.finditer(text):
+        for m in _names_pattern(frozenset(typed_names)).finditer(text):
             found.append(Place(m.start(), m.end(), written[m.group()], m.group()))
     return _without_overlaps(found)
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: frozenset[str]) -> regex.Pattern:
+    """Bare occurrences of names; cached, as a batch repeats its places."""
+    return regex.compile(rf"{_LEFT}(?:{phrase_alternation(names, case_sensitive=True)}){_RIGHT}")
 
 
 def _without_overlaps(places: list[Place]) -> list[Place]:

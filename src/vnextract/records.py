@@ -22,7 +22,7 @@ from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
 from .rules import load_rules, phrase_alternation
-from .segmentation import Sentence, split_sentences, syllable_tokens, tokenize
+from .segmentation import Sentence, split_sentences, tokenize
 
 
 @dataclass(slots=True)
@@ -86,10 +86,9 @@ class _SentenceContext:
 
     sentence: Sentence
     view: TokenView
-    quantities: list[Quantity]
     status_cues: list
     periods: list[Period]  # its own time phrases, baselines left out
-    skip: list[tuple[int, int]]  # time phrases and places: never part of an indicator
+    skip: frozenset[int]  # tokens of time phrases and places: never part of an indicator
 
 
 def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -> list[Record]:
@@ -116,19 +115,24 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         if heading is not None:
             doc.section_place = heading
         if not in_sentence:
-            _carry_status(carried, cue_stage.status_cues(TokenView(syllable_tokens(text, sentence.start, sentence.end))))
+            _carry_status(carried, cue_stage.status_cues_of_text(text, sentence.start, sentence.end))
             _carry_period(carried, own_periods)
             continue
         view = TokenView(tokenize(text, sentence.start, sentence.end))
-        skip = [(p.start, p.end) for p in sentence_periods]
-        skip += [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
+        spans = [(p.start, p.end) for p in sentence_periods]
+        spans += [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
+        ranges = [view.token_range(q.start, q.end) for q in in_sentence]
         context = _SentenceContext(
-            sentence, view, in_sentence, cue_stage.status_cues(view, [(q.start, q.end) for q in in_sentence]), own_periods, skip
+            sentence,
+            view,
+            cue_stage.status_cues(view, ranges),
+            own_periods,
+            frozenset(i for start, end in spans for i in range(*view.token_range(start, end))),
         )
         floor = 0
-        for quantity in in_sentence:
-            first, after = _token_range(view, quantity)
-            records.append(_record(doc, context, quantity, first, after, floor, carried))
+        for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
+            ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
+            records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried))
             carried.indicator = records[-1].indicator
             floor = after
         _carry_status(carried, context.status_cues)
@@ -137,9 +141,10 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
 
 
 def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, first: int, after: int, floor: int,
-            carried: _Carried) -> Record:
+            ceiling: int, carried: _Carried) -> Record:
+    """One record; the quantity is tokens [first, after), between the previous
+    quantity's end (`floor`) and the next one's start (`ceiling`)."""
     view = ctx.view
-    ceiling = next((t for t in range(after, len(view.tokens)) if _starts_quantity(view.tokens[t], ctx.quantities)), len(view.tokens))
     indicator = _indicator(view, quantity, first, after, floor, ctx.skip, carried)
     kind, direction = cue_stage.change_for(view, first, after)
     own_period = _period_for(quantity, ctx.periods, doc.text)
@@ -247,17 +252,6 @@ def _strip_scale(unit: str) -> str:
     while len(words) > 1 and words[0] in scales():
         words = words[1:]
     return " ".join(words)
-
-
-def _starts_quantity(token, quantities: list[Quantity]) -> bool:
-    return any(q.start <= token.start < q.end for q in quantities)
-
-
-def _token_range(view: TokenView, quantity: Quantity) -> tuple[int, int]:
-    tokens = view.tokens
-    first = next((i for i, t in enumerate(tokens) if t.end > quantity.start), len(tokens))
-    after = next((i for i in range(first, len(tokens)) if tokens[i].start >= quantity.end), len(tokens))
-    return first, after
 
 
 def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period | None:

@@ -91,9 +91,43 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return [Token(start + s, start + e, text[start + s : start + e]) for s, e in _token_offsets(text[start:end])]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)
 def _token_offsets(chunk: str) -> tuple[tuple[int, int], ...]:
-    """Cached: list items and repeated headings recur across a batch."""
+    """Word spans of a chunk. Cached (small): headings and list items recur."""
+    tagger = _word_tagger()
+    if tagger is None:
+        return _aligned_word_tokenize(chunk)
+    syllables = syllable_tokens(chunk)
+    if not syllables:
+        return ()
+    tags = tagger.predict([[s.text] for s in syllables])
+    spans: list[list[int]] = []
+    for tag, syllable in zip(tags, syllables):
+        joins = spans and tag == "I-W" and chunk[spans[-1][1] : syllable.start].isspace()
+        if joins:
+            spans[-1][1] = syllable.end
+        else:
+            spans.append([syllable.start, syllable.end])
+    return tuple((s, e) for s, e in spans)
+
+
+@lru_cache(maxsize=1)
+def _word_tagger():
+    """underthesea's word-segmentation CRF, fed our own syllables: they carry
+    offsets already, and the text is never rewritten. None if this version of
+    underthesea is laid out differently; then its public API is used."""
+    try:
+        import underthesea.pipeline.word_tokenize as word_tokenize_module
+
+        word_tokenize_module.word_tokenize("khởi động")  # loads the bundled model
+        tagger = word_tokenize_module.word_tokenize_model
+        tagger.predict([["thử"]])
+        return tagger
+    except (ImportError, AttributeError, TypeError):
+        return None
+
+
+def _aligned_word_tokenize(chunk: str) -> tuple[tuple[int, int], ...]:
     from underthesea import word_tokenize
 
     offsets: list[tuple[int, int]] = []
