@@ -36,13 +36,14 @@ from vnextract import extract
 from vnextract.folding import fold_text
 from vnextract.indicators import indicator_id
 from vnextract.numbers import find_numbers
+from vnextract.segmentation import tokenize
 from vnextract.periods import find_periods
 from vnextract.quantities import find_quantities
 from vnextract.rules import load_rules, rules_dir
 from vnextract.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators")
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation")
 
 
 def _rules(name: str) -> dict:
@@ -287,6 +288,23 @@ def test_indicator_lexicon_size_and_unique_ids():
             assert owner.setdefault(key, e["id"]) == e["id"], f"synonym {synonym!r} of {owner[key]} and {e['id']}"
 
 
+# ---------------------------------------------------------------- segmentation ---
+
+def _segmentation_cases():
+    cases = []
+    for syllable, entry in _rules("segmentation")["split_last"].items():
+        for i, ex in enumerate(entry["examples"]):
+            cases.append(_case("segmentation", f"split_last[{syllable}].examples#{i}", ex))
+    return cases
+
+
+@pytest.mark.parametrize("example", _segmentation_cases())
+def test_segmentation_example(example):
+    words = [t.text for t in tokenize(example["text"])]
+    for word in example["words"]:
+        assert word in words, f"{word!r} not a word of {words}"
+
+
 # ------------------------------------------------- rule files: load, coverage ---
 
 @pytest.mark.parametrize("name", RULE_FILES, ids=[f"{n}.yaml" for n in RULE_FILES])
@@ -335,6 +353,8 @@ def _entries_needing_examples():
     for entry in indicators["indicators"]:
         out.append((f"indicators.yaml:indicators[{entry['id']}]", entry.get("examples")))
     out.append(("indicators.yaml:phrase.phrase_examples", indicators["phrase"].get("phrase_examples")))
+    for syllable, entry in _rules("segmentation")["split_last"].items():
+        out.append((f"segmentation.yaml:split_last[{syllable}]", entry.get("examples")))
     return out
 
 
@@ -348,10 +368,11 @@ RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples"},
     "localities": {"examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples"},
+    "segmentation": {"split_last.ước.examples"},
 }
 
 
-@pytest.mark.parametrize("name", ["units", "cues", "periods", "localities", "indicators"])
+@pytest.mark.parametrize("name", ["units", "cues", "periods", "localities", "indicators", "segmentation"])
 def test_every_example_list_is_run(name):
     """A rule family that grows a new `examples` list must get a runner here."""
     paths = {re.sub(r"\[\d+\]", "[]", path) for path, _ in _walk_examples(_rules(name))}

@@ -138,6 +138,8 @@ class CueRules:
     plan_words: PhraseSet
     comparators: tuple[PhraseSet, ...]  # label = the comparator symbol
     after: tuple[PhraseSet, ...]
+    clause_estimate: PhraseSet
+    from_to_level: PhraseSet
     baseline_introducers: PhraseSet
     baseline_plan: PhraseSet
 
@@ -163,6 +165,8 @@ def cue_rules() -> CueRules:
         plan_words=PhraseSet(change["plan_words"]),
         comparators=tuple(PhraseSet(words, sym) for sym, words in comparator["before"].items()),
         after=tuple(PhraseSet(words, sym) for sym, words in comparator["after"].items()),
+        clause_estimate=PhraseSet(comparator["clause_estimate"], "~"),
+        from_to_level=PhraseSet(change["from_to_level"]),
         baseline_introducers=PhraseSet(baseline["introducers"], glued=baseline["glued"]),
         baseline_plan=PhraseSet(baseline["plan_words"]),
     )
@@ -234,20 +238,35 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
             if label == ">" and view.sylls[first] == ("vượt",) and _plan_follows(view, after_token):
                 return "="
             return label
-    for phrases in cue_rules().after:
+    rules = cue_rules()
+    for phrases in rules.after:
         if any(after_token <= c.first < after_token + 6 for c in phrases.find(view)):
             return phrases.label
+    clause_start = max((i + 1 for i in range(first_token) if view.tokens[i].text in _CLAUSE_ENDS), default=0)
+    if any(clause_start <= c.first < first_token for c in rules.clause_estimate.find(view)):
+        return "~"
     return "="
 
 
+_CLAUSE_ENDS = frozenset(",;:.()")
+
+
 def _plan_follows(view: TokenView, after_token: int) -> bool:
-    """"vượt 5,4% kế hoạch": a plan word right after the number."""
-    return after_token < len(view.tokens) and cue_rules().plan_words.starting_at(view, after_token) is not None
+    """"vượt 5,4% kế hoạch", "vượt 16,55% so với dự toán": a plan is the baseline."""
+    rules = cue_rules()
+    if after_token >= len(view.tokens):
+        return False
+    intro = rules.baseline_introducers.starting_at(view, after_token)
+    start = intro.last + 1 if intro is not None else after_token
+    return start < len(view.tokens) and rules.plan_words.starting_at(view, start) is not None
 
 
 def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str, str | None]:
     """(kind, direction): the nearest change or level verb before the number."""
-    for first, last, kind, label in left_cues(view, first_token):
+    run = left_cues(view, first_token)
+    if run and view.sylls[run[0][0]] == ("từ",) and _starts_at(cue_rules().from_to_level, view, after_token, 3):
+        return "level", None
+    for first, last, kind, label in run:
         if kind == "level":
             return "level", None
         exceeds = view.sylls[first] == ("vượt",)
@@ -258,6 +277,11 @@ def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str
         if kind == "comparator" and label == ">" and exceeds and _plan_follows(view, after_token):
             return "change", "up"
     return "level", None
+
+
+def _starts_at(phrases: PhraseSet, view: TokenView, start: int, within: int) -> bool:
+    """A phrase begins within `within` tokens from `start`."""
+    return any(start <= c.first < start + within for c in phrases.find(view))
 
 
 def baseline_for(view: TokenView, first_token: int, after_token: int, stop: int) -> str | None:

@@ -101,14 +101,35 @@ def _token_offsets(chunk: str) -> tuple[tuple[int, int], ...]:
     if not syllables:
         return ()
     tags = tagger.predict([[s.text] for s in syllables])
-    spans: list[list[int]] = []
+    words: list[list] = []  # [start, end, syllables]
     for tag, syllable in zip(tags, syllables):
-        joins = spans and tag == "I-W" and chunk[spans[-1][1] : syllable.start].isspace()
+        joins = words and tag == "I-W" and chunk[words[-1][1] : syllable.start].isspace()
         if joins:
-            spans[-1][1] = syllable.end
+            words[-1][1] = syllable.end
+            words[-1][2].append(syllable)
         else:
-            spans.append([syllable.start, syllable.end])
-    return tuple((s, e) for s, e in spans)
+            words.append([syllable.start, syllable.end, [syllable]])
+    return tuple(span for word in words for span in _repaired(word[2]))
+
+
+def _repaired(syllables: list[Token]) -> list[tuple[int, int]]:
+    """Cut a glued cue syllable off the end of a word (rules/segmentation.yaml)."""
+    whole = (syllables[0].start, syllables[-1].end)
+    if len(syllables) < 2:
+        return [whole]
+    last = syllables[-1].text.lower()
+    compounds = _split_last().get(last)
+    if compounds is None or " ".join(s.text.lower() for s in syllables) in compounds:
+        return [whole]
+    return [(syllables[0].start, syllables[-2].end), (syllables[-1].start, syllables[-1].end)]
+
+
+@lru_cache(maxsize=1)
+def _split_last() -> dict[str, frozenset[str]]:
+    from .rules import load_rules
+
+    rules = load_rules("segmentation")["split_last"]
+    return {syllable: frozenset(c.lower() for c in entry["compounds"]) for syllable, entry in rules.items()}
 
 
 @lru_cache(maxsize=1)
