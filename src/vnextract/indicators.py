@@ -52,14 +52,17 @@ def phrase_rules() -> PhraseRules:
     )
 
 
-def left_phrase(view: TokenView, first_token: int, floor: int, skip: frozenset[int]) -> str:
+def left_phrase(
+    view: TokenView, first_token: int, floor: int, skip: frozenset[int], values: frozenset[int] = frozenset()
+) -> str:
     """The noun phrase that ends before token `first_token`, not reaching left of
     `floor` (the end of the previous quantity) — "" when only cue words, or
     only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there.
-    Tokens in `skip` (time phrases, places) never belong to a phrase."""
+    Tokens in `skip` (time phrases, places) never belong to a phrase; tokens in
+    `values` (the sentence's quantities) end it."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
-    idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token) if i not in skip]
+    idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
     if floor > 0 and _is_continuation(view, idx, floor):
         return ""
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
@@ -98,14 +101,21 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str
     i = after_token
     while i < len(tokens):
         text = tokens[i].text
-        if text in _HARD_STOPS or i in stops:
+        if text in _HARD_STOPS or i in stops and text != "và":
             break
-        if text in (",", "và") and not _list_continues(view, i, len(idx)):
+        if text in (",", "và") and not _list_continues(view, i, sum(tokens[j].text != "," for j in idx)):
             break
         if i not in skip:
             idx.append(i)
         i += 1
     return _text(tokens, _strip_trailing(view, idx))
+
+
+def named_after(view: TokenView, after_token: int, skip: frozenset[int]) -> str:
+    """"tăng 2,2 lần [về số dự án]": a change whose subject is named after it."""
+    if after_token < len(view.tokens) and view.sylls[after_token] == ("về",):
+        return right_phrase(view, after_token + 1, skip)
+    return ""
 
 
 def _list_continues(view: TokenView, at: int, length: int) -> bool:
@@ -122,7 +132,8 @@ def _list_continues(view: TokenView, at: int, length: int) -> bool:
         return False
     if tokens[at].text == "và":
         return True
-    return length <= 3 and len(fragment) <= 3 and not _has_cue(view, fragment)
+    first = fragment[:1]
+    return length <= 6 and not _has_cue(view, first) and phrase_rules().right_stops.starting_at(view, first[0]) is None
 
 
 def _is_intro(view: TokenView, idx: list[int]) -> bool:
@@ -155,7 +166,9 @@ def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
     return any(p.starting_at(view, idx[0], idx[-1]) for p in (rules.baseline_plan, rules.baseline_introducers))
 
 
-def _segment(view: TokenView, end: int, floor: int, skip: frozenset[int], after_cues: bool = False) -> list[int]:
+def _segment(
+    view: TokenView, end: int, floor: int, skip: frozenset[int], after_cues: bool = False, values: frozenset[int] = frozenset()
+) -> list[int]:
     """Token indices of the clause that ends at `end`, walking left.
 
     A parenthesis is part of the phrase ("tổng sản phẩm (GRDP)") unless it
@@ -179,10 +192,15 @@ def _segment(view: TokenView, end: int, floor: int, skip: frozenset[int], after_
             if not any(_has_digit(tokens[j]) for j in group):
                 kept.extend(reversed(group))
                 piece += len(group)
+            elif opening < floor:
+                # The previous value was inside this parenthesis: the clause
+                # goes on left of it, up to the value before.
+                floor = 0
             walked += len(group)
             i = opening - 1
-            floor = min(floor, opening)
             continue
+        if i in values:
+            break
         if text == ",":
             fragment = [j for j in sorted(kept[len(kept) - walked :]) if j not in skip] if walked else []
             if _crosses_comma(view, i, fragment, piece, walked, floor, after_cues):
@@ -342,9 +360,11 @@ def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
         return idx
     last = breakers[-1].last
     rest = [i for i in idx if i > last]
-    if _strip_leading(view, _strip_trailing(view, rest)):
+    content = _strip_leading(view, _strip_trailing(view, rest))
+    if content and cue_rules().plan_words.starting_at(view, content[0]) is None:
         return rest
-    # Nothing after the verb ("GRDP phấn đấu từ [7,5%]"): the phrase is before it.
+    # Nothing after the verb ("GRDP phấn đấu từ [7,5%]"), or only the plan
+    # ("GRDP/người … đạt chỉ tiêu Đại hội đề ra là [10.370 USD]"): the phrase is before it.
     first = breakers[-1].first
     return [i for i in idx if i < first and not any(b.first <= i <= b.last for b in breakers)]
 

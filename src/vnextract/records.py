@@ -17,7 +17,7 @@ from . import cues as cue_stage
 from .cues import TokenView
 from .documents import DocumentMeta
 from .folding import fold_locality
-from .indicators import clause_opens_with_cues, indicator_id, left_phrase, list_head, nearest_words, right_phrase
+from .indicators import clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, nearest_words, right_phrase
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -89,6 +89,7 @@ class _SentenceContext:
     status_cues: list
     periods: list[Period]  # its own time phrases, baselines left out
     skip: frozenset[int]  # tokens of time phrases and places: never part of an indicator
+    values: frozenset[int]  # tokens of its quantities
 
 
 def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -> list[Record]:
@@ -118,9 +119,10 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             _carry_status(carried, cue_stage.status_cues_of_text(text, sentence.start, sentence.end))
             _carry_period(carried, own_periods)
             continue
-        view = TokenView(tokenize(text, sentence.start, sentence.end))
         spans = [(p.start, p.end) for p in sentence_periods]
         spans += [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
+        edges = [x for span in [*spans, *((q.start, q.end) for q in in_sentence)] for x in span]
+        view = TokenView(tokenize(text, sentence.start, sentence.end, edges))
         ranges = [view.token_range(q.start, q.end) for q in in_sentence]
         context = _SentenceContext(
             sentence,
@@ -128,6 +130,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             cue_stage.status_cues(view, ranges),
             own_periods,
             frozenset(i for start, end in spans for i in range(*view.token_range(start, end))),
+            frozenset(i for first, after in ranges for i in range(first, after)),
         )
         floor = 0
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
@@ -145,7 +148,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     """One record; the quantity is tokens [first, after), between the previous
     quantity's end (`floor`) and the next one's start (`ceiling`)."""
     view = ctx.view
-    indicator = _indicator(view, quantity, first, after, floor, ctx.skip, carried)
+    indicator = _indicator(view, quantity, first, after, floor, ctx, carried)
     kind, direction = cue_stage.change_for(view, first, after)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
@@ -216,8 +219,9 @@ def _place_key(locality: str) -> str:
     return folded.replace("hcm", "hồ chí minh").replace(" ", "")
 
 
-def _indicator(view, quantity, first, after, floor, skip, carried) -> str:
-    left = left_phrase(view, first, floor, skip)
+def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, carried) -> str:
+    skip = ctx.skip
+    left = left_phrase(view, first, floor, skip, ctx.values)
     head = _head_before(view, first, skip)
     if left and head and head.lower() not in left.lower():
         left = f"{head} {left}"
@@ -231,6 +235,9 @@ def _indicator(view, quantity, first, after, floor, skip, carried) -> str:
         if left and left.lower().split()[-1:] == noun.lower().split()[-1:]:
             return left
         return f"{left} {noun}".strip()
+    subject = named_after(view, after, skip)
+    if subject and cue_stage.change_for(view, first, after)[0] == "change":
+        return subject
     share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
         share_of = right_phrase(view, after, skip)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 import regex
 
@@ -85,10 +86,23 @@ def _find_words(haystack: str, piece: str, cursor: int) -> tuple[int, int] | Non
     return start, end
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """underthesea word tokens of `text[start:end]` with offsets into `text`."""
+def tokenize(text: str, start: int = 0, end: int | None = None, boundaries: Iterable[int] = ()) -> list[Token]:
+    """underthesea word tokens of `text[start:end]` with offsets into `text`.
+
+    No word runs across an offset in `boundaries` (the edges of places, time
+    phrases and numbers the rules found): the segmenter sometimes glues a
+    word to a name ("GRDP Khánh Hoà"), and the rules must see both."""
     end = len(text) if end is None else end
-    return [Token(start + s, start + e, text[start + s : start + e]) for s, e in _token_offsets(text[start:end])]
+    cuts = sorted(b for b in boundaries if start < b < end)
+    tokens: list[Token] = []
+    for s, e in _token_offsets(text[start:end]):
+        pieces = [start + s, *(c for c in cuts if start + s < c < start + e), start + e]
+        for a, b in zip(pieces, pieces[1:]):
+            piece = text[a:b]
+            a, b = a + len(piece) - len(piece.lstrip()), b - (len(piece) - len(piece.rstrip()))
+            if a < b:
+                tokens.append(Token(a, b, text[a:b]))
+    return tokens
 
 
 @lru_cache(maxsize=512)
