@@ -140,6 +140,7 @@ class CueRules:
     after: tuple[PhraseSet, ...]
     clause_estimate: PhraseSet
     from_to_level: PhraseSet
+    plan_value: PhraseSet
     baseline_introducers: PhraseSet
     baseline_plan: PhraseSet
 
@@ -167,6 +168,7 @@ def cue_rules() -> CueRules:
         after=tuple(PhraseSet(words, sym) for sym, words in comparator["after"].items()),
         clause_estimate=PhraseSet(comparator["clause_estimate"], "~"),
         from_to_level=PhraseSet(change["from_to_level"]),
+        plan_value=PhraseSet(status["plan_value_words"]),
         baseline_introducers=PhraseSet(baseline["introducers"], glued=baseline["glued"]),
         baseline_plan=PhraseSet(baseline["plan_words"]),
     )
@@ -352,6 +354,21 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
             continue
         found.append(cue)
     return found
+
+
+def states_plan_value(view: TokenView, first_token: int, floor: int) -> bool:
+    """Whether the number is the value of a plan named just before it in its
+    clause ("đạt kế hoạch đề ra là [7,5-8%]", "Tổng kế hoạch vốn … trên [3.580 tỷ]")."""
+    rules = cue_rules()
+    for cue in rules.plan_value.find(view):
+        if not (floor < cue.first and cue.last < first_token and first_token - cue.last <= 8):
+            continue
+        if any(view.tokens[i].text in ",;" for i in range(cue.last + 1, first_token)):
+            continue
+        if cue.first > 0 and rules.baseline_introducers.ending_at(view, cue.first - 1) is not None:
+            continue
+        return True
+    return False
 
 
 def status_cues_of_text(text: str, start: int, end: int) -> list[Cue]:

@@ -154,7 +154,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     period = own_period or carried.period
     year = _year_of(period, carried, doc.published)
     before = [c for c in ctx.status_cues if c.last < first]
-    if before:
+    if cue_stage.states_plan_value(view, first, floor):
+        status = "target"
+    elif before:
         status = before[-1].label
     elif own_period is None and carried.status_is_newer:
         status = carried.status
