@@ -209,7 +209,7 @@ def _main_place(text: str, places: list[Place], meta: DocumentMeta) -> str | Non
     if meta.locality:
         wanted = _place_key(meta.locality)
         for place in places:
-            if place.locality != place.name and _place_key(place.locality) == wanted:
+            if _place_key(place.locality) == wanted:
                 return place.locality
         return meta.locality
     return subject(text, places)
@@ -299,23 +299,47 @@ def _not_owner_pattern():
 
 def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> str | None:
     """The place named before the number in its sentence, unless it is only
-    the object of a comparison or a possessive ("so với", "của")."""
+    the object of a comparison ("so với", "với"), the country as a yardstick
+    ("đứng thứ 8 cả nước"), or a province that qualifies the unit before it
+    ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
     not_owner = _not_owner_pattern()
-    for place in reversed(places):
-        if place.end > quantity.start or place.start < sentence.start:
-            continue
+    candidates = [p for p in places if sentence.start <= p.start and p.end <= quantity.start]
+    for k in range(len(candidates) - 1, -1, -1):
+        place = candidates[k]
         if not_owner.search(text[max(0, place.start - 12) : place.start]):
             continue
+        if place.national and not _opens_clause(text, sentence.start, place.start):
+            continue
+        if k > 0 and _qualifies(text, candidates[k - 1], place):
+            return candidates[k - 1].locality
         return place.locality
     return None
 
 
+_CLAUSE_OPENING = regex.compile(r"(?:^|[,;:]|(?:19|20)\d{2})\s*$")
+
+
+def _opens_clause(text: str, sentence_start: int, position: int) -> bool:
+    """Nothing but a time phrase or punctuation stands before `position` in its clause."""
+    return bool(_CLAUSE_OPENING.search(text[max(sentence_start, position - 40) : position]))
+
+
+def _qualifies(text: str, unit: Place, parent: Place) -> bool:
+    """"thị xã Đông Triều, tỉnh Quảng Ninh": a province right after a lower unit."""
+    between = text[unit.end : parent.start]
+    return len(between) <= 3 and not between.strip(" ,-–") and parent.locality.lower().startswith(("tỉnh", "tp", "thành phố"))
+
+
+_HEADING_NUMBER = regex.compile(r"^(?:[\dIVXivx]+[.)]|[-–•*])?\s*")
+
+
 def _heading_place(text: str, sentence: Sentence, places: list[Place]) -> str | None:
-    """A line that is only a place name ("Hà Nội") heads a section about it."""
+    """A line that is only a place name ("Hà Nội", "2. Bắc Giang") heads a section about it."""
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.start)
     line_end = len(text) if line_end < 0 else line_end
     line = text[line_start:line_end].strip()
+    line = line[_HEADING_NUMBER.match(line).end() :].strip(" .:")
     for place in places:
         if place.start >= line_start and place.end <= line_end and text[place.start : place.end] == line:
             return place.locality
