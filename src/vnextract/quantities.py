@@ -14,7 +14,7 @@ import regex
 from .numbers import NumberMatch, find_numbers
 from .units import UnitMatch, match_unit
 
-_YEAR = regex.compile(r"(?:19|20)\d{2}")
+_YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 _TIME_BEFORE = regex.compile(
     r"(?:năm|nam|giai đoạn|nhiệm kỳ|thời kỳ|khóa|khoá|quý|tháng|ngày|đến|từ|sau|trước|cuối|đầu|[/\-–])[ \t]*$",
     regex.IGNORECASE,
