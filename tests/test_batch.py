@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from vnextract import batch
+from vnextract import batch, dask_engine, tasks
 from vnextract.cli import main
 from vnextract.documents import Document, iter_documents
 from vnextract.pipeline import extract_document
@@ -188,9 +188,9 @@ def _spin(document: Document):
 
 def test_time_limit_inside_a_thread_stops_python_code():
     """The Dask engine's limit (tasks run in worker threads): an async exception."""
-    task = batch._Task(Document("spin", "x", "<test>"), "0")
+    task = tasks.Task(Document("spin", "x", "<test>"), "0")
     began = time.monotonic()
-    [outcome] = batch._extract_partition(_spin, [task], "jsonl", 0.3)
+    [outcome] = dask_engine._extract_partition(_spin, [task], "jsonl", 0.3)
     assert outcome.error[0] == "TimeoutError" and time.monotonic() - began < 5
 
 

@@ -1,0 +1,225 @@
+"""Output sinks: outcomes written in input order, and the resume manifest.
+
+Why it is built this way:
+
+- **Nothing looks complete before it is.** Records stream into a hidden
+  `.OUT.part` beside OUT, renamed over OUT when the run ends. A manifest
+  `OUT.progress.jsonl` gets one line per finished document (doc_id, content
+  hash, record count, error, byte offset of the part file after its records),
+  always written after those records are flushed. `--resume` walks the inputs
+  and the manifest side by side: while each document has the same doc_id and
+  content hash as the manifest says, it is skipped and its records are kept;
+  from the first new or changed document on, the part file and manifest are
+  cut back to what was kept (dropping any torn write) and extraction goes on.
+- **Parquet is written last**: records stream as JSONL into the part file,
+  which is converted when the run ends.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+from itertools import islice
+from pathlib import Path
+from typing import IO, Iterator
+
+from . import tasks
+from .tasks import Job, Outcome, Task
+from .writers import RecordWriter, atomic_path
+
+_PROGRESS_VERSION = 1
+
+
+def _header(fmt: str, bom: bool) -> bytes:
+    if fmt != "csv":
+        return b""
+    buffer = io.StringIO()
+    RecordWriter(buffer, "csv")
+    return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")
+
+
+
+class StreamSink:
+    """Standard output: records in input order as they come, nothing to resume."""
+
+    resuming = False
+
+    def __init__(self, stream: IO[bytes], fmt: str):
+        self.part_fmt = fmt
+        self._stream = stream
+        stream.write(_header(fmt, bom=False))
+
+    def jobs(self, items) -> Iterator[Job]:
+        return tasks.jobs(items)
+
+    def put(self, outcome: Outcome) -> None:
+        if outcome.data:
+            self._stream.write(outcome.data)
+            self._stream.flush()
+
+    def finish(self) -> None:
+        self._stream.flush()
+
+    def close(self) -> None:
+        pass
+
+
+class FileSink:
+    """OUT via `.OUT.part` and the manifest `OUT.progress.jsonl` (see the module docstring)."""
+
+    def __init__(self, target: Path, fmt: str, resume: bool):
+        self.fmt = fmt
+        self.part_fmt = "jsonl" if fmt == "parquet" else fmt  # Parquet is converted at the end
+        self.target = target
+        self.part = target.with_name(f".{target.name}.part")
+        self.manifest = target.with_name(f"{target.name}.progress.jsonl")
+        self.errors_path = target.with_name(f"{target.name}.errors.jsonl")
+        self.errors: list[Outcome] = []
+        self._part: IO[bytes] | None = None
+        self._manifest: IO[bytes] | None = None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        header = self._resumable_header() if resume else None
+        self.resuming = header is not None
+        if header is None:
+            self._start_afresh()
+        else:
+            self._end, self._manifest_end = header  # what is kept so far
+
+    def _manifest_header(self) -> dict:
+        from . import __version__
+
+        return {"vnextract_progress": _PROGRESS_VERSION, "version": __version__, "format": self.part_fmt}
+
+    def _resumable_header(self) -> tuple[int, int] | None:
+        """(part offset, manifest offset) after the headers, or None when the
+        files are missing or belong to another format or version."""
+        try:
+            with open(self.manifest, "rb") as handle:
+                line = handle.readline()
+            size = self.part.stat().st_size
+            header = json.loads(line)
+        except (OSError, ValueError):
+            return None
+        if not line.endswith(b"\n") or not isinstance(header, dict):
+            return None
+        end = header.pop("end", None)
+        if header != self._manifest_header() or not isinstance(end, int) or not 0 <= end <= size:
+            return None
+        return end, len(line)
+
+    def _start_afresh(self) -> None:
+        header = _header(self.part_fmt, bom=True)
+        self._part = open(self.part, "wb")
+        self._part.write(header)
+        self._part.flush()
+        line = json.dumps({**self._manifest_header(), "end": len(header)}).encode() + b"\n"
+        self._manifest = open(self.manifest, "wb")
+        self._manifest.write(line)
+        self._manifest.flush()
+        self._end, self._manifest_end = len(header), len(line)
+
+    def jobs(self, items) -> Iterator[Job]:
+        """Tasks, with the documents a resumed run already finished turned into kept outcomes."""
+        entries = self._entries() if self.resuming else None
+        for job in tasks.jobs(items):
+            if entries is not None:
+                found = next(entries, None)
+                key = (job.document.doc_id, job.digest) if isinstance(job, Task) else (job.doc_id, None)
+                if found is not None and (found[0]["doc_id"], found[0]["hash"]) == key:
+                    entry, manifest_end = found
+                    error = tuple(entry["error"]) if entry["error"] else None
+                    yield Outcome(key[0], entry["source"], key[1], entry["records"], error=error,
+                                  kept=(entry["end"], manifest_end))
+                    continue
+                entries.close()
+                entries = None
+            yield job
+
+    def _entries(self) -> Iterator[tuple[dict, int]]:
+        """Manifest entries whose records are all in the part file, each with the
+        manifest offset after it; stops at the first torn or inconsistent line."""
+        size = self.part.stat().st_size
+        end, offset = self._end, self._manifest_end
+        with open(self.manifest, "rb") as handle:
+            handle.seek(offset)
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                    valid = line.endswith(b"\n") and end <= entry["end"] <= size and all(
+                        key in entry for key in ("doc_id", "hash", "source", "records", "error"))
+                except (ValueError, TypeError, KeyError):
+                    valid = False
+                if not valid:
+                    return
+                end = entry["end"]
+                offset += len(line)
+                yield entry, offset
+
+    def put(self, outcome: Outcome) -> None:
+        if outcome.error is not None:
+            self.errors.append(outcome)
+        if outcome.kept is not None:
+            self._end, self._manifest_end = outcome.kept
+            return
+        self._open()
+        self._part.write(outcome.data)
+        self._part.flush()
+        self._end += len(outcome.data)
+        line = json.dumps({"doc_id": outcome.doc_id, "hash": outcome.digest, "source": outcome.source,
+                           "records": outcome.records, "error": outcome.error, "end": self._end}).encode() + b"\n"
+        self._manifest.write(line)
+        self._manifest.flush()
+        self._manifest_end += len(line)
+
+    def _open(self) -> None:
+        """On resume, the first write cuts both files back to what was kept."""
+        if self._part is not None:
+            return
+        self._part = open(self.part, "r+b")
+        self._part.truncate(self._end)
+        self._part.seek(self._end)
+        self._manifest = open(self.manifest, "r+b")
+        self._manifest.truncate(self._manifest_end)
+        self._manifest.seek(self._manifest_end)
+
+    def finish(self) -> None:
+        """Errors file first, then OUT, then drop the manifest: a kill at any
+        point leaves either a resumable run or a complete one."""
+        self._open()
+        self.close()
+        if self.errors:
+            with atomic_path(self.errors_path, "w", encoding="utf-8", errors="backslashreplace") as handle:
+                for outcome in self.errors:
+                    handle.write(json.dumps({"doc_id": outcome.doc_id, "source": outcome.source,
+                                             "error_type": outcome.error[0], "message": outcome.error[1]},
+                                            ensure_ascii=False) + "\n")
+        else:
+            self.errors_path.unlink(missing_ok=True)
+        if self.fmt == "parquet":
+            _jsonl_to_parquet(self.part, self.target)
+            self.part.unlink()
+        else:
+            os.replace(self.part, self.target)
+        self.manifest.unlink()
+
+    def close(self) -> None:
+        for handle in (self._part, self._manifest):
+            if handle is not None:
+                handle.close()
+
+
+def _jsonl_to_parquet(source: Path, target: Path, batch: int = 10_000) -> None:
+    """Stream the JSONL part file into Parquet, one row group per `batch` records."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .records import FIELDS
+
+    types = {"start": pa.int64(), "end": pa.int64(), "year": pa.int64(),
+             "value": pa.float64(), "value_max": pa.float64(), "norm_value": pa.float64()}
+    schema = pa.schema([(name, types.get(name, pa.string())) for name in FIELDS])
+    with atomic_path(target, "wb") as handle, open(source, encoding="utf-8") as lines:
+        writer = pq.ParquetWriter(handle, schema)
+        while rows := [json.loads(line) for line in islice(lines, batch)]:
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+        writer.close()
