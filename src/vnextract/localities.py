@@ -16,10 +16,10 @@ from functools import lru_cache
 import regex
 
 from .folding import fold_locality
+from .rules import WORD_END as _RIGHT
+from .rules import WORD_START as _LEFT
 from .rules import load_rules, phrase_alternation
 
-_LEFT = r"(?<![\p{L}\p{N}])"
-_RIGHT = r"(?![\p{L}\p{N}])"
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]+"
 
 

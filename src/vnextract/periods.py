@@ -14,10 +14,9 @@ from functools import lru_cache
 
 import regex
 
+from .rules import WORD_END as _RIGHT
+from .rules import WORD_START as _LEFT
 from .rules import expand_patterns, load_rules, phrase_alternation
-
-_LEFT = r"(?<![\p{L}\p{N}])"
-_RIGHT = r"(?![\p{L}\p{N}])"
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,11 @@ from pathlib import Path
 import yaml
 
 
+# Word edges for rule regexes: a letter or digit may not continue the match.
+WORD_START = r"(?<![\p{L}\p{N}])"
+WORD_END = r"(?![\p{L}\p{N}])"
+
+
 class RuleError(Exception):
     """A rule file is missing or cannot be read; the message names the file."""
 

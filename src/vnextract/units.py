@@ -12,9 +12,8 @@ from functools import lru_cache
 
 import regex
 
+from .rules import WORD_END as _BOUNDARY
 from .rules import load_rules, phrase_alternation
-
-_BOUNDARY = r"(?![\p{L}\p{N}])"
 
 
 @dataclass(frozen=True, slots=True)
