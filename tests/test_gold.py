@@ -155,12 +155,14 @@ def test_sample_articles_no_record_over_non_quantities(phrase, dev):
 # ------------------------------------------------------------ score floors ---
 
 def test_mention_and_record_f1_floors(report):
-    assert report.mention.f1 >= 0.97, report.summary_line()
-    assert report.record.f1 >= 0.86, report.summary_line()
+    # Floors at the level reached (0.998 and 0.933 when they were set): a
+    # change that costs accuracy on the dev set must say so here.
+    assert report.mention.f1 >= 0.99, report.summary_line()
+    assert report.record.f1 >= 0.93, report.summary_line()
 
 
-FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.97, "status": 0.93, "comparator": 0.95, "kind": 0.95,
-                "year": 0.90, "locality": 0.85, "indicator": 0.88}
+FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.975, "kind": 0.98,
+                "year": 0.92, "locality": 0.99, "indicator": 0.93}
 
 
 @pytest.mark.parametrize("field, floor", FIELD_FLOORS.items())

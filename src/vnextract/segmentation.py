@@ -8,6 +8,7 @@ ask only for the spans their rules need.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
@@ -93,11 +94,15 @@ def tokenize(text: str, start: int = 0, end: int | None = None, boundaries: Iter
     phrases and numbers the rules found): the segmenter sometimes glues a
     word to a name ("GRDP Khánh Hoà"), and the rules must see both."""
     end = len(text) if end is None else end
-    cuts = sorted(b for b in boundaries if start < b < end)
+    cuts = sorted({b for b in boundaries if start < b < end})
     tokens: list[Token] = []
     for s, e in _token_offsets(text[start:end]):
-        pieces = [start + s, *(c for c in cuts if start + s < c < start + e), start + e]
-        for a, b in zip(pieces, pieces[1:]):
+        s, e = start + s, start + e
+        inside = cuts[bisect_right(cuts, s) : bisect_left(cuts, e)]
+        if not inside:
+            tokens.append(Token(s, e, text[s:e]))
+            continue
+        for a, b in zip([s, *inside], [*inside, e]):
             piece = text[a:b]
             a, b = a + len(piece) - len(piece.lstrip()), b - (len(piece) - len(piece.rstrip()))
             if a < b:
@@ -111,31 +116,28 @@ def _token_offsets(chunk: str) -> tuple[tuple[int, int], ...]:
     tagger = _word_tagger()
     if tagger is None:
         return _aligned_word_tokenize(chunk)
-    syllables = syllable_tokens(chunk)
-    if not syllables:
+    spans = [m.span() for m in _SYLLABLE.finditer(chunk)]
+    if not spans:
         return ()
-    tags = tagger.predict([[s.text] for s in syllables])
-    words: list[list] = []  # [start, end, syllables]
-    for tag, syllable in zip(tags, syllables):
-        joins = words and tag == "I-W" and chunk[words[-1][1] : syllable.start].isspace()
-        if joins:
-            words[-1][1] = syllable.end
-            words[-1][2].append(syllable)
+    tags = tagger.predict([[chunk[a:b]] for a, b in spans])
+    words: list[list[tuple[int, int]]] = []  # the syllable spans of each word
+    for tag, span in zip(tags, spans):
+        if words and tag == "I-W" and chunk[words[-1][-1][1] : span[0]].isspace():
+            words[-1].append(span)
         else:
-            words.append([syllable.start, syllable.end, [syllable]])
-    return tuple(span for word in words for span in _repaired(word[2]))
+            words.append([span])
+    return tuple(piece for word in words for piece in _repaired(chunk, word))
 
 
-def _repaired(syllables: list[Token]) -> list[tuple[int, int]]:
+def _repaired(chunk: str, syllables: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Cut a glued cue syllable off the end of a word (rules/segmentation.yaml)."""
-    whole = (syllables[0].start, syllables[-1].end)
+    whole = (syllables[0][0], syllables[-1][1])
     if len(syllables) < 2:
         return [whole]
-    last = syllables[-1].text.lower()
-    compounds = _split_last().get(last)
-    if compounds is None or " ".join(s.text.lower() for s in syllables) in compounds:
+    compounds = _split_last().get(chunk[syllables[-1][0] : syllables[-1][1]].lower())
+    if compounds is None or " ".join(chunk[a:b] for a, b in syllables).lower() in compounds:
         return [whole]
-    return [(syllables[0].start, syllables[-2].end), (syllables[-1].start, syllables[-1].end)]
+    return [(syllables[0][0], syllables[-2][1]), syllables[-1]]
 
 
 @lru_cache(maxsize=1)
