@@ -67,7 +67,7 @@ def find_periods(text: str) -> list[Period]:
         m = combined.match(text, start)
         if m is None:
             continue
-        rule = next(r for g, r in by_group.items() if m.start(g) >= 0)
+        rule = by_group[m.lastgroup]  # a rule's group closes after its year group
         year = int(m.group(rule.year_group)) if rule.year_group and m.group(rule.year_group) else None
         prefix = text[max(0, m.start() - 25) : m.start()]
         hits.append(Period(m.start(), m.end(), m.group(), year, rule.name, bool(baseline_before.search(prefix)), rule.present))

@@ -8,7 +8,7 @@ word-tokenised; the others are scanned for cues on syllables.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 
 import regex
@@ -49,7 +49,8 @@ class Record:
     sentence: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The SPEC fields as a plain dict (flat: no deep copy needed)."""
+        return {name: getattr(self, name) for name in FIELDS}
 
 
 FIELDS = [f.name for f in fields(Record)]
