@@ -235,7 +235,7 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
 def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     """SPEC comparator: the nearest bound word before the number wins;
     "trở lên"/"trở xuống" after it (within a few words) make it >= / <=."""
-    for first, last, kind, label in left_cues(view, first_token):
+    for first, _last, kind, label in left_cues(view, first_token):
         if kind == "comparator":
             if label == ">" and view.sylls[first] == ("vượt",) and _plan_follows(view, after_token):
                 return "="
