@@ -268,7 +268,7 @@ def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str
     run = left_cues(view, first_token)
     if run and view.sylls[run[0][0]] == ("từ",) and _starts_at(cue_rules().from_to_level, view, after_token, 3):
         return "level", None
-    for first, last, kind, label in run:
+    for first, _last, kind, label in run:
         if kind == "level":
             return "level", None
         exceeds = view.sylls[first] == ("vượt",)
