@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from .rules import load_rules
-from .segmentation import Token, syllable_tokens
+from .segmentation import Token, join_tokens, syllable_tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,12 +325,7 @@ def _phrase_until_boundary(tokens: list[Token]) -> str | None:
         if text in _BOUNDARY_TOKENS or token.lower in _BASELINE_STOPS or kept and text[:1].isdigit() and not is_time:
             break
         kept.append(token)
-    if not kept:
-        return None
-    out = kept[0].text
-    for prev, token in zip(kept, kept[1:]):
-        out += ("" if token.start == prev.end else " ") + token.text
-    return out
+    return join_tokens(kept) or None
 
 
 def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue]:

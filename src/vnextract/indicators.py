@@ -18,7 +18,7 @@ import regex
 from .cues import PhraseSet, TokenView, cue_rules
 from .folding import fold_text
 from .rules import load_rules
-from .segmentation import Token
+from .segmentation import Token, join_tokens
 
 _HARD_STOPS = frozenset(";.!?()[]…:")
 _OPEN = frozenset("([“\"")
@@ -377,15 +377,7 @@ def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:
 
 
 def _text(tokens: list[Token], idx: list[int]) -> str:
-    if not idx:
-        return ""
-    out = tokens[idx[0]].text
-    for prev, cur in zip(idx, idx[1:]):
-        joiner = "" if tokens[cur].start == tokens[prev].end else " "
-        if cur != prev + 1:
-            joiner = " "
-        out += joiner + tokens[cur].text
-    return out.strip()
+    return join_tokens([tokens[i] for i in idx])
 
 
 @lru_cache(maxsize=1)

@@ -37,6 +37,16 @@ class Token:
         return self.text.lower()
 
 
+def join_tokens(tokens: list[Token]) -> str:
+    """Tokens as written: touching ones joined directly, others by one space."""
+    if not tokens:
+        return ""
+    out = tokens[0].text
+    for prev, token in zip(tokens, tokens[1:]):
+        out += ("" if token.start == prev.end else " ") + token.text
+    return out
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets: line by line, then underthesea's sentence splitter."""
     from underthesea import sent_tokenize
