@@ -43,14 +43,16 @@ def _compiled():
     )
     fused = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['fused'], case_sensitive=True)}){_RIGHT}")
     national = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['national'])}){_RIGHT}", regex.IGNORECASE)
-    gazetteer: dict[str, str] = {}
-    for type_word, names in rules["provinces"].items():
-        for province in names:
-            gazetteer[province] = f"{type_word} {province}"
-    for alias, full in rules["aliases"].items():
-        gazetteer[alias] = full
+    gazetteer = {**provinces(), **rules["aliases"]}
     bare = regex.compile(rf"{_LEFT}(?:{phrase_alternation(gazetteer, case_sensitive=True)}){_RIGHT}")
     return typed, fused, national, bare, gazetteer
+
+
+@lru_cache(maxsize=1)
+def provinces() -> dict[str, str]:
+    """Bare province name → the name with its type word ("Hà Nội" → "TP Hà Nội")."""
+    rules = load_rules("localities")
+    return {name: f"{type_word} {name}" for type_word, names in rules["provinces"].items() for name in names}
 
 
 def find_places(text: str) -> list[Place]:

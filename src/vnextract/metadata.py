@@ -16,6 +16,7 @@ from pathlib import Path
 import regex
 
 from .documents import DocumentMeta
+from .localities import provinces
 from .rules import load_rules
 
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -71,6 +72,4 @@ def parse_locality(cell) -> str | None:
 
 @lru_cache(maxsize=1)
 def _tables() -> tuple[tuple[str, ...], dict[str, str]]:
-    rules = load_rules("localities")
-    gazetteer = {p: f"{t} {p}" for t, names in rules["provinces"].items() for p in names}
-    return tuple(rules["type_words"]), gazetteer
+    return tuple(load_rules("localities")["type_words"]), provinces()
