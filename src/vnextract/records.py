@@ -23,6 +23,7 @@ from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
 from .rules import load_rules, phrase_alternation
 from .segmentation import Sentence, split_sentences, tokenize
+from .units import scales
 
 
 @dataclass(slots=True)
@@ -256,8 +257,6 @@ def _head_before(view, first, skip) -> str:
 
 
 def _strip_scale(unit: str) -> str:
-    from .units import scales
-
     words = unit.split()
     while len(words) > 1 and words[0] in scales():
         words = words[1:]

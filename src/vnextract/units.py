@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import regex
 
+from .numbers import scale_factors
 from .rules import WORD_END as _BOUNDARY
 from .rules import load_rules, phrase_alternation
 
@@ -25,25 +26,11 @@ class UnitMatch:
     is_count: bool
 
 
-def scales() -> dict[str, float]:
-    """Scale word → factor, from the one multiplier table in numbers.yaml."""
-    return _scales()
-
-
 @lru_cache(maxsize=1)
-def _scales() -> dict[str, float]:
-    table = load_rules("numbers")["scales"]
-    result: dict[str, float] = {}
-    entries = table.items() if isinstance(table, dict) else ((None, e) for e in table)
-    for key, entry in entries:
-        if isinstance(entry, dict):
-            words = entry.get("forms") or entry.get("words") or ([entry["word"]] if "word" in entry else [key])
-            factor = entry.get("factor", entry.get("value"))
-        else:
-            words, factor = [key], entry
-        for word in words:
-            result[str(word).lower()] = float(factor)
-    return result
+def scales() -> dict[str, float]:
+    """Scale word → factor: the one multiplier table, as numbers.py reads it.
+    Cached here because every unit match looks a scale word up."""
+    return scale_factors()
 
 
 @lru_cache(maxsize=1)
