@@ -12,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -19,8 +20,7 @@ from .rules import load_rules
 from .segmentation import Token, join_tokens, syllable_tokens
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
+class Cue(NamedTuple):
     first: int  # index of the first token
     last: int  # index of the last token (inclusive)
     label: str
@@ -30,22 +30,33 @@ class TokenView:
     """A sentence's tokens with their lower-cased syllables, and the cues found
     in it so far (each phrase set is searched once per view)."""
 
-    __slots__ = ("tokens", "sylls", "starts_with", "_found")
+    __slots__ = ("tokens", "sylls", "starts_with", "memo", "_found", "_starts", "_ends", "_left_cues")
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
-        self.sylls = [tuple(t.text.lower().split()) for t in tokens]
+        self.sylls = sylls = [tuple(t.text.lower().split()) for t in tokens]
         self.starts_with: dict[str, list[int]] = {}  # first syllable → token indices
-        for i, sylls in enumerate(self.sylls):
-            if sylls:
-                self.starts_with.setdefault(sylls[0], []).append(i)
+        starts_with = self.starts_with
+        for i, words in enumerate(sylls):
+            if words:
+                at = starts_with.get(words[0])
+                if at is None:
+                    starts_with[words[0]] = [i]
+                else:
+                    at.append(i)
         self._found: dict[PhraseSet, list[Cue]] = {}
+        self.memo: dict = {}  # what later stages derive from the whole sentence, kept per view
+        self._left_cues: dict[int, list[tuple[int, int, str, str]]] = {}
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """Tokens [first, after) that overlap the characters [start, end)."""
-        ends = [t.end for t in self.tokens]
-        first = bisect_right(ends, start)
-        after = bisect_left([t.start for t in self.tokens], end, lo=first)
+        if self._starts is None:
+            self._starts = [t.start for t in self.tokens]
+            self._ends = [t.end for t in self.tokens]
+        first = bisect_right(self._ends, start)
+        after = bisect_left(self._starts, end, lo=first)
         return first, after
 
 
@@ -108,8 +119,13 @@ class PhraseSet:
         if found is None:
             found = []
             free_from = 0
-            index = view.starts_with
-            for i in sorted(i for syll in self._firsts & index.keys() for i in index[syll]):
+            firsts, index = self._firsts, view.starts_with
+            if len(firsts) < len(index):  # walk the smaller of the two
+                starts = [i for syll in firsts if syll in index for i in index[syll]]
+            else:
+                starts = [i for syll, at in index.items() if syll in firsts for i in at]
+            starts.sort()
+            for i in starts:
                 if i < free_from:
                     continue
                 cue = self.starting_at(view, i)
@@ -187,13 +203,14 @@ class LabelledPhrases:
         self._max = max((len(p) for p in self._labels), default=0)
         self._lasts = frozenset(p[-1] for p in self._labels)
 
-    def ending_at(self, view: TokenView, last: int) -> tuple[int, str, str] | None:
-        """(first token, kind, label) of the longest phrase ending at token `last`."""
+    def ending_at(self, view: TokenView, last: int, first_allowed: int = 0) -> tuple[int, str, str] | None:
+        """(first token, kind, label) of the longest phrase ending at token `last`
+        (and starting at or after `first_allowed`)."""
         if not view.sylls[last] or view.sylls[last][-1] not in self._lasts:
             return None
         sylls: tuple[str, ...] = ()
         best = None
-        for s in range(last, -1, -1):
+        for s in range(last, first_allowed - 1, -1):
             sylls = view.sylls[s] + sylls
             if len(sylls) > self._max:
                 break
@@ -219,6 +236,9 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
     qualify the number ("ước đạt trên", "tăng bình quân", "giảm xuống còn").
     Returns (first, last, kind, label) with kind in comparator/change/level/filler.
     """
+    memo = view._left_cues if limit == 6 else None
+    if memo is not None and before in memo:
+        return memo[before]  # asked for by several fields of one record
     lookup = _qualifier_lookup()
     found: list[tuple[int, int, str, str]] = []
     last = before - 1
@@ -229,6 +249,8 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
         first, kind, label = hit
         found.append((first, last, kind, label))
         last = first - 1
+    if memo is not None:
+        memo[before] = found
     return found
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from .cues import PhraseSet, TokenView, cue_rules
+from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules
 from .folding import fold_text
 from .rules import load_rules
 from .segmentation import Token, join_tokens
@@ -33,7 +33,7 @@ class PhraseRules:
     right_stops: PhraseSet
     heads: PhraseSet
     not_breakers: PhraseSet
-    enders: tuple[PhraseSet, ...]  # what is stripped from a phrase's end
+    enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +48,7 @@ def phrase_rules() -> PhraseRules:
         right_stops=PhraseSet(phrase["right_stops"]),
         heads=PhraseSet(phrase["heads"]),
         not_breakers=PhraseSet(phrase["not_breakers"]),
-        enders=(*cue_rules().qualifiers, trailing),
+        enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
     )
 
 
@@ -254,9 +254,13 @@ def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
 
 def _breakers(view: TokenView) -> list:
     """Breaker verbs of the sentence, less those inside fixed words ("đạt chuẩn", "nâng cao")."""
-    rules = phrase_rules()
-    fixed = rules.not_breakers.find(view)
-    return [c for c in rules.breakers.find(view) if not any(f.first <= c.first <= f.last for f in fixed)]
+    found = view.memo.get(_breakers)
+    if found is None:
+        rules = phrase_rules()
+        fixed = rules.not_breakers.find(view)
+        found = [c for c in rules.breakers.find(view) if not any(f.first <= c.first <= f.last for f in fixed)]
+        view.memo[_breakers] = found
+    return found
 
 
 def _starts_with_head(view: TokenView, idx: list[int]) -> bool:
@@ -264,7 +268,7 @@ def _starts_with_head(view: TokenView, idx: list[int]) -> bool:
 
 
 def _has_digit(token: Token) -> bool:
-    return any(ch.isdigit() for ch in token.text)
+    return any(map(str.isdigit, token.text))
 
 
 def _ends_clause(view: TokenView, index: int) -> bool:
@@ -274,7 +278,7 @@ def _ends_clause(view: TokenView, index: int) -> bool:
     token = view.tokens[index]
     if _has_digit(token) or token.text == "%" or index > 0 and _has_digit(view.tokens[index - 1]):
         return True
-    return any(p.ending_at(view, index) for p in phrase_rules().enders)
+    return phrase_rules().enders.ending_at(view, index) is not None
 
 
 def _matching_open(tokens: list[Token], close: int, floor: int) -> int | None:
@@ -304,7 +308,8 @@ def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
     while idx:
         last = idx[-1]
         run_start = _run_start(idx)
-        cut = min((c.first for p in enders for c in [p.ending_at(view, last, run_start)] if c), default=None)
+        ender = enders.ending_at(view, last, run_start)
+        cut = ender[0] if ender is not None else None
         if cut is None:
             filler = fillers.ending_at(view, last, run_start)
             cut = filler.first if filler else None

@@ -10,8 +10,8 @@ article names most, its title and opening weighing most.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -23,8 +23,7 @@ from .rules import load_rules, phrase_alternation
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]+"
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     start: int
     end: int
     locality: str  # the SPEC value: type word + name

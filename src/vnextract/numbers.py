@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
+from babel import Locale
 from babel.numbers import parse_decimal
 
 from .rules import RuleError, load_rules, rules_dir
@@ -28,8 +30,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class NumberMatch:
+class NumberMatch(NamedTuple):
     """A numeral that may be a quantity; `value` is never negative (see `negative`)."""
 
     start: int
@@ -43,8 +44,7 @@ class NumberMatch:
     inner_unit: str | None = None  # range "7,5% đến 8" -> "%"
 
 
-@dataclass(frozen=True, slots=True)
-class NonQuantity:
+class NonQuantity(NamedTuple):
     """A numeric-looking span that is not a quantity (date, doc_number, …)."""
 
     start: int
@@ -184,12 +184,18 @@ def parse_number(s: str) -> float:
     s = s.strip()
     forms = _rules().forms
     if forms["thousands_dot"].fullmatch(s) or forms["decimal_comma"].fullmatch(s):
-        return float(parse_decimal(s, locale="vi"))
+        return float(parse_decimal(s, locale=_vi()))
     if forms["decimal_dot"].fullmatch(s):
         return float(s)
     if forms["comma_groups"].fullmatch(s):
         return float(s.replace(",", ""))
     raise ValueError(f"not a Vietnamese numeral: {s!r}")
+
+
+@functools.cache
+def _vi() -> Locale:
+    """Vietnamese number symbols, resolved once (babel would parse the tag per call)."""
+    return Locale.parse("vi")
 
 
 def parse_number_words(s: str) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -19,8 +20,7 @@ from .rules import WORD_START as _LEFT
 from .rules import expand_patterns, load_rules, phrase_alternation
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     start: int
     end: int
     text: str
@@ -62,18 +62,22 @@ def _compiled() -> tuple[regex.Pattern, dict[str, _Rule], regex.Pattern, regex.P
 def find_periods(text: str) -> list[Period]:
     """Every time phrase in `text`, sorted, without overlaps (longest wins)."""
     combined, by_group, anchor, baseline_before = _compiled()
-    hits: list[Period] = []
-    for start in (a.start() for a in anchor.finditer(text)):
-        m = combined.match(text, start)
-        if m is None:
-            continue
+    match = combined.match
+    hits = [(m.start() - m.end(), m.start(), m.end(), m)
+            for a in anchor.finditer(text) if (m := match(text, a.start())) is not None]
+    # Most hits are the tails of a longer phrase ("tháng đầu năm 2023" inside
+    # "6 tháng đầu năm 2023"): resolve overlaps first (longest, then leftmost,
+    # wins), and read only the survivors.
+    hits.sort(key=lambda hit: hit[:2])
+    kept: list[tuple[int, int, regex.Match]] = []
+    for _, start, end, m in hits:
+        if all(end <= k_start or start >= k_end for k_start, k_end, _ in kept):
+            kept.append((start, end, m))
+    kept.sort(key=lambda k: k[0])
+    periods: list[Period] = []
+    for _, _, m in kept:
         rule = by_group[m.lastgroup]  # a rule's group closes after its year group
         year = int(m.group(rule.year_group)) if rule.year_group and m.group(rule.year_group) else None
         prefix = text[max(0, m.start() - 25) : m.start()]
-        hits.append(Period(m.start(), m.end(), m.group(), year, rule.name, bool(baseline_before.search(prefix)), rule.present))
-    hits.sort(key=lambda p: (-(p.end - p.start), p.start))
-    kept: list[Period] = []
-    for hit in hits:
-        if all(hit.end <= k.start or hit.start >= k.end for k in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda p: p.start)
+        periods.append(Period(m.start(), m.end(), m.group(), year, rule.name, bool(baseline_before.search(prefix)), rule.present))
+    return periods

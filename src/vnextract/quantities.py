@@ -7,7 +7,7 @@ denominators ("trên 1 vạn dân") are left out here, before any field is read.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -23,8 +23,7 @@ _DENOMINATOR_BEFORE = regex.compile(r"(?:trên|/)[ \t]*$", regex.IGNORECASE)
 _RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|mã|top)[ \t]*$", regex.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     start: int
     end: int
     span: str

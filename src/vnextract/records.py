@@ -103,7 +103,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         return []
     places = find_places(text)
     doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta), meta.year)
+    headings = _heading_places(text, places)
     carried = _Carried()
+    between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
     records: list[Record] = []
     pending = list(reversed(quantities))
     for sentence in split_sentences(text):
@@ -114,13 +116,14 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
                 in_sentence.append(quantity)
         sentence_periods = [p for p in periods if sentence.start <= p.start < sentence.end]
         own_periods = [p for p in sentence_periods if not p.is_baseline]
-        heading = _heading_place(text, sentence, places)
+        heading = headings.get(text.rfind("\n", 0, sentence.start) + 1) if headings else None
         if heading is not None:
             doc.section_place = heading
         if not in_sentence:
-            _carry_status(carried, cue_stage.status_cues_of_text(text, sentence.start, sentence.end))
-            _carry_period(carried, own_periods)
+            between.append((sentence, own_periods))
             continue
+        _carry_between(carried, text, between)
+        between.clear()
         spans = [(p.start, p.end) for p in sentence_periods]
         spans += [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
         edges = [x for span in [*spans, *((q.start, q.end) for q in in_sentence)] for x in span]
@@ -253,7 +256,13 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, carri
 def _head_before(view, first, skip) -> str:
     """The list head of the nearest colon before the number in its sentence."""
     colon = next((i for i in range(first - 1, -1, -1) if view.tokens[i].text == ":"), None)
-    return list_head(view, colon, skip) if colon is not None else ""
+    if colon is None:
+        return ""
+    key = ("list head", colon)  # the values of one list share it
+    head = view.memo.get(key)
+    if head is None:
+        head = view.memo[key] = list_head(view, colon, skip)
+    return head
 
 
 def _strip_scale(unit: str) -> str:
@@ -273,6 +282,23 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period 
         if p.start >= quantity.end and ";" not in text[quantity.end : p.start]:
             return p
     return None
+
+
+def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period]]]) -> None:
+    """Carry the scope and period of sentences without figures over to the next
+    one with figures. Only the last of them with a status cue can set the
+    status, so cues are looked for from the end back to it, not in all."""
+    with_cues, cues = -1, []
+    for k in range(len(between) - 1, -1, -1):
+        sentence = between[k][0]
+        cues = cue_stage.status_cues_of_text(text, sentence.start, sentence.end)
+        if cues:
+            with_cues = k
+            break
+    for k, (_, periods) in enumerate(between):
+        if k == with_cues:
+            _carry_status(carried, cues)
+        _carry_period(carried, periods)
 
 
 def _carry_period(carried: _Carried, periods: list[Period]) -> None:
@@ -333,14 +359,17 @@ def _qualifies(text: str, unit: Place, parent: Place) -> bool:
 _HEADING_NUMBER = regex.compile(r"^(?:[\dIVXivx]+[.)]|[-–•*])?\s*")
 
 
-def _heading_place(text: str, sentence: Sentence, places: list[Place]) -> str | None:
-    """A line that is only a place name ("Hà Nội", "2. Bắc Giang") heads a section about it."""
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.start)
-    line_end = len(text) if line_end < 0 else line_end
-    line = text[line_start:line_end].strip()
-    line = line[_HEADING_NUMBER.match(line).end() :].strip(" .:")
+def _heading_places(text: str, places: list[Place]) -> dict[int, str]:
+    """Line start → place, for lines that are only a place name ("Hà Nội",
+    "2. Bắc Giang"): such a line heads a section about that place."""
+    headings: dict[int, str] = {}
     for place in places:
-        if place.start >= line_start and place.end <= line_end and text[place.start : place.end] == line:
-            return place.locality
-    return None
+        line_start = text.rfind("\n", 0, place.start) + 1
+        line_end = text.find("\n", place.start)
+        line_end = len(text) if line_end < 0 else line_end
+        if place.end > line_end or line_start in headings:
+            continue
+        line = text[line_start:line_end].strip()
+        if text[place.start : place.end] == line[_HEADING_NUMBER.match(line).end() :].strip(" .:"):
+            headings[line_start] = place.locality
+    return headings

@@ -15,6 +15,11 @@ WORD_START = r"(?<![\p{L}\p{N}])"
 WORD_END = r"(?![\p{L}\p{N}])"
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents,
+# read several times faster (rules are loaded at every start).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class RuleError(Exception):
     """A rule file is missing or cannot be read; the message names the file."""
 
@@ -42,7 +47,7 @@ def _load(path: Path) -> dict:
     except OSError as exc:
         raise RuleError(f"{path}: cannot read ({exc.strerror})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: bad YAML: {exc}") from exc
     if not isinstance(data, dict):

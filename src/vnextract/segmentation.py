@@ -8,10 +8,9 @@ ask only for the spans their rules need.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from bisect import bisect_left
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import regex
 
@@ -19,15 +18,16 @@ _LINE = regex.compile(r"[^\n]+")
 _NON_SPACE = regex.compile(r"\S+")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word (or syllable, or mark) and where it stands. A named tuple: the
+    pipeline makes a great many, and these are the cheapest to create."""
+
     start: int
     end: int
     text: str
@@ -106,12 +106,15 @@ def tokenize(text: str, start: int = 0, end: int | None = None, boundaries: Iter
     end = len(text) if end is None else end
     cuts = sorted({b for b in boundaries if start < b < end})
     tokens: list[Token] = []
+    n, j = len(cuts), 0  # cuts[j] is the first cut right of the token's start
     for s, e in _token_offsets(text[start:end]):
         s, e = start + s, start + e
-        inside = cuts[bisect_right(cuts, s) : bisect_left(cuts, e)]
-        if not inside:
+        while j < n and cuts[j] <= s:
+            j += 1
+        if j == n or cuts[j] >= e:
             tokens.append(Token(s, e, text[s:e]))
             continue
+        inside = cuts[j : bisect_left(cuts, e, j)]
         for a, b in zip([s, *inside], [*inside, e]):
             piece = text[a:b]
             a, b = a + len(piece) - len(piece.lstrip()), b - (len(piece) - len(piece.rstrip()))
@@ -126,25 +129,30 @@ def _token_offsets(chunk: str) -> tuple[tuple[int, int], ...]:
     tagger = _word_tagger()
     if tagger is None:
         return _aligned_word_tokenize(chunk)
-    spans = [m.span() for m in _SYLLABLE.finditer(chunk)]
-    if not spans:
+    found = list(_SYLLABLE.finditer(chunk))
+    if not found:
         return ()
-    tags = tagger.predict([[chunk[a:b]] for a, b in spans])
+    tags = tagger.predict([[m.group()] for m in found])
     words: list[list[tuple[int, int]]] = []  # the syllable spans of each word
-    for tag, span in zip(tags, spans):
-        if words and tag == "I-W" and chunk[words[-1][-1][1] : span[0]].isspace():
-            words[-1].append(span)
+    for tag, m in zip(tags, found):
+        if words and tag == "I-W" and chunk[words[-1][-1][1] : m.start()].isspace():
+            words[-1].append(m.span())
         else:
-            words.append([span])
-    return tuple(piece for word in words for piece in _repaired(chunk, word))
+            words.append([m.span()])
+    split_last = _split_last()
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        if len(word) == 1:
+            spans.append(word[0])
+        else:
+            spans.extend(_repaired(chunk, word, split_last))
+    return tuple(spans)
 
 
-def _repaired(chunk: str, syllables: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _repaired(chunk: str, syllables: list[tuple[int, int]], split_last: dict[str, frozenset[str]]) -> list[tuple[int, int]]:
     """Cut a glued cue syllable off the end of a word (rules/segmentation.yaml)."""
     whole = (syllables[0][0], syllables[-1][1])
-    if len(syllables) < 2:
-        return [whole]
-    compounds = _split_last().get(chunk[syllables[-1][0] : syllables[-1][1]].lower())
+    compounds = split_last.get(chunk[syllables[-1][0] : syllables[-1][1]].lower())
     if compounds is None or " ".join(chunk[a:b] for a, b in syllables).lower() in compounds:
         return [whole]
     return [(syllables[0][0], syllables[-2][1]), syllables[-1]]

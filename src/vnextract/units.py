@@ -7,8 +7,8 @@ value is scaled to the base unit, so "1,2 nghìn tỷ đồng" → 1.2e12 VND.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 
@@ -17,8 +17,7 @@ from .rules import WORD_END as _BOUNDARY
 from .rules import load_rules, phrase_alternation
 
 
-@dataclass(frozen=True, slots=True)
-class UnitMatch:
+class UnitMatch(NamedTuple):
     end: int
     unit: str
     scale: float
