@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules
+from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, left_cues
 from .folding import fold_text
 from .rules import load_rules
 from .segmentation import Token, join_tokens
@@ -150,8 +150,6 @@ def clause_opens_with_cues(view: TokenView, first_token: int, floor: int) -> boo
 
 def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
     """Where the cue words right before the number begin ("ước đạt trên")."""
-    from .cues import left_cues
-
     run = left_cues(view, first_token)
     start = run[-1][0] if run else first_token
     return max(start, floor)

@@ -7,6 +7,7 @@ denominators ("trên 1 vạn dân") are left out here, before any field is read.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import NamedTuple
 
 import regex
@@ -41,8 +42,11 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
     (time phrases found by the period stage) are not quantities."""
     numbers, _ = find_numbers(text)
     quantities: list[Quantity] = []
+    spans = _union(excluded)
+    ends = [end for _, end in spans]
     for number in numbers:
-        if any(number.start < end and start < number.end for start, end in excluded):
+        k = bisect_right(ends, number.start)  # the first span ending after the number starts
+        if k < len(spans) and spans[k][0] < number.end:
             continue
         if _is_time_or_code(text, number):
             continue
@@ -53,6 +57,17 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
             continue
         quantities.append(_quantity(text, number, unit))
     return quantities
+
+
+def _union(spans) -> list[tuple[int, int]]:
+    """Overlapping spans merged: sorted, disjoint, so their ends are sorted too."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _quantity(text: str, number: NumberMatch, unit: UnitMatch) -> Quantity:
