@@ -15,6 +15,11 @@ swapped for another pair. Then, on that same text, it reports:
 - peak RSS of each worker process for 1k and 10k documents (the 10k corpus is
   the 2k cycled with new ids);
 - wall time of a one-document CLI run.
+
+The reference, the in-process loop and the two CLI runs are timed back to
+back in each of `--rounds` rounds (3 by default); ratios are taken within a
+round and the median is printed with every round's figure, because the
+speed of a shared machine drifts from one minute to the next.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from functools import partial
 from pathlib import Path
 
@@ -184,10 +190,45 @@ def _parallel_capacity(n: int = 10_000_000) -> float:
     return 2 * one / two
 
 
+def _time_loop(loop: str, folder: Path) -> float:
+    """Seconds the loop over the folder's documents takes in a fresh process
+    (models loaded and warmed first, not timed)."""
+    out = subprocess.run([sys.executable, __file__, "--loop", loop, str(folder)], cwd=ROOT, env=ENV,
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _run_loop(loop: str, folder: Path) -> None:
+    """Print the seconds one loop takes: bare word_tokenize, or extract_document."""
+    if loop == "reference":  # nothing of vnextract loaded
+        from underthesea import word_tokenize
+
+        word_tokenize("Khởi động mô hình.")
+        texts = [unicodedata.normalize("NFC", p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.txt"))]
+        began = time.perf_counter()
+        for text in texts:
+            word_tokenize(text)
+    else:
+        from vnextract.documents import iter_documents
+        from vnextract.pipeline import extract, extract_document
+
+        documents = list(iter_documents([folder]))
+        extract("Năm 2024, thu nhập bình quân đầu người đạt 89,6 triệu đồng.")
+        began = time.perf_counter()
+        for document in documents:
+            extract_document(document)
+    print(time.perf_counter() - began)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="timing rounds (median reported)")
     parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--loop", nargs=2, metavar=("LOOP", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.loop:
+        _run_loop(args.loop[0], Path(args.loop[1]))
+        return
 
     docs = build_corpus(2000)
     corpus_2k = _write_folder(CACHE / "2k", docs)
@@ -201,37 +242,35 @@ def main() -> None:
     rows.append(("machine: 2 processes vs 1, pure-Python loop",
                  f"{capacity:.2f}× (load average {os.getloadavg()[0]:.2f} before the run)"))
 
-    sys.path.insert(0, str(ROOT / "src"))
-    from underthesea import word_tokenize
-
-    word_tokenize("Khởi động mô hình.")
-    began = time.perf_counter()
-    for text in texts:
-        word_tokenize(text)
-    reference = time.perf_counter() - began
-    rows.append(("underthesea.word_tokenize (reference)", f"{kib / reference:,.1f} kB/s, {n / reference:,.1f} docs/s"))
-
-    from vnextract.documents import iter_documents
-    from vnextract.pipeline import extract, extract_document
-
-    extract("Năm 2024, thu nhập bình quân đầu người đạt 89,6 triệu đồng.")
-    loaded = list(iter_documents([corpus_2k]))
-    began = time.perf_counter()
-    for document in loaded:
-        extract_document(document)
-    in_process = time.perf_counter() - began
-    rows.append(("extract_document loop, in-process",
-                 f"{kib / in_process:,.1f} kB/s, {n / in_process:,.1f} docs/s, {reference / in_process:.2f}× reference"))
-
+    # The machine's speed drifts by 10-20 % over minutes, so each round times
+    # the reference and every contender back to back, ratios are taken within
+    # a round, and the median round is reported with the range. Each loop runs
+    # in a fresh process of its own, so none inherits another's memory.
+    seconds: dict[str, list[float]] = {"reference": [], "in-process": [], "w1": [], "w2": []}
     with tempfile.TemporaryDirectory() as tmp:
-        one, _, _ = _timed([*CLI, str(corpus_2k), "-o", f"{tmp}/w1.jsonl", "--workers", "1"])
-        rows.append(("vnextract extract --workers 1 (CLI)",
-                     f"{kib / one:,.1f} kB/s, {n / one:,.1f} docs/s, {reference / one:.2f}× reference"))
-        two, _, _ = _timed([*CLI, str(corpus_2k), "-o", f"{tmp}/w2.jsonl", "--workers", "2"])
-        rows.append(("vnextract extract --workers 2 (CLI)",
-                     f"{kib / two:,.1f} kB/s, {n / two:,.1f} docs/s, {one / two:.2f}× one worker"))
-        if Path(f"{tmp}/w1.jsonl").read_bytes() != Path(f"{tmp}/w2.jsonl").read_bytes():
-            raise SystemExit("--workers 1 and --workers 2 wrote different bytes")
+        for _ in range(args.rounds):
+            for loop in ("reference", "in-process"):
+                seconds[loop].append(_time_loop(loop, corpus_2k))
+            for workers in (1, 2):
+                took, _, _ = _timed([*CLI, str(corpus_2k), "-o", f"{tmp}/w{workers}.jsonl", "--workers", str(workers)])
+                seconds[f"w{workers}"].append(took)
+            if Path(f"{tmp}/w1.jsonl").read_bytes() != Path(f"{tmp}/w2.jsonl").read_bytes():
+                raise SystemExit("--workers 1 and --workers 2 wrote different bytes")
+
+        def rate(key: str) -> str:
+            took = statistics.median(seconds[key])
+            return f"{kib / took:,.1f} kB/s, {n / took:,.1f} docs/s"
+
+        def ratio(numerator: str, denominator: str, unit: str) -> str:
+            per_round = [a / b for a, b in zip(seconds[numerator], seconds[denominator])]
+            spread = f" (rounds: {', '.join(f'{r:.2f}' for r in per_round)})" if len(per_round) > 1 else ""
+            return f"{statistics.median(per_round):.2f}× {unit}{spread}"
+
+        rows.append(("underthesea.word_tokenize (reference)", rate("reference")))
+        rows.append(("extract_document loop, in-process",
+                     f"{rate('in-process')}, {ratio('reference', 'in-process', 'reference')}"))
+        rows.append(("vnextract extract --workers 1 (CLI)", f"{rate('w1')}, {ratio('reference', 'w1', 'reference')}"))
+        rows.append(("vnextract extract --workers 2 (CLI)", f"{rate('w2')}, {ratio('w1', 'w2', 'one worker')}"))
         rss = {}
         for label, folder in (("1k", corpus_1k), ("10k", corpus_10k)):
             _, peaks, parent = _timed([*CLI, str(folder), "-o", f"{tmp}/{label}.jsonl", "--workers", "2"])
@@ -242,8 +281,8 @@ def main() -> None:
 
     startups = []
     for _ in range(args.startup_runs):
-        seconds, _, _ = _timed([*CLI, "corpus/dev/haiha-2024.txt"])
-        startups.append(seconds)
+        took, _, _ = _timed([*CLI, "corpus/dev/haiha-2024.txt"])
+        startups.append(took)
     rows.append(("one-document CLI run (corpus/dev/haiha-2024.txt)",
                  f"{statistics.median(startups):.2f} s wall (median of {len(startups)})"))
 

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vnextract import extract, to_frame
 from vnextract.documents import Document, DocumentFailure, DocumentMeta, iter_documents
@@ -17,6 +20,7 @@ from vnextract.metadata import meta_from_fields, parse_locality, parse_year, rea
 from vnextract.pipeline import extract_documents
 from vnextract.records import FIELDS
 from vnextract.render import records_html
+from vnextract.rules import WORD_START
 from vnextract.segmentation import spacy_doc, split_sentences, syllable_tokens, tokenize
 from vnextract.writers import RecordWriter, atomic_path, read_records, write_records
 
@@ -395,6 +399,46 @@ def test_fall_in_a_target_list_is_a_downward_target_change():
     records = extract(text)
     fifty = [r for r in records if r.span == "50%"]
     assert fifty and fifty[0].kind == "change" and fifty[0].direction == "down" and fifty[0].status == "target"
+
+
+# ------------------------------------------------------------------- periods ---
+
+_WORD_START = regex.compile(WORD_START)  # what the periods' anchor requires before a phrase
+
+
+def _every_start(text: str) -> list[int]:
+    return [i for i in range(len(text)) if _WORD_START.match(text, i)]
+
+
+def _period_rule_texts() -> list[str]:
+    from vnextract.rules import load_rules
+
+    return [ex["text"] for rule in load_rules("periods")["rules"] for ex in rule["examples"]]
+
+
+PERIOD_WORDS = ["năm", "Năm", "tháng", "quý", "Quý", "đầu", "cuối", "giữa", "cả", "hết", "từ", "đến", "trong",
+                "tới", "chín", "hai", "mười", "một", "nay", "qua", "giai đoạn", "nhiệm kỳ", "thời kỳ", "tính",
+                "hằng", "mỗi", "nửa", "6", "9", "12", "2024", "2021", "I", "II", "/", "-", "–", ".", ",", "ngày", "10/8"]
+
+
+@pytest.mark.parametrize("text", [*_period_rule_texts(), *(p.read_text(encoding="utf-8") for p in sorted(DEV.glob("*.txt")))])
+def test_period_anchor_misses_no_phrase(text):
+    """Rules are tried only where rules/periods.yaml's anchor says a phrase can
+    start; that must find exactly what trying every word start finds."""
+    from vnextract import periods
+
+    text = unicodedata.normalize("NFC", text)
+    assert periods.find_periods(text) == periods._find(text, _every_start(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PERIOD_WORDS), max_size=12).flatmap(
+    lambda words: st.lists(st.sampled_from([" ", "  ", ""]), min_size=len(words), max_size=len(words)).map(
+        lambda gaps: "".join(w + g for w, g in zip(words, gaps)))))
+def test_period_anchor_misses_no_phrase_in_made_up_text(text):
+    from vnextract import periods
+
+    assert periods.find_periods(text) == periods._find(text, _every_start(text))
 
 
 # ------------------------------------------------------------------- writers ---

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 import regex
 
@@ -54,17 +54,22 @@ def _compiled() -> tuple[regex.Pattern, dict[str, _Rule], regex.Pattern, regex.P
         parts.append(f"(?P<{group}>{body}){_RIGHT}")
         by_group[group] = _Rule(rule["name"], group, year_group, year == "present")
     combined = regex.compile("|".join(parts), regex.IGNORECASE)
-    anchor = regex.compile(_LEFT + rules["anchor"], regex.IGNORECASE)
+    starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
+    anchor = regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE)
     before = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['not_period_after'])})\s*$", regex.IGNORECASE)
     return combined, by_group, anchor, before
 
 
 def find_periods(text: str) -> list[Period]:
     """Every time phrase in `text`, sorted, without overlaps (longest wins)."""
-    combined, by_group, anchor, baseline_before = _compiled()
+    return _find(text, (a.start() for a in _compiled()[2].finditer(text)))
+
+
+def _find(text: str, starts: Iterable[int]) -> list[Period]:
+    """The time phrases that start at one of `starts`, without overlaps."""
+    combined, by_group, _, baseline_before = _compiled()
     match = combined.match
-    hits = [(m.start() - m.end(), m.start(), m.end(), m)
-            for a in anchor.finditer(text) if (m := match(text, a.start())) is not None]
+    hits = [(m.start() - m.end(), m.start(), m.end(), m) for start in starts if (m := match(text, start)) is not None]
     # Most hits are the tails of a longer phrase ("tháng đầu năm 2023" inside
     # "6 tháng đầu năm 2023"): resolve overlaps first (longest, then leftmost,
     # wins), and read only the survivors.
