@@ -8,6 +8,7 @@ word-tokenised; the others are scanned for cues on syllables.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -108,13 +109,10 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
     between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
     records: list[Record] = []
     pending = list(reversed(quantities))
+    pending_periods = list(reversed(periods))
     for sentence in split_sentences(text):
-        in_sentence: list[Quantity] = []
-        while pending and pending[-1].start < sentence.end:
-            quantity = pending.pop()
-            if quantity.start >= sentence.start:
-                in_sentence.append(quantity)
-        sentence_periods = [p for p in periods if sentence.start <= p.start < sentence.end]
+        in_sentence = _starting_in(pending, sentence)
+        sentence_periods = _starting_in(pending_periods, sentence)
         own_periods = [p for p in sentence_periods if not p.is_baseline]
         heading = headings.get(text.rfind("\n", 0, sentence.start) + 1) if headings else None
         if heading is not None:
@@ -125,7 +123,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         _carry_between(carried, text, between)
         between.clear()
         spans = [(p.start, p.end) for p in sentence_periods]
-        spans += [(p.start, p.end) for p in places if p.start >= sentence.start and p.end <= sentence.end]
+        spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end)]
         edges = [x for span in [*spans, *((q.start, q.end) for q in in_sentence)] for x in span]
         view = TokenView(tokenize(text, sentence.start, sentence.end, edges))
         ranges = [view.token_range(q.start, q.end) for q in in_sentence]
@@ -146,6 +144,28 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         _carry_status(carried, context.status_cues)
         _carry_period(carried, own_periods)
     return records
+
+
+def _starting_in(pending: list, sentence: Sentence) -> list:
+    """Take off the end of `pending` (items in reverse text order) those that
+    start before the sentence ends; keep the ones that start inside it."""
+    inside = []
+    while pending and pending[-1].start < sentence.end:
+        item = pending.pop()
+        if item.start >= sentence.start:
+            inside.append(item)
+    return inside
+
+
+def _places_within(places: list[Place], start: int, end: int) -> list[Place]:
+    """Places (sorted, not overlapping) that lie wholly in [start, end)."""
+    k = bisect_left(places, start, key=lambda p: p.start)
+    found = []
+    while k < len(places) and places[k].start < end:
+        if places[k].end <= end:
+            found.append(places[k])
+        k += 1
+    return found
 
 
 def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, first: int, after: int, floor: int,
@@ -329,7 +349,7 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
     ("đứng thứ 8 cả nước"), or a province that qualifies the unit before it
     ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
     not_owner = _not_owner_pattern()
-    candidates = [p for p in places if sentence.start <= p.start and p.end <= quantity.start]
+    candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
         place = candidates[k]
         if not_owner.search(text[max(0, place.start - 12) : place.start]):
