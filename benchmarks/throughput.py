@@ -222,7 +222,7 @@ def _run_loop(loop: str, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="timing rounds (median reported)")
+    parser.add_argument("--rounds", type=int, default=5, help="timing rounds (median reported)")
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument("--loop", nargs=2, metavar=("LOOP", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -264,14 +264,15 @@ def find_numbers(text: str) -> tuple[list[NumberMatch], list[NonQuantity]]:
 def _scan(text: str, starts) -> tuple[list[NumberMatch], list[NonQuantity]]:
     """Try the rules at each of `starts` (ascending) not inside an earlier match."""
     r = _rules()
+    match, checks = r.master.match, r.checks
     numbers: list[NumberMatch] = []
     others: list[NonQuantity] = []
     pos = 0
     for start in starts:
-        if start < pos or not (m := r.master.match(text, start)):
+        if start < pos or not (m := match(text, start)):
             continue
         name = m.lastgroup
-        check = r.checks.get(name)
+        check = checks.get(name)
         if check is None or check(m):
             item = _item(m, name)
         elif name == "ratio" and _day_month(m):
