@@ -48,8 +48,15 @@ def format_for(path: str | os.PathLike | None, override: str | None = None) -> s
     raise ValueError(f"{path}: cannot tell the output format from the extension; use --format")
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, allow_nan=False)  # made once, not per line
+
+
 def json_line(record: Record | Mapping) -> str:
-    return json.dumps(_clean(record_dict(record)), ensure_ascii=False)
+    row = record_dict(record)
+    try:
+        return _JSON.encode(row)
+    except ValueError:  # NaN (a table read back) is written as null
+        return json.dumps(_clean(row), ensure_ascii=False)
 
 
 def _clean(row: dict) -> dict:
