@@ -441,6 +441,25 @@ def test_period_anchor_misses_no_phrase_in_made_up_text(text):
     assert periods.find_periods(text) == periods._find(text, _every_start(text))
 
 
+# ---------------------------------------------------------------------- cues ---
+
+CUE_WORDS = ["đã", "Đã", "đạt", "ước", "Ước", "kế", "hoạch", "phấn", "đấu", "so", "với", "cùng", "kỳ", "vừa", "qua",
+             "hiện", "nay", "sẽ", "chỉ", "tiêu", "thực", "được", "thu", "nhập", "tăng", "1,5", "5", "%", ",", ".", "(",
+             "/", "-", "\u00a0", "\t"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CUE_WORDS), max_size=14).flatmap(
+    lambda words: st.lists(st.sampled_from([" ", "", "  "]), min_size=len(words), max_size=len(words)).map(
+        lambda gaps: "".join(w + g for w, g in zip(words, gaps)))))
+def test_status_prefilter_hides_no_cue(text):
+    """Sentences without figures are read for cues only when a status phrase
+    occurs in them; that test must never skip a sentence that has one."""
+    from vnextract import cues
+
+    assert cues.status_cues_of_text(text, 0, len(text)) == cues.status_cues(cues.TokenView(syllable_tokens(text)))
+
+
 # ------------------------------------------------------------------- writers ---
 
 @pytest.fixture(scope="module")

@@ -390,18 +390,23 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> bool:
 
 def status_cues_of_text(text: str, start: int, end: int) -> list[Cue]:
     """Status cues of a sentence that holds no figure: only its scope matters,
-    so syllables stand in for word tokens, and a sentence without any word a
-    status cue starts with is not looked at further."""
-    if not _status_words().search(text, start, end):
+    so syllables stand in for word tokens, and a sentence in which no status
+    phrase occurs at all is not looked at further."""
+    if not _status_phrases().search(text[start:end].lower()):
         return []
     return status_cues(TokenView(syllable_tokens(text, start, end)))
 
 
 @lru_cache(maxsize=1)
-def _status_words() -> regex.Pattern:
+def _status_phrases() -> regex.Pattern:
+    """Any target or actual phrase as lower-case text, syllables apart by
+    white space. Whatever the phrase sets find among syllables this finds
+    too (a syllable is a maximal run of letters, marks and digits)."""
     rules = cue_rules()
-    words = sorted(rules.target._firsts | rules.actual._firsts, key=len, reverse=True)
-    return regex.compile(rf"(?<![\p{{L}}])(?:{'|'.join(map(regex.escape, words))})(?![\p{{L}}])", regex.IGNORECASE)
+    phrases = sorted(rules.target._phrases | rules.actual._phrases | rules.target._glued | rules.actual._glued,
+                     key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(regex.escape, phrase)) for phrase in phrases if phrase)
+    return regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{alternation})(?![\p{{L}}\p{{M}}\p{{N}}])")
 
 
 def _measured_in_clause(tokens: list[Token], measured: list[Cue], first: int) -> bool:
