@@ -23,7 +23,7 @@ from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
 from .rules import load_rules, phrase_alternation
-from .segmentation import Sentence, split_sentences, tokenize
+from .segmentation import Sentence, iter_sentences, tokenize
 from .units import scales
 
 
@@ -110,7 +110,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
     records: list[Record] = []
     pending = list(reversed(quantities))
     pending_periods = list(reversed(periods))
-    for sentence in split_sentences(text):
+    for sentence in iter_sentences(text):
         in_sentence = _starting_in(pending, sentence)
         sentence_periods = _starting_in(pending_periods, sentence)
         own_periods = [p for p in sentence_periods if not p.is_baseline]
@@ -141,6 +141,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried))
             carried.indicator = records[-1].indicator
             floor = after
+        if not pending:
+            break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, context.status_cues)
         _carry_period(carried, own_periods)
     return records

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import lru_cache
-from typing import Iterable, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 import regex
 
@@ -49,10 +49,16 @@ def join_tokens(tokens: list[Token]) -> str:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets: line by line, then underthesea's sentence splitter."""
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[Sentence]:
+    """`split_sentences`, a line at a time: a caller that has what it needs
+    stops before the rest of the text is split."""
     from underthesea import sent_tokenize
 
-    sentences: list[Sentence] = []
     for line in _LINE.finditer(text):
+        sentences: list[Sentence] = []
         line_text = line.group()
         if not line_text.strip():
             continue
@@ -67,12 +73,12 @@ def split_sentences(text: str) -> list[Sentence]:
         if cursor < len(line_text.rstrip()):
             # Whatever the splitter dropped still belongs to the last sentence.
             rest_end = len(line_text.rstrip())
-            if sentences and sentences[-1].start >= line.start():
+            if sentences:
                 last = sentences.pop()
                 sentences.append(Sentence(last.start, line.start() + rest_end, text[last.start : line.start() + rest_end]))
             else:
                 sentences.append(Sentence(line.start(), line.start() + rest_end, line_text[:rest_end]))
-    return sentences
+        yield from sentences
 
 
 def _has_sentence_end(line: str) -> bool:
