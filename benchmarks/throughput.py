@@ -17,9 +17,11 @@ swapped for another pair. Then, on that same text, it reports:
 - wall time of a one-document CLI run.
 
 The reference, the in-process loop and the two CLI runs are timed back to
-back in each of `--rounds` rounds (3 by default); ratios are taken within a
-round and the median is printed with every round's figure, because the
-speed of a shared machine drifts from one minute to the next.
+back in each of `--rounds` rounds (5 by default), each loop in a fresh
+process; ratios are taken within a round and the median is printed with
+every round's figure, because the speed of a shared machine drifts from one
+minute to the next. After each round a pure-Python loop in one and in two
+processes shows how much of a second core the machine gave at that moment.
 """
 from __future__ import annotations
 
@@ -247,6 +249,7 @@ def main() -> None:
     # a round, and the median round is reported with the range. Each loop runs
     # in a fresh process of its own, so none inherits another's memory.
     seconds: dict[str, list[float]] = {"reference": [], "in-process": [], "w1": [], "w2": []}
+    capacities: list[float] = []  # what the machine gave two processes, measured in each round
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.rounds):
             for loop in ("reference", "in-process"):
@@ -254,6 +257,7 @@ def main() -> None:
             for workers in (1, 2):
                 took, _, _ = _timed([*CLI, str(corpus_2k), "-o", f"{tmp}/w{workers}.jsonl", "--workers", str(workers)])
                 seconds[f"w{workers}"].append(took)
+            capacities.append(_parallel_capacity())
             if Path(f"{tmp}/w1.jsonl").read_bytes() != Path(f"{tmp}/w2.jsonl").read_bytes():
                 raise SystemExit("--workers 1 and --workers 2 wrote different bytes")
 
@@ -271,6 +275,8 @@ def main() -> None:
                      f"{rate('in-process')}, {ratio('reference', 'in-process', 'reference')}"))
         rows.append(("vnextract extract --workers 1 (CLI)", f"{rate('w1')}, {ratio('reference', 'w1', 'reference')}"))
         rows.append(("vnextract extract --workers 2 (CLI)", f"{rate('w2')}, {ratio('w1', 'w2', 'one worker')}"))
+        rows.append(("machine: 2 processes vs 1, after each round",
+                     f"{statistics.median(capacities):.2f}× (rounds: {', '.join(f'{c:.2f}' for c in capacities)})"))
         rss = {}
         for label, folder in (("1k", corpus_1k), ("10k", corpus_10k)):
             _, peaks, parent = _timed([*CLI, str(folder), "-o", f"{tmp}/{label}.jsonl", "--workers", "2"])
@@ -286,7 +292,6 @@ def main() -> None:
     rows.append(("one-document CLI run (corpus/dev/haiha-2024.txt)",
                  f"{statistics.median(startups):.2f} s wall (median of {len(startups)})"))
 
-    rows.append(("machine: 2 processes vs 1, after the run", f"{_parallel_capacity():.2f}×"))
     width = max(len(label) for label, _ in rows)
     print(f"vnextract throughput, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     for label, value in rows:
