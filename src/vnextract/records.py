@@ -4,7 +4,10 @@ Walks a document's sentences in order, carrying what a reader carries: the
 target/actual scope opened by a cue ("phấn đấu:" … every item of the list),
 the last period named, the last indicator (for "…, tăng 7% so với cùng kỳ"),
 the locality of the paragraph. Only sentences that hold a quantity are
-word-tokenised; the others are scanned for cues on syllables.
+word-tokenised. The others matter only for the scope and period they hand
+on, so their cues are read on syllables, and only back from the next
+sentence with a quantity to the nearest one that has a cue; the walk stops
+at the document's last quantity.
 """
 from __future__ import annotations
 
