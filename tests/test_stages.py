@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnextract import extract, to_frame
-from vnextract.documents import Document, DocumentFailure, DocumentMeta, iter_documents
+from vnextract.documents import Document, DocumentFailure, DocumentMeta
 from vnextract.metadata import meta_from_fields, parse_locality, parse_year, read_sheet
 from vnextract.pipeline import extract_documents
 from vnextract.records import FIELDS
