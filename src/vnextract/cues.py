@@ -66,11 +66,12 @@ class PhraseSet:
     A `glued` phrase may also end inside a token, at a syllable boundary, for
     words the tokeniser tends to join to the next one ("so ước" thực hiện)."""
 
-    __slots__ = ("label", "_phrases", "_glued", "_max", "_firsts", "_lasts")
+    __slots__ = ("label", "_phrases", "_glued", "_max", "_firsts", "_lasts", "_by_phrase")
 
     def __init__(self, phrases, label: str = "", glued=()):
         self.label = label
         self._phrases = frozenset(tuple(str(p).lower().split()) for p in phrases)
+        self._by_phrase = dict.fromkeys(self._phrases, label)  # for `_longest_ending`
         self._glued = frozenset(tuple(str(p).lower().split()) for p in glued)
         every = self._phrases | self._glued
         self._max = max((len(p) for p in every), default=0)
@@ -101,17 +102,8 @@ class PhraseSet:
 
     def ending_at(self, view: TokenView, last: int, first_allowed: int = 0) -> Cue | None:
         """The longest phrase that ends at token `last` (and starts at or after `first_allowed`)."""
-        if not view.sylls[last] or view.sylls[last][-1] not in self._lasts:
-            return None
-        sylls: tuple[str, ...] = ()
-        best = None
-        for s in range(last, first_allowed - 1, -1):
-            sylls = view.sylls[s] + sylls
-            if len(sylls) > self._max:
-                break
-            if sylls in self._phrases:
-                best = s
-        return Cue(best, last, self.label) if best is not None else None
+        hit = _longest_ending(view, last, first_allowed, self._by_phrase, self._max, self._lasts)
+        return Cue(hit[0], last, self.label) if hit is not None else None
 
     def find(self, view: TokenView) -> list[Cue]:
         """All matches, left to right, not overlapping; cached per view."""
@@ -206,18 +198,27 @@ class LabelledPhrases:
     def ending_at(self, view: TokenView, last: int, first_allowed: int = 0) -> tuple[int, str, str] | None:
         """(first token, kind, label) of the longest phrase ending at token `last`
         (and starting at or after `first_allowed`)."""
-        if not view.sylls[last] or view.sylls[last][-1] not in self._lasts:
-            return None
-        sylls: tuple[str, ...] = ()
-        best = None
-        for s in range(last, first_allowed - 1, -1):
-            sylls = view.sylls[s] + sylls
-            if len(sylls) > self._max:
-                break
-            hit = self._labels.get(sylls)
-            if hit is not None:
-                best = (s, *hit)
-        return best
+        hit = _longest_ending(view, last, first_allowed, self._labels, self._max, self._lasts)
+        return (hit[0], *hit[1]) if hit is not None else None
+
+
+def _longest_ending(view: TokenView, last: int, first_allowed: int, phrases: dict, longest: int,
+                    lasts: frozenset[str]) -> tuple[int, object] | None:
+    """(first token, value in `phrases`) of the longest phrase that ends at
+    token `last` and starts at or after `first_allowed`; `longest` bounds the
+    walk left, `lasts` (every phrase's last syllable) rejects most tokens at once."""
+    if not view.sylls[last] or view.sylls[last][-1] not in lasts:
+        return None
+    sylls: tuple[str, ...] = ()
+    best = None
+    for s in range(last, first_allowed - 1, -1):
+        sylls = view.sylls[s] + sylls
+        if len(sylls) > longest:
+            break
+        value = phrases.get(sylls)
+        if value is not None:
+            best = (s, value)
+    return best
 
 
 @lru_cache(maxsize=1)
