@@ -27,10 +27,11 @@ class Cue(NamedTuple):
 
 
 class TokenView:
-    """A sentence's tokens with their lower-cased syllables, and the cues found
-    in it so far (each phrase set is searched once per view)."""
+    """A sentence's tokens with their lower-cased syllables, and what has been
+    derived from them so far, in one memo (each phrase set is searched once
+    per view; a cue run is walked once for all the fields that ask for it)."""
 
-    __slots__ = ("tokens", "sylls", "starts_with", "memo", "_found", "_starts", "_ends", "_left_cues")
+    __slots__ = ("tokens", "sylls", "starts_with", "memo", "_starts", "_ends")
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
@@ -44,9 +45,7 @@ class TokenView:
                     starts_with[words[0]] = [i]
                 else:
                     at.append(i)
-        self._found: dict[PhraseSet, list[Cue]] = {}
-        self.memo: dict = {}  # what later stages derive from the whole sentence, kept per view
-        self._left_cues: dict[int, list[tuple[int, int, str, str]]] = {}
+        self.memo: dict = {}  # what the stages derive from the sentence: phrase matches, cue runs, …
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
 
@@ -107,7 +106,7 @@ class PhraseSet:
 
     def find(self, view: TokenView) -> list[Cue]:
         """All matches, left to right, not overlapping; cached per view."""
-        found = view._found.get(self)
+        found = view.memo.get(self)
         if found is None:
             found = []
             free_from = 0
@@ -124,7 +123,7 @@ class PhraseSet:
                 if cue is not None:
                     found.append(cue)
                     free_from = cue.last + 1
-            view._found[self] = found
+            view.memo[self] = found
         return found
 
     def inside(self, view: TokenView, idx: list[int]) -> bool:
@@ -237,9 +236,9 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
     qualify the number ("ước đạt trên", "tăng bình quân", "giảm xuống còn").
     Returns (first, last, kind, label) with kind in comparator/change/level/filler.
     """
-    memo = view._left_cues if limit == 6 else None
-    if memo is not None and before in memo:
-        return memo[before]  # asked for by several fields of one record
+    key = ("left cues", before, limit)
+    if key in view.memo:
+        return view.memo[key]  # asked for by several fields of one record
     lookup = _qualifier_lookup()
     found: list[tuple[int, int, str, str]] = []
     last = before - 1
@@ -250,8 +249,7 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
         first, kind, label = hit
         found.append((first, last, kind, label))
         last = first - 1
-    if memo is not None:
-        memo[before] = found
+    view.memo[key] = found
     return found
 
 
