@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vnextract.documents import Document, DocumentFailure
+from vnextract.documents import Document
 from vnextract.metadata import read_sheet
 from vnextract.pipeline import extract_documents
 from vnextract.scoring import evaluate, load_jsonl_records, values_equal
@@ -233,7 +233,7 @@ def test_cli_extract_single_file_jsonl_to_stdout(dev, check_record):
     for r in rows:
         check_record(r, text)
     assert proc.stdout.endswith("\n")
-    assert re.search(rf"(?<!\d)1 documents?\b", proc.stderr) and re.search(rf"(?<!\d){len(rows)} records\b", proc.stderr)
+    assert re.search(r"(?<!\d)1 documents?\b", proc.stderr) and re.search(rf"(?<!\d){len(rows)} records\b", proc.stderr)
 
 
 def test_cli_extract_meta_option(tmp_path):

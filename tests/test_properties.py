@@ -12,7 +12,6 @@ punctuation `.,/-–%:;()`, spaces and newlines. Properties:
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 

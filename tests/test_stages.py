@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnextract import extract, to_frame
+from vnextract import extract, segmentation, to_frame, underthesea_parts
 from vnextract.documents import Document, DocumentFailure, DocumentMeta
 from vnextract.metadata import meta_from_fields, parse_locality, parse_year, read_sheet
 from vnextract.pipeline import extract_documents
@@ -316,6 +319,64 @@ def test_tokens_keep_cue_words_whole():
     text = "Tổng thu ngân sách ước đạt trên 598 tỷ đồng"
     words = [t.text for t in tokenize(text)]
     assert "598" in words
+
+
+def _dev_lines() -> list[str]:
+    return [line for path in sorted(DEV.glob("*.txt"))
+            for line in unicodedata.normalize("NFC", path.read_text(encoding="utf-8")).splitlines() if line.strip()]
+
+
+def test_sentence_splitter_is_underthesea_sent_tokenize():
+    from underthesea import sent_tokenize
+
+    split = underthesea_parts.sentence_splitter()
+    assert split is not sent_tokenize  # loaded from underthesea's file, not through its package
+    for line in [*_dev_lines(), *SEG_TEXTS]:
+        assert split(line) == sent_tokenize(line)
+
+
+def test_word_tagger_tags_as_underthesea_word_tokenize():
+    import underthesea.pipeline.word_tokenize as word_tokenize_module
+
+    word_tokenize_module.word_tokenize("khởi động")
+    theirs = word_tokenize_module.word_tokenize_model
+    ours = underthesea_parts.word_tagger()
+    assert isinstance(ours, underthesea_parts.CRFWordTagger)
+    for line in [*_dev_lines(), *SEG_TEXTS]:
+        syllables = [[t.text] for t in syllable_tokens(line)]
+        if syllables:
+            assert ours.predict(syllables) == theirs.predict(syllables)
+
+
+def test_extraction_does_not_import_the_underthesea_package():
+    """Start-up: the package imports every pipeline it has; extraction needs two."""
+    code = ("import sys; from vnextract import extract; "
+            "assert extract('Năm 2024, doanh thu đạt 89,6 tỷ đồng. Tăng 15%.'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('underthesea', 'joblib')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert out.stdout.strip() == "[]"
+
+
+def test_without_underthesea_files_the_public_api_gives_the_same_records(monkeypatch):
+    """If underthesea's files are laid out differently, its public API is used."""
+    text = (DEV / "haiha-2024.txt").read_text(encoding="utf-8")
+    expected = extract(text)
+    for cached in (underthesea_parts._package_dir, underthesea_parts.sentence_splitter,
+                   underthesea_parts.word_tagger, segmentation._token_offsets):
+        cached.cache_clear()
+    monkeypatch.setattr(underthesea_parts, "_package_dir", lambda: None)
+    try:
+        from underthesea import sent_tokenize
+
+        assert underthesea_parts.sentence_splitter() is sent_tokenize
+        assert not isinstance(underthesea_parts.word_tagger(), underthesea_parts.CRFWordTagger)
+        assert extract(text) == expected
+    finally:
+        monkeypatch.undo()
+        for cached in (underthesea_parts.sentence_splitter, underthesea_parts.word_tagger,
+                       segmentation._token_offsets):
+            cached.cache_clear()
 
 
 # ---------------------------------------------------------------- quantities ---

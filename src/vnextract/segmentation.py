@@ -14,6 +14,8 @@ from typing import Iterable, Iterator, NamedTuple
 
 import regex
 
+from .underthesea_parts import sentence_splitter, word_tagger
+
 _LINE = regex.compile(r"[^\n]+")
 _NON_SPACE = regex.compile(r"\S+")
 
@@ -55,8 +57,7 @@ def split_sentences(text: str) -> list[Sentence]:
 def iter_sentences(text: str) -> Iterator[Sentence]:
     """`split_sentences`, a line at a time: a caller that has what it needs
     stops before the rest of the text is split."""
-    from underthesea import sent_tokenize
-
+    sent_tokenize = sentence_splitter()
     for line in _LINE.finditer(text):
         sentences: list[Sentence] = []
         line_text = line.group()
@@ -132,7 +133,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None, boundaries: Iter
 @lru_cache(maxsize=512)
 def _token_offsets(chunk: str) -> tuple[tuple[int, int], ...]:
     """Word spans of a chunk. Cached (small): headings and list items recur."""
-    tagger = _word_tagger()
+    tagger = word_tagger()
     if tagger is None:
         return _aligned_word_tokenize(chunk)
     found = list(_SYLLABLE.finditer(chunk))
@@ -170,22 +171,6 @@ def _split_last() -> dict[str, frozenset[str]]:
 
     rules = load_rules("segmentation")["split_last"]
     return {syllable: frozenset(c.lower() for c in entry["compounds"]) for syllable, entry in rules.items()}
-
-
-@lru_cache(maxsize=1)
-def _word_tagger():
-    """underthesea's word-segmentation CRF, fed our own syllables: they carry
-    offsets already, and the text is never rewritten. None if this version of
-    underthesea is laid out differently; then its public API is used."""
-    try:
-        import underthesea.pipeline.word_tokenize as word_tokenize_module
-
-        word_tokenize_module.word_tokenize("khởi động")  # loads the bundled model
-        tagger = word_tokenize_module.word_tokenize_model
-        tagger.predict([["thử"]])
-        return tagger
-    except (ImportError, AttributeError, TypeError):
-        return None
 
 
 def _aligned_word_tokenize(chunk: str) -> tuple[tuple[int, int], ...]:

@@ -1,0 +1,96 @@
+"""The two parts of underthesea that vnextract uses, loaded without importing
+the `underthesea` package.
+
+Why: the package's `__init__` imports every pipeline it has (chunking, NER,
+POS tagging, text normalisation with joblib, classification with requests),
+about half a second that every run and every fresh worker pays before the
+first document. vnextract needs two of them: the sentence splitter and the
+word-segmentation CRF. Both are loaded from underthesea's own files: the
+splitter's module, which is pure Python and self-contained, and the CRF's
+model files, through `underthesea_core`, the engine underthesea runs them on.
+Where this version of underthesea is laid out differently, each part comes
+from the package's public API instead: the same results, a slower start.
+"""
+from __future__ import annotations
+
+import importlib.util
+import pickle
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+
+@lru_cache(maxsize=1)
+def sentence_splitter() -> Callable[[str], list[str]]:
+    """underthesea's `sent_tokenize`."""
+    module_file = _package_dir() / "pipeline" / "sent_tokenize" / "__init__.py" if _package_dir() else None
+    if module_file is not None and module_file.is_file():
+        try:
+            spec = importlib.util.spec_from_file_location("vnextract._underthesea_sent_tokenize", module_file)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            module.sent_tokenize("Thử. Thử.")
+            return module.sent_tokenize
+        except Exception:  # noqa: BLE001 - any surprise here means: use the public API
+            pass
+    from underthesea import sent_tokenize
+
+    return sent_tokenize
+
+
+class CRFWordTagger:
+    """B-W/I-W tags for a sentence of syllables, as underthesea's
+    `word_tokenize` computes them (its `FastCRFSequenceTagger.predict`)."""
+
+    def __init__(self, model_dir: Path):
+        from underthesea_core import CRFFeaturizer, CRFTagger
+
+        self._tagger = CRFTagger()
+        self._tagger.load(str(model_dir / "models.bin"))
+        # Written by joblib.dump as plain pickles (a list and a set of str),
+        # inside the installed underthesea package.
+        with open(model_dir / "features.bin", "rb") as handle:
+            features = pickle.load(handle)
+        with open(model_dir / "dictionary.bin", "rb") as handle:
+            dictionary = pickle.load(handle)
+        self._featurizer = CRFFeaturizer(features, dictionary)
+
+    def predict(self, syllables: Sequence[Sequence[str]]) -> list[str]:
+        return self._tagger.tag(self._featurizer.process([syllables])[0])
+
+
+@lru_cache(maxsize=1)
+def word_tagger():
+    """The word-segmentation CRF: an object whose `predict([[syllable], ...])`
+    gives one B-W/I-W tag per syllable; None if neither way works, and then
+    the caller uses `word_tokenize` itself."""
+    package = _package_dir()
+    models = sorted((package / "pipeline" / "word_tokenize" / "models").glob("*/models.bin")) if package else []
+    if len(models) == 1:  # the one model word_tokenize loads
+        try:
+            tagger = CRFWordTagger(models[0].parent)
+            tagger.predict([["thử"]])
+            return tagger
+        except Exception:  # noqa: BLE001 - any surprise here means: use the public API
+            pass
+    try:
+        import underthesea.pipeline.word_tokenize as word_tokenize_module
+
+        word_tokenize_module.word_tokenize("khởi động")  # loads the bundled model
+        tagger = word_tokenize_module.word_tokenize_model
+        tagger.predict([["thử"]])
+        return tagger
+    except (ImportError, AttributeError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=1)
+def _package_dir() -> Path | None:
+    """Where underthesea is installed, found without importing it."""
+    try:
+        spec = importlib.util.find_spec("underthesea")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
