@@ -72,7 +72,7 @@ def _fold_syllable(token: str) -> str:
     return unicodedata.normalize("NFC", bare[:k] + tone + bare[k:])
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def fold_text(s: str | None) -> str:
     """NFC, lower case, one tone placement, punctuation and dashes as spaces,
     white space collapsed; None folds to ``""``."""
@@ -88,7 +88,7 @@ _TYPE_WORD = re.compile(r"(?<!\w)(?:(tp|tx)(?:\.|(?!\w))|h\.)")
 _TYPE_NAME = {"tp": " thành phố ", "tx": " thị xã ", None: " huyện "}
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def fold_locality(s: str | None) -> str:
     """``fold_text`` with the administrative type words unified
     (``TP. Đà Nẵng`` = ``thành phố Đà Nẵng``, ``h. Hải Hà`` = ``huyện Hải Hà``)."""

@@ -79,10 +79,11 @@ def find_places(text: str) -> list[Place]:
     return _without_overlaps(found)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _names_pattern(names: frozenset[str]) -> regex.Pattern:
-    """Bare occurrences of names; cached, as a batch repeats its places."""
-    return regex.compile(rf"{_LEFT}(?:{phrase_alternation(names, case_sensitive=True)}){_RIGHT}")
+    """Bare occurrences of names; cached here (and only here: not in regex's
+    own cache too), as a batch repeats its places."""
+    return regex.compile(rf"{_LEFT}(?:{phrase_alternation(names, case_sensitive=True)}){_RIGHT}", cache_pattern=False)
 
 
 def _without_overlaps(places: list[Place]) -> list[Place]:

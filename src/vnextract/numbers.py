@@ -174,7 +174,7 @@ def scale_factors() -> dict[str, float]:
     return {" ".join(k): v for k, v in _rules().scales.items()}
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1024)
 def parse_number(s: str) -> float:
     """Read one digit numeral: comma is the decimal mark, dot groups thousands.
 
