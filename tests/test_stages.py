@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vnextract import extract, segmentation, to_frame, underthesea_parts
-from vnextract.documents import Document, DocumentFailure, DocumentMeta
+from vnextract.documents import Document, DocumentFailure, DocumentMeta, files_in
 from vnextract.metadata import meta_from_fields, parse_locality, parse_year, read_sheet
 from vnextract.pipeline import extract_documents
 from vnextract.records import FIELDS
@@ -171,6 +171,26 @@ def test_folder_recursion_sorted_doc_id_is_stem(tmp_path):
     assert len(set(ids)) == len(ids)
     spans = {i.doc_id: [r.span for r in recs] for i, recs in items}
     assert spans["alpha"] == ["2%"] and spans["zeta"] == ["1%"]
+
+
+def test_folder_listing_is_sorted_rglob_one_directory_at_a_time(tmp_path):
+    """Names that sort differently as strings and as path parts ("a-b/…" and
+    "a/…"), case, hidden files, odd suffixes and symlinks: the same files in the
+    same order as `sorted(rglob)`, so output order never depends on the version."""
+    root = tmp_path / "archive"
+    for name in ["a-b/x.txt", "a/x.txt", "a.txt", "B.txt", "b/c/d.jsonl", "b/c/e.md", ".hidden.txt",
+                 "..x.txt", ".txt", "n.TXT", "m.txt.", "dir.txt/inner.txt", "a/b/c/d/e.txt", "z/empty/.keep"]:
+        _write(root / name, "Đạt 1%.")
+    elsewhere = _write(tmp_path / "outside" / "linked.txt", "Đạt 2%.")
+    try:
+        (root / "link-to-file.txt").symlink_to(elsewhere)
+        (root / "link-to-folder").symlink_to(elsewhere.parent, target_is_directory=True)
+    except OSError:  # no symlinks on this file system
+        pass
+    expected = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".jsonl"))
+    assert list(files_in(root)) == expected
+    assert len(expected) >= 10
+    assert list(files_in(tmp_path / "missing")) == []
 
 
 def test_single_file_doc_id_is_its_stem(tmp_path):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Iterable, Union
 
 from .dask_engine import dask_outcomes
-from .documents import DocumentMeta, iter_documents
+from .documents import DocumentMeta, files_in, iter_documents
 from .sinks import FileSink, StreamSink
 from .tasks import Extractor
 from .workers import local_outcomes
@@ -158,7 +158,7 @@ def _count_documents(inputs: Iterable) -> int | None:
         if str(item) == "-":
             return None
         if path.is_dir():
-            files = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".jsonl")]
+            files = files_in(path)
         else:
             files = [path]
         for file in files:

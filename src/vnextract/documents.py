@@ -9,6 +9,7 @@ problem, so the good documents around it still produce their records.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -86,12 +87,46 @@ def iter_documents(
         path = Path(item)
         if path.is_dir():
             folder_meta = {**_folder_sheet(path), **meta}
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".jsonl")):
+            for child in files_in(path):
                 yield from _with_meta(_read_file(child, _doc_id_in_folder(child, path)), folder_meta)
         elif path.exists():
             yield from _with_meta(_read_file(path, path.stem), meta)
         else:
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
+
+
+INPUT_SUFFIXES = (".txt", ".jsonl")
+
+
+def files_in(folder: Path) -> Iterator[Path]:
+    """The `.txt` and `.jsonl` files under `folder`, recursively, in the order of
+    `sorted(folder.rglob("*"))`, listing one directory at a time: an archive of
+    many files is never held as a list of paths (which the workers forked
+    during the run would carry too)."""
+    names: list[str] = []
+    subfolders: set[str] = set()
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.add(entry.name)
+                    names.append(entry.name)
+                elif _suffix(entry.name).lower() in INPUT_SUFFIXES and entry.is_file():
+                    names.append(entry.name)
+    except OSError:  # an unreadable folder holds no documents, as for rglob
+        return
+    names.sort()
+    for name in names:
+        if name in subfolders:
+            yield from files_in(folder / name)  # symlinked folders are not followed, as by rglob
+        else:
+            yield folder / name
+
+
+def _suffix(name: str) -> str:
+    """`Path(name).suffix`, without making a Path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _with_meta(items: Iterator[Item], meta: dict[str, DocumentMeta]) -> Iterator[Item]:

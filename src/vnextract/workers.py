@@ -9,7 +9,9 @@ Why it is built this way:
   C code, where signals and exceptions cannot reach), a crash is pinned on the
   document that caused it, the worker is replaced and the queued document
   goes to the next free one. On Linux workers are forked from a parent that
-  has already loaded the rules and models, so they start at once.
+  has already loaded the rules and models, so they start at once, and before
+  the parent reads any input, so they carry nothing of it (a folder's
+  listing, a metadata sheet) and their memory does not grow with the run.
 - **Outcomes come back in input order through a bounded window** of jobs in
   flight (`_Pool.imap`), so the parent's memory stays flat however long the
   input is.
@@ -20,7 +22,6 @@ import signal
 import sys
 import time
 from collections import deque
-from itertools import chain, islice
 from typing import Iterator
 
 from .documents import Document
@@ -31,19 +32,12 @@ _WARM_UP = "Năm 2024, thu nhập bình quân đầu người của huyện đ�
 
 def local_outcomes(jobs: Iterator[Job], extractor: Extractor, fmt: str, timeout: float | None,
                    workers: int) -> Iterator[Outcome]:
-    head = list(islice(jobs, workers))
-    tasks = sum(isinstance(job, Task) for job in head)
-    if len(head) < workers:  # a short input needs no more workers than tasks
-        workers = tasks
-    if workers == 0:
-        yield from head
-        return
     context = _context()
     if context.get_start_method() == "fork":
         _warm(extractor)
     pool = _Pool(context, workers, extractor, fmt, timeout)
     try:
-        yield from pool.imap(chain(head, jobs), window=max(32, 8 * workers))
+        yield from pool.imap(jobs, window=max(32, 8 * workers))
     except BaseException:
         pool.close(kill=True)
         raise
