@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from vnextract import batch, dask_engine, tasks
+from vnextract import batch, dask_engine, tasks, workers
 from vnextract.cli import main
 from vnextract.documents import Document, iter_documents
 from vnextract.pipeline import extract_document
@@ -184,6 +184,39 @@ def test_time_limit_and_crash_become_errors(tmp_path):
 def _spin(document: Document):
     while True:
         pass
+
+
+def _pool_tasks(*names: str) -> list[tasks.Task]:
+    return [tasks.Task(Document(name, f"Năm 2024, doanh thu đạt {i + 5} tỷ đồng.", "<test>"), str(i))
+            for i, name in enumerate(names)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers")
+def test_a_worker_that_died_idle_is_replaced_and_its_task_goes_elsewhere():
+    pool = workers._Pool(workers._context(), 1, extract_document, "jsonl", None)
+    try:
+        [first] = pool.imap(iter(_pool_tasks("first")), window=4)
+        assert first.error is None and first.records == 1
+        dead = pool._workers[0].process
+        dead.kill()
+        dead.join()
+        outcomes = list(pool.imap(iter(_pool_tasks("a", "b", "c")), window=4))
+        assert [(o.doc_id, o.error, o.records) for o in outcomes] == [("a", None, 1), ("b", None, 1), ("c", None, 1)]
+        assert pool._workers[0].process is not dead
+    finally:
+        pool.close(kill=True)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers")
+def test_a_worker_that_dies_before_its_first_document_stops_the_run_with_a_clear_error():
+    pool = workers._Pool(workers._context(), 1, extract_document, "jsonl", None)
+    try:
+        pool._workers[0].process.kill()
+        pool._workers[0].process.join()
+        with pytest.raises(RuntimeError, match="died before its first document"):
+            list(pool.imap(iter(_pool_tasks("a")), window=4))
+    finally:
+        pool.close(kill=True)
 
 
 def test_time_limit_inside_a_thread_stops_python_code():

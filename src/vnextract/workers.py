@@ -68,13 +68,14 @@ class _Slot:
 
 
 class _Worker:
-    __slots__ = ("process", "conn", "assigned", "started")
+    __slots__ = ("process", "conn", "assigned", "started", "served")
 
     def __init__(self, process, conn):
         self.process = process
         self.conn = conn
         self.assigned: deque[_Slot] = deque()  # sent, in order; the first is running
         self.started = 0.0  # when the running one began (at the latest)
+        self.served = 0  # outcomes it has sent back
 
 
 class _Pool:
@@ -130,22 +131,36 @@ class _Pool:
     def _dispatch(self) -> None:
         """Idle workers first; then a small task queued behind each running one."""
         for depth in (1, 2):
-            for worker in self._workers:
+            for worker in list(self._workers):
                 if not self._waiting:
                     return
                 if len(worker.assigned) < depth and (
                         depth == 1 or len(self._waiting[0].task.document.text) < self._QUEUE_BELOW):
-                    slot = self._waiting.popleft()
-                    if not worker.assigned:
-                        worker.started = time.monotonic()
-                    worker.assigned.append(slot)
-                    worker.conn.send(slot.task)
+                    self._send(worker, self._waiting.popleft())
+
+    def _send(self, worker: _Worker, slot: _Slot) -> None:
+        try:
+            worker.conn.send(slot.task)
+        except OSError:  # the worker has died; the task waits for another one
+            self._waiting.appendleft(slot)
+            if not worker.assigned:  # it died idle, with no document to blame
+                worker.process.join()
+                if not worker.served:  # a new worker that cannot start would die again
+                    raise RuntimeError(f"a worker process died before its first document "
+                                       f"(exit code {worker.process.exitcode})") from None
+                self._restart(worker)
+            return  # else `_collect` pins the death on the document it was running
+        if not worker.assigned:
+            worker.started = time.monotonic()
+        worker.assigned.append(slot)
 
     def _collect(self) -> None:
         """Wait for at least one worker to answer or for the oldest to run out of time."""
         from multiprocessing.connection import wait
 
         busy = {worker.conn: worker for worker in self._workers if worker.assigned}
+        if not busy:  # a worker was replaced before it took a task: dispatch again
+            return
         wait_for = None
         if self._timeout is not None:
             oldest = min(worker.started for worker in busy.values())
@@ -159,6 +174,7 @@ class _Pool:
                 self._replace(worker, "WorkerCrash", f"the worker process died (exit code {worker.process.exitcode})")
                 continue
             worker.assigned.popleft().outcome = outcome
+            worker.served += 1
             worker.started = time.monotonic()
         if self._timeout is not None:
             now = time.monotonic()
@@ -169,10 +185,13 @@ class _Pool:
 
     def _replace(self, worker: _Worker, error_type: str, message: str) -> None:
         """The running document fails; the one queued behind it goes back to the front."""
-        self._stop(worker, kill=True)
         slot = worker.assigned.popleft()
         slot.outcome = failed(slot.task, error_type, message)
         self._waiting.extendleft(reversed(worker.assigned))
+        self._restart(worker)
+
+    def _restart(self, worker: _Worker) -> None:
+        self._stop(worker, kill=True)
         self._workers.remove(worker)
         self._workers.append(self._start())
 
