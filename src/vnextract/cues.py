@@ -263,7 +263,7 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
             return label
     rules = cue_rules()
     for phrases in rules.after:
-        if any(after_token <= c.first < after_token + 6 for c in phrases.find(view)):
+        if _starts_at(phrases, view, after_token, 6):
             return phrases.label
     clause_start = max((i + 1 for i in range(first_token) if view.tokens[i].text in _CLAUSE_ENDS), default=0)
     if any(clause_start <= c.first < first_token for c in rules.clause_estimate.find(view)):

@@ -33,7 +33,6 @@ class Period(NamedTuple):
 @dataclass(frozen=True)
 class _Rule:
     name: str
-    group: str  # the rule's group in the combined pattern
     year_group: str | None  # the group holding its end year
     present: bool  # the phrase means "up to now"
 
@@ -52,7 +51,7 @@ def _compiled() -> tuple[regex.Pattern, dict[str, _Rule], regex.Pattern, regex.P
             year_group = f"{group}_{year}"  # group names must differ between rules
             body = body.replace(f"(?P<{year}>", f"(?P<{year_group}>")
         parts.append(f"(?P<{group}>{body}){_RIGHT}")
-        by_group[group] = _Rule(rule["name"], group, year_group, year == "present")
+        by_group[group] = _Rule(rule["name"], year_group, year == "present")
     combined = regex.compile("|".join(parts), regex.IGNORECASE)
     starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
     anchor = regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE)

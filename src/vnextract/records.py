@@ -178,8 +178,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     """One record; the quantity is tokens [first, after), between the previous
     quantity's end (`floor`) and the next one's start (`ceiling`)."""
     view = ctx.view
-    indicator = _indicator(view, quantity, first, after, floor, ctx, carried)
     kind, direction = cue_stage.change_for(view, first, after)
+    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
     year = _year_of(period, carried, doc.published)
@@ -251,7 +251,7 @@ def _place_key(locality: str) -> str:
     return folded.replace("hcm", "hồ chí minh").replace(" ", "")
 
 
-def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, carried) -> str:
+def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind: str, carried) -> str:
     skip = ctx.skip
     left = left_phrase(view, first, floor, skip, ctx.values)
     head = _head_before(view, first, skip)
@@ -268,7 +268,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, carri
             return left
         return f"{left} {noun}".strip()
     subject = named_after(view, after, skip)
-    if subject and cue_stage.change_for(view, first, after)[0] == "change":
+    if subject and kind == "change":
         return subject
     share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):

@@ -38,7 +38,6 @@ def _header(fmt: str, bom: bool) -> bytes:
     return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")
 
 
-
 class StreamSink:
     """Standard output: records in input order as they come, nothing to resume."""
 

@@ -23,7 +23,8 @@ from typing import Callable, Sequence
 @lru_cache(maxsize=1)
 def sentence_splitter() -> Callable[[str], list[str]]:
     """underthesea's `sent_tokenize`."""
-    module_file = _package_dir() / "pipeline" / "sent_tokenize" / "__init__.py" if _package_dir() else None
+    package = _package_dir()
+    module_file = package / "pipeline" / "sent_tokenize" / "__init__.py" if package else None
     if module_file is not None and module_file.is_file():
         try:
             spec = importlib.util.spec_from_file_location("vnextract._underthesea_sent_tokenize", module_file)
