@@ -211,7 +211,7 @@ def _run_loop(loop: str, folder: Path) -> None:
         for text in texts:
             word_tokenize(text)
     else:
-        from vnextract.documents import iter_documents
+        from vnextract.inputs.documents import iter_documents
         from vnextract.pipeline import extract, extract_document
 
         documents = list(iter_documents([folder]))

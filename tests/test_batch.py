@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from vnextract import batch, dask_engine, tasks, workers
+from vnextract.batch import dask_engine, tasks, workers
+from vnextract.batch import run as batch
 from vnextract.cli import main
-from vnextract.documents import Document, iter_documents
+from vnextract.inputs.documents import Document, iter_documents
 from vnextract.pipeline import extract_document
-from vnextract.writers import json_line
+from vnextract.outputs.writers import json_line
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "dev"
@@ -74,7 +75,7 @@ def test_batch_records_equal_direct_extraction(reference):
 
 _KILLER = """
 import os, signal, sys
-from vnextract.batch import run
+from vnextract.batch.run import run
 from vnextract.pipeline import extract_document
 
 def kill_the_run(document):

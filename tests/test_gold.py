@@ -17,10 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vnextract.documents import Document
-from vnextract.metadata import read_sheet
+from vnextract.inputs.documents import Document
+from vnextract.inputs.metadata import read_sheet
 from vnextract.pipeline import extract_documents
-from vnextract.scoring import evaluate, load_jsonl_records, values_equal
+from vnextract.evaluation.scoring import evaluate, values_equal
+from vnextract.outputs.writers import load_jsonl_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "dev"

@@ -12,8 +12,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnextract import numbers
-from vnextract.numbers import find_numbers, parse_number, parse_number_words, scale_factors
+from vnextract.stages import numbers
+from vnextract.stages.numbers import find_numbers, parse_number, parse_number_words, scale_factors
 from vnextract.rules import RuleError, load_rules, rules_dir
 
 RULES = load_rules("numbers")

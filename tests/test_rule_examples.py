@@ -34,13 +34,13 @@ import yaml
 
 from vnextract import extract
 from vnextract.folding import fold_text
-from vnextract.indicators import indicator_id
-from vnextract.numbers import find_numbers
-from vnextract.segmentation import tokenize
-from vnextract.periods import find_periods
-from vnextract.quantities import find_quantities
+from vnextract.stages.indicators import indicator_id
+from vnextract.stages.numbers import find_numbers
+from vnextract.stages.segmentation import tokenize
+from vnextract.stages.periods import find_periods
+from vnextract.stages.quantities import find_quantities
 from vnextract.rules import load_rules, rules_dir
-from vnextract.scoring import syllable_f1
+from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation")

@@ -10,15 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vnextract.folding import fold_locality, fold_text
-from vnextract.scoring import (
+from vnextract.evaluation.scoring import (
     FIELDS,
     align,
     evaluate,
     indicator_match,
-    load_jsonl_records,
     syllable_f1,
     values_equal,
 )
+from vnextract.outputs.writers import load_jsonl_records
 
 GOLD_DEV = Path(__file__).parent.parent / "corpus/gold/dev.jsonl"
 

@@ -17,15 +17,16 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnextract import extract, segmentation, to_frame, underthesea_parts
-from vnextract.documents import Document, DocumentFailure, DocumentMeta, files_in
-from vnextract.metadata import meta_from_fields, parse_locality, parse_year, read_sheet
+from vnextract import extract, to_frame
+from vnextract.stages import segmentation, underthesea_parts
+from vnextract.inputs.documents import Document, DocumentFailure, DocumentMeta, files_in
+from vnextract.inputs.metadata import meta_from_fields, parse_locality, parse_year, read_sheet
 from vnextract.pipeline import extract_documents
-from vnextract.records import FIELDS
-from vnextract.render import records_html
+from vnextract.stages.records import FIELDS
+from vnextract.review.render import records_html
 from vnextract.rules import WORD_START
-from vnextract.segmentation import spacy_doc, split_sentences, syllable_tokens, tokenize
-from vnextract.writers import RecordWriter, atomic_path, read_records, write_records
+from vnextract.stages.segmentation import spacy_doc, split_sentences, syllable_tokens, tokenize
+from vnextract.outputs.writers import RecordWriter, atomic_path, read_records, write_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "dev"
@@ -506,7 +507,7 @@ PERIOD_WORDS = ["năm", "Năm", "tháng", "quý", "Quý", "đầu", "cuối", "g
 def test_period_anchor_misses_no_phrase(text):
     """Rules are tried only where rules/periods.yaml's anchor says a phrase can
     start; that must find exactly what trying every word start finds."""
-    from vnextract import periods
+    from vnextract.stages import periods
 
     text = unicodedata.normalize("NFC", text)
     assert periods.find_periods(text) == periods._find(text, _every_start(text))
@@ -517,7 +518,7 @@ def test_period_anchor_misses_no_phrase(text):
     lambda words: st.lists(st.sampled_from([" ", "  ", ""]), min_size=len(words), max_size=len(words)).map(
         lambda gaps: "".join(w + g for w, g in zip(words, gaps)))))
 def test_period_anchor_misses_no_phrase_in_made_up_text(text):
-    from vnextract import periods
+    from vnextract.stages import periods
 
     assert periods.find_periods(text) == periods._find(text, _every_start(text))
 
@@ -536,7 +537,7 @@ CUE_WORDS = ["đã", "Đã", "đạt", "ước", "Ước", "kế", "hoạch", "p
 def test_status_prefilter_hides_no_cue(text):
     """Sentences without figures are read for cues only when a status phrase
     occurs in them; that test must never skip a sentence that has one."""
-    from vnextract import cues
+    from vnextract.stages import cues
 
     assert cues.status_cues_of_text(text, 0, len(text)) == cues.status_cues(cues.TokenView(syllable_tokens(text)))
 

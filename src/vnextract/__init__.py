@@ -19,15 +19,15 @@ def __getattr__(name: str):
 
         return getattr(pipeline, name)
     if name == "to_frame":
-        from .writers import to_frame
+        from .outputs.writers import to_frame
 
         return to_frame
     if name == "Record":
-        from .records import Record
+        from .stages.records import Record
 
         return Record
     if name == "evaluate":
-        from .scoring import evaluate
+        from .evaluation.scoring import evaluate
 
         return evaluate
     raise AttributeError(f"module 'vnextract' has no attribute {name!r}")

@@ -76,7 +76,7 @@ def _version() -> str:
 def _cmd_extract(args) -> int:
     """Exit status: 0 when every document succeeded, 1 when any failed (see
     OUT.errors.jsonl), 2 for usage errors, 130 when interrupted."""
-    from .batch import run
+    from .batch.run import run
 
     try:
         summary = run(
@@ -100,13 +100,12 @@ def _cmd_extract(args) -> int:
 
 
 def _cmd_eval(args) -> int:
-    from .scoring import evaluate, load_jsonl_records
+    from .evaluation.scoring import evaluate
+    from .outputs.writers import load_jsonl_records, read_records
 
     gold = load_jsonl_records(args.gold)
     failed = 0
     if args.pred:
-        from .writers import read_records
-
         predicted = read_records(args.pred)
     else:
         if not args.inputs:
@@ -134,18 +133,18 @@ def _cmd_eval(args) -> int:
 def _meta(args):
     if not getattr(args, "meta", None):
         return None
-    from .metadata import read_sheet
+    from .inputs.metadata import read_sheet
 
     return read_sheet(args.meta)
 
 
 def _cmd_show(args) -> int:
-    from .render import render_html
+    from .review.render import render_html
 
     path = Path(args.input)
     html = render_html(path)
     if args.output:
-        from .writers import atomic_path
+        from .outputs.writers import atomic_path
 
         with atomic_path(args.output, "w", encoding="utf-8") as handle:
             handle.write(html)

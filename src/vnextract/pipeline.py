@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import IO, Iterable, Iterator, Union
 
-from .documents import Document, DocumentFailure, DocumentMeta, iter_documents, normalize_text
-from .records import Record, build_records
+from .inputs.documents import Document, DocumentFailure, DocumentMeta, iter_documents, normalize_text
+from .stages.records import Record, build_records
 
 
 def extract(text: str, doc_id: str = "doc") -> list[Record]:

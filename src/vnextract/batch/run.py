@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import IO, Iterable, Union
 
 from .dask_engine import dask_outcomes
-from .documents import DocumentMeta, files_in, iter_documents
+from ..inputs.documents import DocumentMeta, files_in, iter_documents
 from .sinks import FileSink, StreamSink
 from .tasks import Extractor
 from .workers import local_outcomes
-from .writers import format_for
+from ..outputs.writers import format_for
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -95,7 +95,7 @@ def run(
         raise ValueError("--scheduler needs --engine dask")
     stderr = stderr or sys.stderr
     if extractor is None:
-        from .pipeline import extract_document as extractor
+        from ..pipeline import extract_document as extractor
     if output is None:
         if fmt == "parquet":
             raise ValueError("Parquet needs an output file (-o)")

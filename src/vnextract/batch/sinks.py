@@ -25,7 +25,7 @@ from typing import IO, Iterator
 
 from . import tasks
 from .tasks import Job, Outcome, Task
-from .writers import RecordWriter, atomic_path
+from ..outputs.writers import RecordWriter, atomic_path
 
 _PROGRESS_VERSION = 1
 
@@ -85,7 +85,7 @@ class FileSink:
             self._end, self._manifest_end = header  # what is kept so far
 
     def _manifest_header(self) -> dict:
-        from . import __version__
+        from .. import __version__
 
         return {"vnextract_progress": _PROGRESS_VERSION, "version": __version__, "format": self.part_fmt}
 
@@ -212,7 +212,7 @@ def _jsonl_to_parquet(source: Path, target: Path, batch: int = 10_000) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .records import FIELDS
+    from ..stages.records import FIELDS
 
     types = {"start": pa.int64(), "end": pa.int64(), "year": pa.int64(),
              "value": pa.float64(), "value_max": pa.float64(), "norm_value": pa.float64()}

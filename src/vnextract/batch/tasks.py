@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
-from .documents import Document, DocumentFailure
-from .writers import RecordWriter
+from ..inputs.documents import Document, DocumentFailure
+from ..outputs.writers import RecordWriter
 
 Extractor = Callable[[Document], Sequence]
 

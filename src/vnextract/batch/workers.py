@@ -24,7 +24,7 @@ import time
 from collections import deque
 from typing import Iterator
 
-from .documents import Document
+from ..inputs.documents import Document
 from .tasks import Extractor, Job, Outcome, Task, extract_one, failed
 
 _WARM_UP = "Năm 2024, thu nhập bình quân đầu người của huyện đạt 89,6 triệu đồng, tăng 15% so với cùng kỳ."

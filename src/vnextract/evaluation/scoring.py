@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .folding import fold_locality, fold_text
+from ..folding import fold_locality, fold_text
 
 FIELDS = ("value", "norm_unit", "indicator", "status", "kind", "direction", "comparator", "year", "locality")
 # The record test (§4 step 4) is exactly these four field tests together.
@@ -320,20 +320,3 @@ def evaluate(golds: Iterable[dict], preds: Iterable[dict]) -> EvalReport:
         outcomes += doc_outcomes
     return EvalReport(Tally.of(outcomes), documents, outcomes)
 
-
-def load_jsonl_records(path: str | os.PathLike) -> list[dict]:
-    """Records from a JSONL file; a bad line fails loudly with its location, since a
-    silently skipped record would skew every score."""
-    records = []
-    with open(path, encoding="utf-8-sig") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{path}:{lineno}: malformed JSON: {e.msg} (column {e.colno})") from None
-            if not isinstance(rec, dict):
-                raise ValueError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
-            records.append(rec)
-    return records

@@ -16,14 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
-
-@dataclass(frozen=True, slots=True)
-class DocumentMeta:
-    """What a source sheet or a JSONL line says about an article: its subject
-    locality (used where the text names none) and the year it was published."""
-
-    locality: str | None = None
-    year: int | None = None
+from .metadata import DocumentMeta, meta_from_fields, read_sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +132,6 @@ def _with_meta(items: Iterator[Item], meta: dict[str, DocumentMeta]) -> Iterator
 def _folder_sheet(folder: Path) -> dict[str, DocumentMeta]:
     for sheet in (folder.parent / f"{folder.name}.sources.tsv", folder / "sources.tsv"):
         if sheet.is_file():
-            from .metadata import read_sheet
-
             return read_sheet(sheet)
     return {}
 
@@ -202,6 +193,4 @@ def _read_jsonl(data: bytes, source: str) -> Iterator[Item]:
                 'expected fields "id" (or "doc_id") and "text" (a string)',
             )
             continue
-        from .metadata import meta_from_fields
-
         yield Document(str(doc_id), normalize_text(text), where, meta_from_fields(obj))

@@ -10,14 +10,24 @@ specific part), "Lào Cai (tỉnh)" → "tỉnh Lào Cai", "multi-province (…)
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import regex
 
-from .documents import DocumentMeta
-from .localities import provinces
-from .rules import load_rules
+from ..gazetteer import provinces
+from ..rules import load_rules
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What a source sheet or a JSONL line says about an article: its subject
+    locality (used where the text names none) and the year it was published."""
+
+    locality: str | None = None
+    year: int | None = None
+
 
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _PAREN = regex.compile(r"\(([^)]*)\)")

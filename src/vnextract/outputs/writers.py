@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Mapping
 
-from .records import FIELDS, Record
+from ..stages.records import FIELDS, Record
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -119,8 +119,6 @@ def read_records(path: str | os.PathLike) -> list[dict]:
     """Records back from a JSONL, CSV or Parquet file written by this module."""
     fmt = format_for(path)
     if fmt == "jsonl":
-        from .scoring import load_jsonl_records
-
         return load_jsonl_records(path)
     import pandas as pd
 
@@ -142,3 +140,21 @@ def _from_table(row: dict) -> dict:
         else:
             out[key] = value
     return out
+
+
+def load_jsonl_records(path: str | os.PathLike) -> list[dict]:
+    """Records from a JSONL file; a bad line fails loudly with its location, since a
+    silently skipped record would skew every score."""
+    records = []
+    with open(path, encoding="utf-8-sig") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}:{lineno}: malformed JSON: {e.msg} (column {e.colno})") from None
+            if not isinstance(rec, dict):
+                raise ValueError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
+            records.append(rec)
+    return records

@@ -9,15 +9,15 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from .documents import DocumentFailure, iter_documents
-from .records import Record
-from .segmentation import Token, spacy_doc
+from ..inputs.documents import DocumentFailure, iter_documents
+from ..stages.records import Record
+from ..stages.segmentation import Token, spacy_doc
 
 _COLOURS = {"TARGET": "#fde68a", "ACTUAL": "#a7f3d0"}
 
 
 def render_html(path: str | Path) -> str:
-    from .pipeline import extract_document
+    from ..pipeline import extract_document
 
     item = next(iter_documents([path]))
     if isinstance(item, DocumentFailure):

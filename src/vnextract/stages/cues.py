@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import regex
 
-from .rules import load_rules
+from ..rules import load_rules
 from .segmentation import Token, join_tokens, syllable_tokens
 
 

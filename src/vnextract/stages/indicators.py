@@ -16,8 +16,8 @@ from functools import lru_cache
 import regex
 
 from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, left_cues
-from .folding import fold_text
-from .rules import load_rules
+from ..folding import fold_text
+from ..rules import load_rules
 from .segmentation import Token, join_tokens
 
 _HARD_STOPS = frozenset(";.!?()[]…:")

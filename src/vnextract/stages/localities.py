@@ -15,10 +15,11 @@ from typing import NamedTuple
 
 import regex
 
-from .folding import fold_locality
-from .rules import WORD_END as _RIGHT
-from .rules import WORD_START as _LEFT
-from .rules import load_rules, phrase_alternation
+from ..folding import fold_locality
+from ..gazetteer import provinces
+from ..rules import WORD_END as _RIGHT
+from ..rules import WORD_START as _LEFT
+from ..rules import load_rules, phrase_alternation
 
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]+"
 
@@ -45,13 +46,6 @@ def _compiled():
     gazetteer = {**provinces(), **rules["aliases"]}
     bare = regex.compile(rf"{_LEFT}(?:{phrase_alternation(gazetteer, case_sensitive=True)}){_RIGHT}")
     return typed, fused, national, bare, gazetteer
-
-
-@lru_cache(maxsize=1)
-def provinces() -> dict[str, str]:
-    """Bare province name → the name with its type word ("Hà Nội" → "TP Hà Nội")."""
-    rules = load_rules("localities")
-    return {name: f"{type_word} {name}" for type_word, names in rules["provinces"].items() for name in names}
 
 
 def find_places(text: str) -> list[Place]:

@@ -17,7 +17,7 @@ import regex
 from babel import Locale
 from babel.numbers import parse_decimal
 
-from .rules import RuleError, load_rules, rules_dir
+from ..rules import RuleError, load_rules, rules_dir
 
 __all__ = [
     "NonQuantity",

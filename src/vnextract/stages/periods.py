@@ -15,9 +15,9 @@ from typing import Iterable, NamedTuple
 
 import regex
 
-from .rules import WORD_END as _RIGHT
-from .rules import WORD_START as _LEFT
-from .rules import expand_patterns, load_rules, phrase_alternation
+from ..rules import WORD_END as _RIGHT
+from ..rules import WORD_START as _LEFT
+from ..rules import expand_patterns, load_rules, phrase_alternation
 
 
 class Period(NamedTuple):

@@ -19,13 +19,13 @@ import regex
 
 from . import cues as cue_stage
 from .cues import TokenView
-from .documents import DocumentMeta
-from .folding import fold_locality
+from ..inputs.metadata import DocumentMeta
+from ..folding import fold_locality
 from .indicators import clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, nearest_words, right_phrase
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
-from .rules import load_rules, phrase_alternation
+from ..rules import load_rules, phrase_alternation
 from .segmentation import Sentence, iter_sentences, tokenize
 from .units import scales
 

@@ -167,7 +167,7 @@ def _repaired(chunk: str, syllables: list[tuple[int, int]], split_last: dict[str
 
 @lru_cache(maxsize=1)
 def _split_last() -> dict[str, frozenset[str]]:
-    from .rules import load_rules
+    from ..rules import load_rules
 
     rules = load_rules("segmentation")["split_last"]
     return {syllable: frozenset(c.lower() for c in entry["compounds"]) for syllable, entry in rules.items()}

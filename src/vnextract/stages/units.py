@@ -13,8 +13,8 @@ from typing import NamedTuple
 import regex
 
 from .numbers import scale_factors
-from .rules import WORD_END as _BOUNDARY
-from .rules import load_rules, phrase_alternation
+from ..rules import WORD_END as _BOUNDARY
+from ..rules import load_rules, phrase_alternation
 
 
 class UnitMatch(NamedTuple):
