@@ -165,6 +165,8 @@ def test_units_not_a_count_example(example):
 # ---------------------------------------------------------------------- cues ---
 
 CUE_FIELDS = ("status", "kind", "direction", "comparator", "baseline")
+# Asides also say which year and which indicator a value belongs to.
+ASIDE_FIELDS = CUE_FIELDS + ("year", "indicator")
 
 
 def _walk_examples(node, path=""):
@@ -192,7 +194,7 @@ def _cue_cases():
 @pytest.mark.parametrize("example", _cue_cases())
 def test_cues_example(example):
     expected = {k: v for k, v in example.items() if k != "text"}
-    assert expected and set(expected) <= set(CUE_FIELDS), f"unknown fields in cue example: {sorted(expected)}"
+    assert expected and set(expected) <= set(ASIDE_FIELDS), f"unknown fields in cue example: {sorted(expected)}"
     _, record = _record_at(example["text"])
     got = {k: getattr(record, k) for k in expected}
     assert got == expected, f"span {record.span!r}"
@@ -263,8 +265,9 @@ def test_indicators_example(expected_id, phrase):
 
 
 def _phrase_cases():
-    examples = _rules("indicators")["phrase"]["phrase_examples"]
-    return [_case("indicators", f"phrase.phrase_examples#{i}", ex) for i, ex in enumerate(examples)]
+    phrase = _rules("indicators")["phrase"]
+    return [_case("indicators", f"phrase.{key}#{i}", ex)
+            for key in ("phrase_examples", "not_indicator_examples") for i, ex in enumerate(phrase[key])]
 
 
 @pytest.mark.parametrize("example", _phrase_cases())
@@ -367,7 +370,7 @@ def test_every_rule_entry_has_examples(label, examples):
 RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples"},
     "localities": {"examples"},
-    "indicators": {"indicators[].examples", "phrase.phrase_examples"},
+    "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

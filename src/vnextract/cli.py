@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--errors", help="write every FP, FN and wrong field to this CSV")
     ev.add_argument("--json", help="write the whole report as JSON")
     ev.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ev.add_argument("--no-meta", action="store_true",
+                    help="ignore metadata sheets beside folders: score the text alone")
+    ev.add_argument("--docs", metavar="FILE",
+                    help="score only the doc_ids listed in FILE (one per line, # comments), e.g. a held-out split")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
     ev.set_defaults(run=_cmd_eval)
 
@@ -104,6 +108,9 @@ def _cmd_eval(args) -> int:
     from .outputs.writers import load_jsonl_records, read_records
 
     gold = load_jsonl_records(args.gold)
+    wanted = _doc_list(args.docs) if args.docs else None
+    if wanted is not None:
+        gold = [g for g in gold if g.get("doc_id") in wanted]
     failed = 0
     if args.pred:
         predicted = read_records(args.pred)
@@ -113,11 +120,15 @@ def _cmd_eval(args) -> int:
         from .pipeline import extract_documents
 
         predicted = []
-        for item, records in extract_documents(args.inputs, meta=_meta(args)):
+        for item, records in extract_documents(args.inputs, meta=_meta(args), sheets=not args.no_meta):
+            if wanted is not None and item.doc_id not in wanted:
+                continue
             if not hasattr(item, "text"):
                 failed += 1
                 print(f"vnextract: skipped {item}", file=sys.stderr)
             predicted.extend(r.to_dict() for r in records)
+    if wanted is not None:
+        predicted = [p for p in predicted if p.get("doc_id") in wanted]
     report = evaluate(gold, predicted)
     if args.errors:
         report.write_errors_csv(args.errors)
@@ -128,6 +139,15 @@ def _cmd_eval(args) -> int:
         # Scores without those documents would mislead: say so, and fail.
         print(f"vnextract: {failed} documents could not be read or extracted; the scores above lack them", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _doc_list(path) -> set[str]:
+    """doc_ids of a split file; a name that is not there would silently score nothing."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    ids = {line.split("#", 1)[0].strip() for line in lines} - {""}
+    if not ids:
+        raise ValueError(f"{path}: no doc_ids in the split file")
+    return ids
 
 
 def _meta(args):

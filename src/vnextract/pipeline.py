@@ -24,12 +24,13 @@ def extract_documents(
     inputs: Iterable[Union[str, "object"]],
     stdin: IO[bytes] | None = None,
     meta: dict[str, DocumentMeta] | None = None,
+    sheets: bool = True,
 ) -> Iterator[tuple[Document | DocumentFailure, list[Record]]]:
     """For each input document, in order: the document (or why it failed) and its records.
 
     An exception inside one document becomes a `DocumentFailure` for it; the
-    batch goes on."""
-    for item in iter_documents(inputs, stdin=stdin, meta=meta):
+    batch goes on. `sheets=False` ignores the sheets found beside folders (text alone)."""
+    for item in iter_documents(inputs, stdin=stdin, meta=meta, sheets=sheets):
         if isinstance(item, DocumentFailure):
             yield item, []
             continue

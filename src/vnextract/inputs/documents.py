@@ -65,6 +65,7 @@ def iter_documents(
     inputs: Iterable[Union[str, Path]],
     stdin: IO[bytes] | None = None,
     meta: dict[str, DocumentMeta] | None = None,
+    sheets: bool = True,
 ) -> Iterator[Item]:
     """Yield documents from every input in order; folders recursively, sorted.
 
@@ -79,7 +80,7 @@ def iter_documents(
             continue
         path = Path(item)
         if path.is_dir():
-            folder_meta = {**_folder_sheet(path), **meta}
+            folder_meta = {**(_folder_sheet(path) if sheets else {}), **meta}
             for child in files_in(path):
                 yield from _with_meta(_read_file(child, _doc_id_in_folder(child, path)), folder_meta)
         elif path.exists():

@@ -150,6 +150,8 @@ class CueRules:
     plan_value: PhraseSet
     baseline_introducers: PhraseSet
     baseline_plan: PhraseSet
+    aside_plan: PhraseSet
+    aside_comparison: PhraseSet
 
     @property
     def qualifiers(self) -> tuple[PhraseSet, ...]:
@@ -178,6 +180,8 @@ def cue_rules() -> CueRules:
         plan_value=PhraseSet(status["plan_value_words"]),
         baseline_introducers=PhraseSet(baseline["introducers"], glued=baseline["glued"]),
         baseline_plan=PhraseSet(baseline["plan_words"]),
+        aside_plan=PhraseSet(rules["aside"]["plan"], "plan"),
+        aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
     )
 
 
@@ -347,6 +351,66 @@ def _phrase_until_boundary(tokens: list[Token]) -> str | None:
             break
         kept.append(token)
     return join_tokens(kept) or None
+
+
+class Aside(NamedTuple):
+    """A parenthesis: tokens `open` ("(") to `close` (")", or the sentence end),
+    and what it opens with: "plan", "comparison" or ""."""
+
+    open: int
+    close: int
+    kind: str
+
+
+def aside_for(view: TokenView, token: int) -> Aside | None:
+    """The innermost parenthesis that token `token` stands in."""
+    innermost = _asides(view)[1]
+    return innermost[token] if token < len(innermost) else None
+
+
+def outside_other_asides(view: TokenView, cues: list[Cue], own: Aside | None = None) -> list[Cue]:
+    """The cues that are not inside a parenthesis (other than `own`, the one the
+    value itself stands in): a plan named in an aside ("(mục tiêu 8%)") sets
+    the status of the aside's own figures, not of the text after it."""
+    innermost = _asides(view)[1]
+    return [c for c in cues if innermost[c.first] is None or innermost[c.first] == own]
+
+
+def ends_with_comparison(view: TokenView, before: int) -> bool:
+    """A comparison phrase ("cùng kỳ", "năm trước") ends right before token `before`."""
+    return before > 0 and cue_rules().aside_comparison.ending_at(view, before - 1) is not None
+
+
+def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
+    """Every parenthesis of the sentence, and per token the innermost one
+    holding it; one pass, memoised per view."""
+    found = view.memo.get(_asides)
+    if found is not None:
+        return found
+    tokens = view.tokens
+    rules = cue_rules()
+    opened: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    for i, token in enumerate(tokens):
+        if token.text == "(":
+            opened.append(i)
+        elif token.text == ")" and opened:
+            pairs.append((opened.pop(), i))
+    pairs += [(o, len(tokens)) for o in opened]
+    asides = []
+    for o, c in sorted(pairs):
+        start = o + 1
+        kind = ""
+        if start < c:
+            hit = rules.aside_plan.starting_at(view, start, c - 1) or rules.aside_comparison.starting_at(view, start, c - 1)
+            kind = hit.label if hit is not None else ""
+        asides.append(Aside(o, c, kind))
+    innermost: list[Aside | None] = [None] * len(tokens)
+    for aside in asides:  # sorted by opening: an inner one comes later and overwrites
+        for i in range(aside.open + 1, aside.close):
+            innermost[i] = aside
+    view.memo[_asides] = found = (asides, innermost)
+    return found
 
 
 def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue]:

@@ -384,6 +384,28 @@ def _text(tokens: list[Token], idx: list[int]) -> str:
 
 
 @lru_cache(maxsize=1)
+def _not_indicator_words() -> tuple[frozenset[tuple[str, ...]], int]:
+    words = load_rules("indicators")["phrase"]["not_indicators"]
+    phrases = frozenset(tuple(fold_text(w).split()) for w in words)
+    return phrases, max(len(p) for p in phrases)
+
+
+@lru_cache(maxsize=2048)
+def names_no_indicator(phrase: str) -> bool:
+    """Whether the phrase is made only of plan, document, source and place-type
+    words (rules/indicators.yaml `not_indicators`), longest first from the left."""
+    phrases, longest = _not_indicator_words()
+    sylls = tuple(fold_text(phrase).split())
+    i = 0
+    while i < len(sylls):
+        step = next((n for n in range(min(longest, len(sylls) - i), 0, -1) if sylls[i : i + n] in phrases), 0)
+        if not step:
+            return False
+        i += step
+    return bool(sylls)
+
+
+@lru_cache(maxsize=1)
 def _lexicon():
     entries = load_rules("indicators")["indicators"]
     synonyms: dict[str, str] = {}

@@ -21,7 +21,8 @@ from . import cues as cue_stage
 from .cues import TokenView
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
-from .indicators import clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, nearest_words, right_phrase
+from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
+                         nearest_words, right_phrase)
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -94,6 +95,7 @@ class _SentenceContext:
     view: TokenView
     status_cues: list
     periods: list[Period]  # its own time phrases, baselines left out
+    all_periods: list[Period]  # baselines too ("so với cùng kỳ năm 2023 (35,4 triệu USD)")
     skip: frozenset[int]  # tokens of time phrases and places: never part of an indicator
     values: frozenset[int]  # tokens of its quantities
 
@@ -135,6 +137,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             view,
             cue_stage.status_cues(view, ranges),
             own_periods,
+            sentence_periods,
             frozenset(i for start, end in spans for i in range(*view.token_range(start, end))),
             frozenset(i for first, after in ranges for i in range(first, after)),
         )
@@ -146,7 +149,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             floor = after
         if not pending:
             break  # what follows the last figure sets nothing any record reads
-        _carry_status(carried, context.status_cues)
+        _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues))
         _carry_period(carried, own_periods)
     return records
 
@@ -179,13 +182,19 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     quantity's end (`floor`) and the next one's start (`ceiling`)."""
     view = ctx.view
     kind, direction = cue_stage.change_for(view, first, after)
-    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried)
+    aside = cue_stage.aside_for(view, first)
+    aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
+    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
-    year = _year_of(period, carried, doc.published)
-    before = [c for c in ctx.status_cues if c.last < first]
-    if cue_stage.states_plan_value(view, first, floor):
+    year = _year_of(period, carried, doc.published, _earlier_year(ctx.periods, own_period))
+    if aside_kind == "comparison":
+        year = _compared_year(ctx, view, aside, quantity, year)
+    before = [c for c in cue_stage.outside_other_asides(view, ctx.status_cues, aside) if c.last < first]
+    if aside_kind == "plan" or cue_stage.states_plan_value(view, first, floor):
         status = "target"
+    elif aside_kind == "comparison":
+        status = "actual"
     elif before:
         status = before[-1].label
     elif own_period is None and carried.status_is_newer:
@@ -216,14 +225,52 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     )
 
 
-def _year_of(period: Period | None, carried: _Carried, published: int | None) -> int | None:
+def _year_of(period: Period | None, carried: _Carried, published: int | None, earlier: int | None = None) -> int | None:
     """The period's end year; "đến nay" is the year of publication; a phrase
-    without a year takes the year in force, and the article's year at last."""
+    without a year takes the year in force — an earlier phrase of the same
+    sentence ("Nhiệm kỳ 2025-2030, … hàng năm đạt …"), else the one carried —
+    and the article's year at last."""
     if period is not None and period.year is not None:
         return period.year
     if period is not None and period.is_present and published is not None:
         return published
+    if earlier is not None:
+        return earlier
     return carried.year if carried.year is not None else published
+
+
+def _earlier_year(periods: list[Period], period: Period | None) -> int | None:
+    """The year of the last time phrase with a year before `period` in its sentence."""
+    if period is None or period.year is not None:
+        return None
+    return next((p.year for p in reversed(periods) if p.end <= period.start and p.year is not None), None)
+
+
+def _aside_kind(text: str, ctx: _SentenceContext, aside, first: int, after: int) -> str:
+    """What the parenthesis a value stands in says of it: "plan", "comparison"
+    (also a bare value right after a compared period: "so với cùng kỳ năm
+    2023 (35,4 triệu USD)"), or ""."""
+    if aside is None:
+        return ""
+    if aside.kind:
+        return aside.kind
+    if first == aside.open + 1 and after == aside.close:
+        paren_start = ctx.view.tokens[aside.open].start
+        before = text[ctx.sentence.start : paren_start].rstrip()
+        compared = [p for p in ctx.all_periods if p.is_baseline and p.end == ctx.sentence.start + len(before)]
+        if compared or cue_stage.ends_with_comparison(ctx.view, aside.open):
+            return "comparison"
+    return ""
+
+
+def _compared_year(ctx: _SentenceContext, view, aside, quantity: Quantity, year: int | None) -> int | None:
+    """The year of the period compared with: named inside the aside or right
+    before it ("cùng kỳ năm 2022"), else the year before the value's own."""
+    opening = view.tokens[aside.open].start
+    named = [p for p in ctx.all_periods if p.year is not None and (opening < p.start < quantity.start or p.end <= opening)]
+    if named and (named[-1].start > opening or opening - named[-1].end <= 2):
+        return named[-1].year
+    return year - 1 if year is not None else None
 
 
 def _status_by_year(year: int | None, published: int | None) -> str | None:
@@ -251,9 +298,13 @@ def _place_key(locality: str) -> str:
     return folded.replace("hcm", "hồ chí minh").replace(" ", "")
 
 
-def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind: str, carried) -> str:
+def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind: str, carried, aside_kind: str = "") -> str:
     skip = ctx.skip
     left = left_phrase(view, first, floor, skip, ctx.values)
+    if left and names_no_indicator(left):
+        left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
+    if aside_kind and not left and carried.indicator:
+        return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis
     head = _head_before(view, first, skip)
     if left and head and head.lower() not in left.lower():
         left = f"{head} {left}"
