@@ -175,7 +175,7 @@ def cue_rules() -> CueRules:
         plan_words=PhraseSet(change["plan_words"]),
         comparators=tuple(PhraseSet(words, sym) for sym, words in comparator["before"].items()),
         after=tuple(PhraseSet(words, sym) for sym, words in comparator["after"].items()),
-        clause_estimate=PhraseSet(comparator["clause_estimate"], "~"),
+        clause_estimate=PhraseSet(comparator["clause_estimate"], "~", glued=comparator["clause_estimate"]),
         from_to_level=PhraseSet(change["from_to_level"]),
         plan_value=PhraseSet(status["plan_value_words"]),
         baseline_introducers=PhraseSet(baseline["introducers"], glued=baseline["glued"]),
@@ -269,13 +269,31 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     for phrases in rules.after:
         if _starts_at(phrases, view, after_token, 6):
             return phrases.label
-    clause_start = max((i + 1 for i in range(first_token) if view.tokens[i].text in _CLAUSE_ENDS), default=0)
+    clause_start = _clause_start(view, first_token)
     if any(clause_start <= c.first < first_token for c in rules.clause_estimate.find(view)):
         return "~"
     return "="
 
 
-_CLAUSE_ENDS = frozenset(",;:.()")
+_CLAUSE_ENDS = frozenset(",;:.")
+
+
+def _clause_start(view: TokenView, first_token: int) -> int:
+    """First token of the clause that holds token `first_token`: a closed
+    parenthesis on the way ("ước tính chỉ số (IIP) … tăng") is part of it, an
+    unclosed one opens it."""
+    depth = 0
+    for i in range(first_token - 1, -1, -1):
+        text = view.tokens[i].text
+        if text == ")":
+            depth += 1
+        elif text == "(":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        elif depth == 0 and text in _CLAUSE_ENDS:
+            return i + 1
+    return 0
 
 
 def _plan_follows(view: TokenView, after_token: int) -> bool:
@@ -291,8 +309,9 @@ def _plan_follows(view: TokenView, after_token: int) -> bool:
 def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str, str | None]:
     """(kind, direction): the nearest change or level verb before the number."""
     run = left_cues(view, first_token)
-    if run and view.sylls[run[0][0]] == ("từ",) and _starts_at(cue_rules().from_to_level, view, after_token, 3):
-        return "level", None
+    if run and view.sylls[run[0][0]] == ("từ",) and _starts_at(cue_rules().from_to_level, view, after_token, 3) \
+            and not any(_starts_at(bound, view, after_token, 3) for bound in cue_rules().after):
+        return "level", None  # "giảm từ 29,56% xuống còn 25,3%", but "giảm từ 0,5% trở lên" is a change
     for first, _last, kind, label in run:
         if kind == "level":
             return "level", None
