@@ -101,8 +101,8 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str
     i = after_token
     while i < len(tokens):
         text = tokens[i].text
-        if text in _HARD_STOPS or i in stops and text != "và":
-            break
+        if text in _HARD_STOPS or i in stops and text != "và" or text == "," and i == after_token:
+            break  # a comma right after the unit: the unit says it all ("5,3 triệu lượt khách, doanh thu …")
         if text in (",", "và") and not _list_continues(view, i, sum(tokens[j].text != "," for j in idx)):
             break
         if i not in skip:

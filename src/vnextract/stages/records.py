@@ -348,9 +348,16 @@ def _strip_scale(unit: str) -> str:
     return " ".join(words)
 
 
+_PERIOD_RIGHT_AFTER = regex.compile(r"[ \t\u00a0]*(?:(?:vào|trong|đến|tới)[ \t\u00a0]+)?$")
+
+
 def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period | None:
-    """The time phrase nearest before the number in its sentence, else the
-    first one after it in the same clause."""
+    """The time phrase right after the number ("8.000 USD vào năm 2030"),
+    else the nearest before it in its sentence, else the first one after it
+    in the same clause."""
+    after = next((p for p in periods if p.start >= quantity.end), None)
+    if after is not None and after.year is not None and _PERIOD_RIGHT_AFTER.fullmatch(text[quantity.end : after.start]):
+        return after
     before = [p for p in periods if p.end <= quantity.start]
     if before:
         return before[-1]
