@@ -267,7 +267,7 @@ def test_indicators_example(expected_id, phrase):
 def _phrase_cases():
     phrase = _rules("indicators")["phrase"]
     return [_case("indicators", f"phrase.{key}#{i}", ex)
-            for key in ("phrase_examples", "not_indicator_examples") for i, ex in enumerate(phrase[key])]
+            for key in ("phrase_examples", "not_indicator_examples", "clause_verb_examples") for i, ex in enumerate(phrase[key])]
 
 
 @pytest.mark.parametrize("example", _phrase_cases())
@@ -370,7 +370,8 @@ def test_every_rule_entry_has_examples(label, examples):
 RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples"},
     "localities": {"examples"},
-    "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples"},
+    "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
+                   "phrase.clause_verb_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

@@ -33,6 +33,7 @@ class PhraseRules:
     right_stops: PhraseSet
     heads: PhraseSet
     not_breakers: PhraseSet
+    clause_verbs: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
 
 
@@ -48,6 +49,7 @@ def phrase_rules() -> PhraseRules:
         right_stops=PhraseSet(phrase["right_stops"]),
         heads=PhraseSet(phrase["heads"]),
         not_breakers=PhraseSet(phrase["not_breakers"]),
+        clause_verbs=PhraseSet(phrase["clause_verbs"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
     )
 
@@ -238,14 +240,29 @@ def _crosses_comma(
         return after_cues
     if not _has_content(view, fragment):
         return True
-    return 0 < piece <= 3 and not _has_cue(view, fragment) and not _starts_with_head(view, fragment)
+    if not 0 < piece <= 3 or _has_cue(view, fragment) or _starts_with_head(view, fragment):
+        return False
+    # A list of nouns, not a clause of its own on the left ("…, lễ hội được
+    # tổ chức và phục hồi, tăng trưởng đạt …") nor a plan word opening the
+    # fragment ("Đột phá khoa học, mục tiêu tăng trưởng …").
+    clause_verbs = phrase_rules().clause_verbs.find(view)
+    start = _left_clause_start(view, comma, floor)
+    if any(start < c.first < comma for c in clause_verbs):
+        return False
+    return not names_no_indicator(view.tokens[fragment[0]].text)
+
+
+def _left_clause_start(view: TokenView, comma: int, floor: int) -> int:
+    """The boundary token before the clause that ends at this comma."""
+    start = comma - 1
+    while start >= floor and view.tokens[start].text not in _HARD_STOPS and view.tokens[start].text != ",":
+        start -= 1
+    return start
 
 
 def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
     """The clause left of the comma holds a breaker or a cut phrase."""
-    start = comma - 1
-    while start >= floor and view.tokens[start].text not in _HARD_STOPS and view.tokens[start].text != ",":
-        start -= 1
+    start = _left_clause_start(view, comma, floor)
     cuts = phrase_rules().cut_at.find(view)
     return any(start < c.first < comma for c in [*_breakers(view), *cuts])
 
