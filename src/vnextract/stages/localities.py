@@ -2,10 +2,12 @@
 
 A place is a type word followed by a capitalised name ("huyện Hải Hà",
 "TP. HCM"), a fused form ("TPHCM"), a bare province name from the gazetteer
-("Bắc Ninh" → "tỉnh Bắc Ninh"), a bare name already seen with a type word
-in the same article ("Chư Păh" → "huyện Chư Păh"), or the whole country.
-The subject — the default locality of every record — is the place the
-article names most, its title and opening weighing most.
+("Bắc Ninh" → "tỉnh Bắc Ninh"), a bare district name of a province the
+article is about ("Tiên Yên" in an article on Quảng Ninh → "huyện Tiên
+Yên"), a bare name already seen with a type word in the same article ("Chư
+Păh" → "huyện Chư Păh"), or the whole country. The subject — the default
+locality of every record — is the place the article names most, its title
+and opening weighing most, and the unit its file name names counting too.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import NamedTuple
 import regex
 
 from ..folding import fold_locality
-from ..gazetteer import provinces
+from ..gazetteer import districts, provinces
 from ..rules import WORD_END as _RIGHT
 from ..rules import WORD_START as _LEFT
 from ..rules import load_rules, phrase_alternation
@@ -48,8 +50,10 @@ def _compiled():
     return typed, fused, national, bare, gazetteer
 
 
-def find_places(text: str) -> list[Place]:
-    """All place mentions, sorted by position, longest first where they overlap."""
+def find_places(text: str, about: str | None = None) -> list[Place]:
+    """All place mentions, sorted by position, longest first where they overlap.
+    `about` is a unit the article is known to be about (from its metadata or
+    file name): the districts of its province count as places when named bare."""
     typed, fused, national, bare, gazetteer = _compiled()
     found: list[Place] = []
     for m in fused.finditer(text):
@@ -70,7 +74,41 @@ def find_places(text: str) -> list[Place]:
     if typed_names:
         for m in _names_pattern(frozenset(typed_names)).finditer(text):
             found.append(Place(m.start(), m.end(), written[m.group()], m.group()))
+    # Bare district names of the provinces the article names (or is about).
+    named = {place.name for place in found if place.locality == gazetteer.get(place.name)}
+    named.update(_provinces_of(about))
+    in_provinces = _districts_of(frozenset(named))
+    if in_provinces:
+        for m in _names_pattern(frozenset(in_provinces)).finditer(text):
+            found.append(Place(m.start(), m.end(), in_provinces[m.group()], m.group()))
     return _without_overlaps(found)
+
+
+def _provinces_of(locality: str | None) -> set[str]:
+    """The bare province name(s) a locality is in: itself for a province, the
+    gazetteer's province for a district."""
+    if not locality:
+        return set()
+    name = _TYPE_PREFIX.sub("", locality).strip()
+    if name in provinces():
+        return {name}
+    return {d.province for d in districts().get(name, ())}
+
+
+_TYPE_PREFIX = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|thị xã|tx\.?|quận)\s+", regex.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _districts_of(province_names: frozenset[str]) -> dict[str, str]:
+    """Bare district name → locality, for the districts of these provinces;
+    a district named like its province is left out (the bare name is the province)."""
+    folded = {fold_locality(name) for name in province_names}
+    return {
+        name: unit.locality
+        for name, units in districts().items()
+        for unit in units
+        if fold_locality(unit.province) in folded and fold_locality(name) not in folded
+    }
 
 
 @lru_cache(maxsize=64)
@@ -90,12 +128,16 @@ def _without_overlaps(places: list[Place]) -> list[Place]:
     return kept
 
 
-def subject(text: str, places: list[Place]) -> str | None:
-    """The article's main locality: most mentioned, the opening counting more.
+def subject(text: str, places: list[Place], named: str | None = None) -> str | None:
+    """The article's main locality: most mentioned, the opening counting more,
+    and `named` — the unit the file name names — counting as a title does.
 
     Bare and typed mentions of one place count together (compared folded);
     the answer is its most frequent written form with a type word.
     """
+    if named:
+        name = _TYPE_PREFIX.sub("", named).strip()
+        places = [Place(-1, -1, named, name), *places]
     if not places:
         return None
     first_line_end = text.find("\n")
@@ -105,7 +147,7 @@ def subject(text: str, places: list[Place]) -> str | None:
     first_seen: dict[str, int] = {}
     for place in places:
         key = fold_locality(place.name) if not place.national else "cả nước"
-        weight = 3.0 if place.start < max(first_line_end, 200) else (2.0 if place.start < 600 else 1.0)
+        weight = 4.0 if place.start < 0 else 3.0 if place.start < max(first_line_end, 200) else (2.0 if place.start < 600 else 1.0)
         score[key] += weight
         forms.setdefault(key, Counter())[place.locality] += 1 if place.locality != place.name else 0
         first_seen.setdefault(key, place.start)

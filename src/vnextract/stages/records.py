@@ -21,6 +21,7 @@ from . import cues as cue_stage
 from .cues import TokenView
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
+from ..gazetteer import place_in_name
 from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
                          nearest_words, right_phrase)
 from .localities import Place, find_places, subject
@@ -107,8 +108,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
     quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods])
     if not quantities:
         return []
-    places = find_places(text)
-    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta), meta.year)
+    named = meta.locality or place_in_name(doc_id.rsplit("/", 1)[-1])
+    places = find_places(text, named)
+    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year)
     headings = _heading_places(text, places)
     carried = _Carried()
     between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
@@ -280,16 +282,17 @@ def _status_by_year(year: int | None, published: int | None) -> str | None:
     return "target" if year > published else "actual"
 
 
-def _main_place(text: str, places: list[Place], meta: DocumentMeta) -> str | None:
+def _main_place(text: str, places: list[Place], meta: DocumentMeta, named: str | None) -> str | None:
     """The sheet's locality, written as the article writes it when it does
-    ("TPHCM" for "TP Hồ Chí Minh"); else the place the article names most."""
+    ("TPHCM" for "TP Hồ Chí Minh"); else the place the article (and its file
+    name) names most."""
     if meta.locality:
         wanted = _place_key(meta.locality)
         for place in places:
             if _place_key(place.locality) == wanted:
                 return place.locality
         return meta.locality
-    return subject(text, places)
+    return subject(text, places, named)
 
 
 def _place_key(locality: str) -> str:
