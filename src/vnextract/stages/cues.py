@@ -400,6 +400,19 @@ def ends_with_comparison(view: TokenView, before: int) -> bool:
     return before > 0 and cue_rules().aside_comparison.ending_at(view, before - 1) is not None
 
 
+def compared_with_plan(view: TokenView, before: int) -> bool:
+    """"so với kịch bản tăng trưởng 9 tháng (…)": the words before token
+    `before`, back to "so với" in the same clause, name a plan."""
+    rules = cue_rules()
+    for i in range(before - 1, max(-1, before - 12), -1):
+        if view.tokens[i].text in _CLAUSE_ENDS:
+            return False
+        intro = rules.baseline_introducers.ending_at(view, i)
+        if intro is not None:
+            return i + 1 < before and rules.aside_plan.starting_at(view, i + 1, before - 1) is not None
+    return False
+
+
 def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
     """Every parenthesis of the sentence, and per token the innermost one
     holding it; one pass, memoised per view."""

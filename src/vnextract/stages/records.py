@@ -203,6 +203,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status = carried.status
     else:
         status = _status_by_year(year, doc.published) or carried.status
+    if status == "actual" and year is not None and doc.published is not None and year > doc.published:
+        year = doc.published  # a result is never of a year still to come: the plan year was carried over
     return Record(
         doc_id=doc.doc_id,
         start=quantity.start,
@@ -257,6 +259,8 @@ def _aside_kind(text: str, ctx: _SentenceContext, aside, first: int, after: int)
     if aside.kind:
         return aside.kind
     if first == aside.open + 1 and after == aside.close:
+        if cue_stage.compared_with_plan(ctx.view, aside.open):
+            return "plan"  # "so với kịch bản tăng trưởng 9 tháng (12,7%)"
         paren_start = ctx.view.tokens[aside.open].start
         before = text[ctx.sentence.start : paren_start].rstrip()
         compared = [p for p in ctx.all_periods if p.is_baseline and p.end == ctx.sentence.start + len(before)]
