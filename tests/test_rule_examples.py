@@ -43,7 +43,7 @@ from vnextract.rules import load_rules, rules_dir
 from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation")
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings")
 
 
 def _rules(name: str) -> dict:

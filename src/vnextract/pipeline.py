@@ -24,12 +24,13 @@ def extract_documents(
     inputs: Iterable[Union[str, "object"]],
     stdin: IO[bytes] | None = None,
     meta: dict[str, DocumentMeta] | None = None,
+    encoding: str | None = None,
 ) -> Iterator[tuple[Document | DocumentFailure, list[Record]]]:
     """For each input document, in order: the document (or why it failed) and its records.
 
     An exception inside one document becomes a `DocumentFailure` for it; the
     batch goes on."""
-    for item in iter_documents(inputs, stdin=stdin, meta=meta):
+    for item in iter_documents(inputs, stdin=stdin, meta=meta, encoding=encoding):
         if isinstance(item, DocumentFailure):
             yield item, []
             continue
