@@ -1,7 +1,8 @@
 """Saved news pages → the article's text and what the page says about it.
 
 trafilatura (offline, on the file: nothing is fetched) finds the article and
-drops the site around it: menus, related links, comments, footers. Its
+drops the site around it: menus, related links, comments, footers (favouring
+precision, so a page of links alone is no article). Its
 paragraphs, headings, list items and table rows come back as the blocks of
 the text, separated by a blank line as in a plain-text article, so sentences
 and lists survive and offsets index one stable text. The page title leads the
@@ -36,7 +37,7 @@ def read_html(page: bytes | str, encoding: str | None = None) -> tuple[str, Docu
         raise PageError("empty page: the file holds no HTML")
     import trafilatura
 
-    found = trafilatura.bare_extraction(markup, include_comments=False, include_tables=True,
+    found = trafilatura.bare_extraction(markup, include_comments=False, include_tables=True, favor_precision=True,
                                         include_images=False, include_links=False, with_metadata=True,
                                         deduplicate=False)
     blocks = _blocks(found.body) if found is not None and found.body is not None else []
