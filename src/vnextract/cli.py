@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command")
 
-    ex = sub.add_parser("extract", help="extract records from .txt files, folders, JSONL or - (stdin)")
+    ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf files, folders, JSONL or - (stdin)")
     ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
