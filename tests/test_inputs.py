@@ -127,27 +127,48 @@ def test_folder_of_every_format_gives_the_same_records_per_document(tmp_path):
     assert first and all(records == first for records in by_doc.values())
 
 
+_KILLER = """
+import os, signal, sys, time
+from vnextract.batch.run import run
+from vnextract.pipeline import extract_document
+
+def kill_the_run(document):
+    if document.doc_id == sys.argv[3]:
+        time.sleep(1.0)  # the documents before it are written by then
+        os.kill(os.getppid(), signal.SIGKILL)
+        os._exit(0)
+    return extract_document(document)
+
+run([sys.argv[1]], sys.argv[2], workers=1, extractor=kill_the_run)
+"""
+
+
 def test_resume_and_dask_read_every_format(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    for name in ("article.html", "article.docx", "article.pdf", "article-tcvn3.txt"):
-        shutil.copy(FIXTURES / name, folder / name)
-    (folder / "broken.pdf").write_bytes((FIXTURES / "article.pdf").read_bytes()[:5000])
+    for name, target in (("article.html", "a-page.html"), ("article.docx", "b-word.docx"),
+                         ("article.pdf", "c-report.pdf"), ("article-tcvn3.txt", "d-old.txt")):
+        shutil.copy(FIXTURES / name, folder / target)
+    (folder / "e-broken.pdf").write_bytes((FIXTURES / "article.pdf").read_bytes()[:5000])
     local, dask = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
     assert main(["extract", str(folder), "-o", str(local), "--workers", "1"]) == 1
     assert main(["extract", str(folder), "-o", str(dask), "--engine", "dask", "--workers", "1"]) == 1
     assert local.read_bytes() == dask.read_bytes()
     errors = [json.loads(line) for line in (tmp_path / "local.jsonl.errors.jsonl").read_text().splitlines()]
-    assert [(e["doc_id"], e["error_type"]) for e in errors] == [("broken", "PDFError")]
-    assert errors[0]["source"].endswith("broken.pdf") and "truncated" in errors[0]["message"]
-    # A killed run: keep the manifest and part file of a full run, cut after the first document.
-    resumed = tmp_path / "resumed.jsonl"
+    assert [(e["doc_id"], e["error_type"]) for e in errors] == [("e-broken", "PDFError")]
+    assert errors[0]["source"].endswith("e-broken.pdf") and "truncated" in errors[0]["message"]
+    # A run killed at the PDF, then resumed: the same bytes, the documents before it kept.
     from vnextract.batch.run import run
 
-    run([folder], resumed, workers=1)
+    resumed = tmp_path / "resumed.jsonl"
+    killed = subprocess.run([sys.executable, "-c", _KILLER, str(folder), str(resumed), "d-old"],
+                            env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+                            capture_output=True, timeout=120)
+    assert killed.returncode == -9, killed.stderr.decode()
+    assert not resumed.exists()
+    summary = run([folder], resumed, workers=1, resume=True)
+    assert 1 <= summary.resumed <= 3 and summary.documents == 5 and summary.errors == 1
     assert resumed.read_bytes() == local.read_bytes()
-    summary = run([folder], tmp_path / "again.jsonl", workers=1, resume=True)
-    assert summary.documents == 5 and summary.errors == 1
 
 
 # ---------------------------------------------------------------- encodings
