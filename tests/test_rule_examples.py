@@ -15,6 +15,8 @@ Families:
   localities.yaml  "[bracketed]" quantity → its record's `locality`
   indicators.yaml  phrase → `indicator_id`; phrase_examples: "[bracketed]"
                    quantity → record `indicator` with syllable F1 ≥ 0.5
+  encodings.yaml   legacy (Windows-1252 characters of a TCVN3/VNI file) → text;
+                   detect: text written in an encoding is detected as it
 numbers.yaml examples are run by tests/test_numbers.py; here it is only checked
 that it loads and that each of its entries has examples.
 """
@@ -43,7 +45,7 @@ from vnextract.rules import load_rules, rules_dir
 from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation")
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings")
 
 
 def _rules(name: str) -> dict:
@@ -308,6 +310,37 @@ def test_segmentation_example(example):
         assert word in words, f"{word!r} not a word of {words}"
 
 
+# ------------------------------------------------------------ encodings.yaml ---
+
+
+def _encoding_cases():
+    rules = _rules("encodings")
+    for name in ("tcvn3", "vni"):
+        for i, example in enumerate(rules[name]["examples"]):
+            yield pytest.param(name, example, id=f"encodings.yaml:{name}#{i}:{_short(example['text'])}")
+
+
+@pytest.mark.parametrize("name,example", list(_encoding_cases()))
+def test_encoding_example(name, example):
+    from vnextract.inputs.encodings import decode_bytes, detect
+
+    data = example["legacy"].encode("cp1252")
+    assert decode_bytes(data, encoding=name) == example["text"]
+    assert detect(data)[1] == name
+
+
+@pytest.mark.parametrize("example", _rules("encodings")["detect"],
+                         ids=lambda e: f"encodings.yaml:detect:{e['encoding']}:{_short(e['text'])}")
+def test_encoding_detect_example(example):
+    from vnextract.inputs.encodings import detect, encode_cp1258, encode_legacy
+
+    encoding = example["encoding"]
+    data = encode_cp1258(example["text"]) if encoding == "cp1258" else encode_legacy(example["text"], encoding)
+    text, found = detect(data)
+    assert found == encoding
+    assert unicodedata.normalize("NFC", text) == example["text"]
+
+
 # ------------------------------------------------- rule files: load, coverage ---
 
 @pytest.mark.parametrize("name", RULE_FILES, ids=[f"{n}.yaml" for n in RULE_FILES])
@@ -358,6 +391,10 @@ def _entries_needing_examples():
     out.append(("indicators.yaml:phrase.phrase_examples", indicators["phrase"].get("phrase_examples")))
     for syllable, entry in _rules("segmentation")["split_last"].items():
         out.append((f"segmentation.yaml:split_last[{syllable}]", entry.get("examples")))
+    encodings = _rules("encodings")
+    for name in ("tcvn3", "vni"):
+        out.append((f"encodings.yaml:{name}", encodings[name].get("examples")))
+    out.append(("encodings.yaml:detect", encodings.get("detect")))
     return out
 
 

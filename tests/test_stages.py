@@ -99,12 +99,13 @@ def test_non_utf8_file_fails_naming_file_and_byte(tmp_path):
     assert "UTF-8" in item.message
 
 
-def test_cp1258_file_fails(tmp_path):
-    """A Windows-1258 file (common for old Vietnamese files) is not silently mis-read."""
-    path = _write(tmp_path / "cp.txt", "Hà Nội 5%".encode("cp1258", errors="replace"))
-    [(item, _)] = _items([path])
-    assert isinstance(item, DocumentFailure)
-    assert str(path) in str(item)
+def test_cp1258_file_is_read_as_windows_1258(tmp_path):
+    """A Windows-1258 file (common for old Vietnamese files) is recognised, not mis-read."""
+    from vnextract.inputs.encodings import encode_cp1258
+
+    path = _write(tmp_path / "cp.txt", encode_cp1258(SAMPLE))
+    [(doc, records)] = _items([path])
+    assert doc.text == SAMPLE and records
 
 
 def test_binary_file_fails(tmp_path):

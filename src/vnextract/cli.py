@@ -1,4 +1,4 @@
-"""Command line: `vnextract extract | eval | show`.
+"""Command line: `vnextract extract | eval | show | text`.
 
 Imports stay inside the commands so that `vnextract --help` and a
 one-document run start fast.
@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command")
 
-    ex = sub.add_parser("extract", help="extract records from .txt files, folders, JSONL or - (stdin)")
+    ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf files, folders, JSONL or - (stdin)")
     ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="local worker processes (default) or a Dask cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
+    _add_encoding(ex)
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
@@ -62,12 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--docs", metavar="FILE",
                     help="score only the doc_ids listed in FILE (one per line, # comments), e.g. a held-out split")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
+    _add_encoding(ev)
     ev.set_defaults(run=_cmd_eval)
 
     sh = sub.add_parser("show", help="render one article's records as HTML with displaCy")
     sh.add_argument("input", help="a .txt file")
     sh.add_argument("-o", "--output", help="HTML file (stdout when absent)")
+    _add_encoding(sh)
     sh.set_defaults(run=_cmd_show)
+
+    _add_text_command(sub)
     return parser
 
 
@@ -94,6 +99,7 @@ def _cmd_extract(args) -> int:
             timeout=args.timeout,
             resume=args.resume,
             progress=args.progress or sys.stderr.isatty(),
+            encoding=_encoding(args),
         )
     except KeyboardInterrupt:
         hint = "; run it again with --resume to continue" if args.output else ""
@@ -120,7 +126,8 @@ def _cmd_eval(args) -> int:
         from .pipeline import extract_documents
 
         predicted = []
-        for item, records in extract_documents(args.inputs, meta=_meta(args), sheets=not args.no_meta):
+        for item, records in extract_documents(args.inputs, meta=_meta(args), sheets=not args.no_meta,
+                                               encoding=_encoding(args)):
             if wanted is not None and item.doc_id not in wanted:
                 continue
             if not hasattr(item, "text"):
@@ -162,7 +169,7 @@ def _cmd_show(args) -> int:
     from .review.render import render_html
 
     path = Path(args.input)
-    html = render_html(path)
+    html = render_html(path, encoding=_encoding(args))
     if args.output:
         from .outputs.writers import atomic_path
 
@@ -170,6 +177,56 @@ def _cmd_show(args) -> int:
             handle.write(html)
     else:
         sys.stdout.write(html)
+    return 0
+
+
+# ------------------------------------------------- encodings and `text` ---
+
+
+def _add_encoding(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--encoding", metavar="NAME",
+                        help="read text files and pages in this encoding instead of detecting it: utf-8, "
+                             "utf-16, utf-32, windows-1258, tcvn3, vni (or any Python codec name)")
+
+
+def _encoding(args) -> str | None:
+    """The codec of --encoding, checked before any input is read."""
+    if not getattr(args, "encoding", None):
+        return None
+    from .inputs.encodings import encoding_name
+
+    return encoding_name(args.encoding)
+
+
+def _add_text_command(sub) -> None:
+    tx = sub.add_parser("text", help="print the text that record offsets index (after reading HTML, Word, PDF "
+                                     "and decoding), so text[start:end] == span can be checked")
+    tx.add_argument("input", help="a .txt, .html, .docx or .pdf file, or a .jsonl (with --id)")
+    tx.add_argument("--id", dest="doc_id", help="the document to print when the input holds several")
+    _add_encoding(tx)
+    tx.set_defaults(run=_cmd_text)
+
+
+def _cmd_text(args) -> int:
+    """Exactly the NFC text, UTF-8, nothing added: offsets count its characters."""
+    from .inputs.documents import DocumentFailure, iter_documents
+
+    found = []
+    for item in iter_documents([args.input], encoding=_encoding(args)):
+        if args.doc_id is None or item.doc_id == args.doc_id:
+            found.append(item)
+        if len(found) > 1 and args.doc_id is None:
+            raise ValueError(f"{args.input} holds several documents; choose one with --id "
+                             f"(the first two: {found[0].doc_id}, {found[1].doc_id})")
+    if not found:
+        raise ValueError(f"{args.input}: no document with id {args.doc_id!r}" if args.doc_id
+                         else f"{args.input}: no document")
+    item = found[0]
+    if isinstance(item, DocumentFailure):
+        print(f"vnextract: {item}", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(item.text.encode("utf-8"))
+    sys.stdout.flush()
     return 0
 
 

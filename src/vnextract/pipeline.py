@@ -25,12 +25,13 @@ def extract_documents(
     stdin: IO[bytes] | None = None,
     meta: dict[str, DocumentMeta] | None = None,
     sheets: bool = True,
+    encoding: str | None = None,
 ) -> Iterator[tuple[Document | DocumentFailure, list[Record]]]:
     """For each input document, in order: the document (or why it failed) and its records.
 
     An exception inside one document becomes a `DocumentFailure` for it; the
     batch goes on. `sheets=False` ignores the sheets found beside folders (text alone)."""
-    for item in iter_documents(inputs, stdin=stdin, meta=meta, sheets=sheets):
+    for item in iter_documents(inputs, stdin=stdin, meta=meta, sheets=sheets, encoding=encoding):
         if isinstance(item, DocumentFailure):
             yield item, []
             continue

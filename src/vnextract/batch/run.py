@@ -75,13 +75,15 @@ def run(
     stderr: IO[str] | None = None,
     extractor: Extractor | None = None,
     partition_size: int = 16,
+    encoding: str | None = None,
 ) -> Summary:
     """Extract every input document into `output` (JSONL to `stdout` when None).
 
     `extractor` (Document → records) must be picklable by reference; it
     defaults to `pipeline.extract_document`. Failed documents do not stop the
     run: they are counted, reported on `stderr` and listed in
-    `OUT.errors.jsonl`."""
+    `OUT.errors.jsonl`. `encoding` forces the encoding of text files and
+    pages (else each is detected)."""
     began = time.monotonic()
     fmt = format_for(output, fmt)
     workers = default_workers() if workers is None else workers
@@ -109,7 +111,7 @@ def run(
 
     bar = _progress_bar(inputs, stderr) if progress else None
     say = bar.write if bar is not None else (lambda message: print(message, file=stderr))
-    jobs = sink.jobs(iter_documents(inputs, stdin=stdin, meta=meta))
+    jobs = sink.jobs(iter_documents(inputs, stdin=stdin, meta=meta, encoding=encoding))
     if engine == "dask":
         outcomes = dask_outcomes(jobs, extractor, sink.part_fmt, timeout, workers, scheduler, partition_size)
     else:

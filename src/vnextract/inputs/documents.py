@@ -1,10 +1,13 @@
 """Stage 1: inputs → documents.
 
-Reads `.txt` files, folders of them, JSONL files of `{"id"|"doc_id", "text"}`
-lines and standard input. Every text is NFC-normalised here, once, because all
-record offsets index the NFC text (SPEC §1). A bad input never raises out of
-the iterator: it is yielded as a `DocumentFailure` naming the source and the
-problem, so the good documents around it still produce their records.
+Reads text files (`.txt` in any encoding `inputs/encodings` knows), saved
+news pages (`.html`, `.htm`: `inputs/html`), Word and PDF reports (`.docx`:
+`inputs/office`, `.pdf`: `inputs/pdf`), folders of them, JSONL files of
+`{"id"|"doc_id", "text"|"html"}` lines and standard input; the reader is
+picked by the file's suffix. Every text is NFC-normalised here, once, because
+all record offsets index the NFC text (SPEC §1). A bad input never raises out
+of the iterator: it is yielded as a `DocumentFailure` naming the source and
+the problem, so the good documents around it still produce their records.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
+from . import encodings
 from .metadata import DocumentMeta, meta_from_fields, read_sheet
 
 
@@ -48,17 +52,10 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def decode_bytes(data: bytes, source: str) -> str:
-    """UTF-8 (a BOM is dropped); NUL bytes mean a binary file, not text."""
-    if b"\x00" in data:
-        raise ValueError("binary file (contains NUL bytes), expected UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ValueError(
-            f"not valid UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}"
-        ) from None
-    return normalize_text(text)
+def decode_bytes(data: bytes, source: str, encoding: str | None = None) -> str:
+    """NFC text of a text file: UTF-8 (a BOM is dropped), else the encoding
+    detected or given (`inputs/encodings`); ValueError naming what was tried."""
+    return encodings.decode_bytes(data, source, encoding)
 
 
 def iter_documents(
@@ -66,12 +63,16 @@ def iter_documents(
     stdin: IO[bytes] | None = None,
     meta: dict[str, DocumentMeta] | None = None,
     sheets: bool = True,
+    encoding: str | None = None,
 ) -> Iterator[Item]:
     """Yield documents from every input in order; folders recursively, sorted.
 
     `meta` maps doc_id → metadata; a folder `X` with a sheet `X.sources.tsv`
-    beside it (or `sources.tsv` inside it) adds that sheet's metadata too."""
+    beside it (or `sources.tsv` inside it) adds that sheet's metadata too.
+    `encoding` forces the encoding of text files and pages (else detected)."""
     meta = dict(meta or {})
+    if encoding is not None:
+        encoding = encodings.encoding_name(encoding)
     for item in inputs:
         name = str(item)
         if name == "-":
@@ -82,18 +83,18 @@ def iter_documents(
         if path.is_dir():
             folder_meta = {**(_folder_sheet(path) if sheets else {}), **meta}
             for child in files_in(path):
-                yield from _with_meta(_read_file(child, _doc_id_in_folder(child, path)), folder_meta)
+                yield from _with_meta(_read_file(child, _doc_id_in_folder(child, path), encoding), folder_meta)
         elif path.exists():
-            yield from _with_meta(_read_file(path, path.stem), meta)
+            yield from _with_meta(_read_file(path, path.stem, encoding), meta)
         else:
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
 
 
-INPUT_SUFFIXES = (".txt", ".jsonl")
+INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf")
 
 
 def files_in(folder: Path) -> Iterator[Path]:
-    """The `.txt` and `.jsonl` files under `folder`, recursively, in the order of
+    """The files of `INPUT_SUFFIXES` under `folder`, recursively, in the order of
     `sorted(folder.rglob("*"))`, listing one directory at a time: an archive of
     many files is never held as a list of paths (which the workers forked
     during the run would carry too)."""
@@ -124,10 +125,17 @@ def _suffix(name: str) -> str:
 
 
 def _with_meta(items: Iterator[Item], meta: dict[str, DocumentMeta]) -> Iterator[Item]:
+    """A sheet's fields override what the document itself says (a page's date)."""
     for item in items:
-        if isinstance(item, Document) and item.doc_id in meta and item.meta == DocumentMeta():
-            item = Document(item.doc_id, item.text, item.source, meta[item.doc_id])
+        if isinstance(item, Document) and item.doc_id in meta:
+            item = Document(item.doc_id, item.text, item.source, _overriding(meta[item.doc_id], item.meta))
         yield item
+
+
+def _overriding(first: DocumentMeta, then: DocumentMeta) -> DocumentMeta:
+    """Each field from `first` where it has one, else from `then`."""
+    return DocumentMeta(locality=first.locality or then.locality,
+                        year=first.year if first.year is not None else then.year)
 
 
 def _folder_sheet(folder: Path) -> dict[str, DocumentMeta]:
@@ -143,19 +151,47 @@ def _doc_id_in_folder(path: Path, root: Path) -> str:
     return rel.as_posix()
 
 
-def _read_file(path: Path, doc_id: str) -> Iterator[Item]:
+def _read_file(path: Path, doc_id: str, encoding: str | None = None) -> Iterator[Item]:
     try:
         data = path.read_bytes()
     except OSError as err:
         yield DocumentFailure(doc_id, str(path), type(err).__name__, err.strerror or str(err))
         return
-    if path.suffix.lower() == ".jsonl":
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
         yield from _read_jsonl(data, str(path))
         return
     try:
-        yield Document(doc_id, decode_bytes(data, str(path)), str(path))
+        text, meta = read_content(data, suffix, encoding)
     except ValueError as err:
-        yield DocumentFailure(doc_id, str(path), "DecodeError", str(err))
+        yield DocumentFailure(doc_id, str(path), _error_type(err), str(err))
+    except Exception as err:  # a library failing on a broken file must not stop the others
+        yield DocumentFailure(doc_id, str(path), type(err).__name__, f"cannot read the file: {err}")
+    else:
+        yield Document(doc_id, text, str(path), meta)
+
+
+def read_content(data: bytes, suffix: str, encoding: str | None = None) -> tuple[str, DocumentMeta]:
+    """(NFC text, metadata it carries) of a file's bytes, by the reader for its suffix."""
+    if suffix in (".html", ".htm"):
+        from .html import read_html
+
+        return read_html(data, encoding)
+    if suffix == ".docx":
+        from .office import read_docx
+
+        return read_docx(data), DocumentMeta()
+    if suffix == ".pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data), DocumentMeta()
+    return decode_bytes(data, "", encoding), DocumentMeta()
+
+
+def _error_type(err: ValueError) -> str:
+    """DecodeError, PageError, WordError, PDFError: the reader's own error name."""
+    name = type(err).__name__
+    return "DecodeError" if name in ("ValueError", "UnicodeDecodeError") else name
 
 
 def _read_stream(data: bytes, source: str, default_id: str) -> Iterator[Item]:
@@ -186,12 +222,26 @@ def _read_jsonl(data: bytes, source: str) -> Iterator[Item]:
             continue
         doc_id = obj.get("doc_id", obj.get("id"))
         text = obj.get("text")
+        if doc_id is not None and text is None and isinstance(obj.get("html"), str):
+            yield _page_in_line(str(doc_id), obj, where)
+            continue
         if doc_id is None or not isinstance(text, str):
             yield DocumentFailure(
                 str(doc_id) if doc_id is not None else fallback_id,
                 where,
                 "JSONError",
-                'expected fields "id" (or "doc_id") and "text" (a string)',
+                'expected fields "id" (or "doc_id") and "text" (or "html", a string)',
             )
             continue
         yield Document(str(doc_id), normalize_text(text), where, meta_from_fields(obj))
+
+
+def _page_in_line(doc_id: str, obj: dict, where: str) -> Item:
+    """A JSONL line holding a saved page: its article text; the line's fields override the page's."""
+    from .html import read_html
+
+    try:
+        text, page_meta = read_html(obj["html"])
+    except ValueError as err:
+        return DocumentFailure(doc_id, where, _error_type(err), str(err))
+    return Document(doc_id, text, where, _overriding(meta_from_fields(obj), page_meta))

@@ -16,10 +16,10 @@ from ..stages.segmentation import Token, spacy_doc
 _COLOURS = {"TARGET": "#fde68a", "ACTUAL": "#a7f3d0"}
 
 
-def render_html(path: str | Path) -> str:
+def render_html(path: str | Path, encoding: str | None = None) -> str:
     from ..pipeline import extract_document
 
-    item = next(iter_documents([path]))
+    item = next(iter_documents([path], encoding=encoding))
     if isinstance(item, DocumentFailure):
         raise ValueError(str(item))
     return records_html(item.text, extract_document(item), title=item.doc_id)

@@ -1,0 +1,121 @@
+"""Saved news pages → the article's text and what the page says about it.
+
+trafilatura (offline, on the file: nothing is fetched) finds the article and
+drops the site around it: menus, related links, comments, footers (favouring
+precision, so a page of links alone is no article). Its
+paragraphs, headings, list items and table rows come back as the blocks of
+the text, separated by a blank line as in a plain-text article, so sentences
+and lists survive and offsets index one stable text. The page title leads the
+text when the body does not start with it (titles name the place and often
+the headline figure, and the locality stage weighs the title most). The
+publication date gives the year, as a sheet's `year` column would; a sheet or
+JSONL field still overrides it.
+"""
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+import regex
+
+from .encodings import DecodeError, decode_bytes, encoding_name
+from .metadata import DocumentMeta, parse_year
+
+
+class PageError(ValueError):
+    """A page that holds no article to read."""
+
+
+_META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", regex.IGNORECASE)
+_CELL_SEPARATOR = " | "
+
+
+def read_html(page: bytes | str, encoding: str | None = None) -> tuple[str, DocumentMeta]:
+    """(NFC text, metadata) of a saved page; PageError when it holds no article."""
+    markup = page if isinstance(page, str) else _decode(page, encoding)
+    if not markup.strip():
+        raise PageError("empty page: the file holds no HTML")
+    import trafilatura
+
+    found = trafilatura.bare_extraction(markup, include_comments=False, include_tables=True, favor_precision=True,
+                                        include_images=False, include_links=False, with_metadata=True,
+                                        deduplicate=False)
+    blocks = _blocks(found.body) if found is not None and found.body is not None else []
+    if not blocks:
+        raise PageError("no article text found in the page (only menus, links or other boilerplate); "
+                        "a listing or index page has nothing to extract")
+    title = " ".join((found.title or "").split())
+    if title and blocks[0] != title:
+        blocks.insert(0, title)
+    text = unicodedata.normalize("NFC", "\n\n".join(blocks))
+    return text, DocumentMeta(year=parse_year(found.date) if found.date else None)
+
+
+def _decode(data: bytes, encoding: str | None) -> str:
+    """The page's characters: --encoding, else a BOM or UTF-8, else the page's
+    own <meta charset>, else the Vietnamese-aware detection."""
+    if encoding is None and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            declared = _META_CHARSET.search(data[:8192])
+            if declared:
+                try:
+                    return decode_bytes(data, encoding=encoding_name(declared.group(1).decode("ascii")))
+                except (ValueError, DecodeError):
+                    pass  # a wrong declaration: detect instead
+    return decode_bytes(data, encoding=encoding)
+
+
+def _blocks(body) -> list[str]:
+    """trafilatura's tree of the article → text blocks (paragraphs, headings,
+    list items as "- " lines, table rows as cells joined by " | ")."""
+    blocks: list[str] = []
+    for element in body:
+        tag = element.tag
+        if tag == "list":
+            block = "\n".join(f"- {line}" for line in _items(element))
+        elif tag == "table":
+            block = "\n".join(_rows(element))
+        else:
+            block = _lines(_inline(element))
+        if block:
+            blocks.append(block)
+    return blocks
+
+
+def _inline(element) -> str:
+    """An element's text with its line breaks (<lb/>) as newlines."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _lines(text: str) -> str:
+    """White space as a browser shows it: runs collapsed, each line trimmed, empty lines dropped."""
+    return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n")) if line)
+
+
+def _items(element) -> list[str]:
+    lines = []
+    for item in element:
+        nested = [child for child in item if child.tag == "list"]
+        for child in nested:
+            item.remove(child)
+        text = " ".join(_inline(item).split())
+        if text:
+            lines.append(text)
+        for child in nested:
+            lines.extend(_items(child))
+    return lines
+
+
+def _rows(table) -> list[str]:
+    rows = []
+    for row in table.iter("row"):
+        cells = [" ".join(_inline(cell).split()) for cell in row if cell.tag == "cell"]
+        if any(cells):
+            rows.append(_CELL_SEPARATOR.join(cells))
+    return rows
