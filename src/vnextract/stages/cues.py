@@ -265,7 +265,11 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     for phrases in rules.after:
         if _starts_at(phrases, view, after_token, 6):
             return phrases.label
-    clause_start = max((i + 1 for i in range(first_token) if view.tokens[i].text in _CLAUSE_ENDS), default=0)
+    ends = view.memo.get(_CLAUSE_ENDS)
+    if ends is None:  # found once per sentence, not walked for every value
+        ends = view.memo[_CLAUSE_ENDS] = [i for i, token in enumerate(view.tokens) if token.text in _CLAUSE_ENDS]
+    k = bisect_left(ends, first_token)
+    clause_start = ends[k - 1] + 1 if k else 0
     if any(clause_start <= c.first < first_token for c in rules.clause_estimate.find(view)):
         return "~"
     return "="

@@ -22,6 +22,10 @@ from .segmentation import Token, join_tokens
 
 _HARD_STOPS = frozenset(";.!?()[]…:")
 _OPEN = frozenset("([“\"")
+# How far right of a unit a phrase is looked for, in tokens: three times the
+# longest indicator of the dev corpus (20), so that a sentence of thousands of
+# figures is not walked to its end for each of them.
+_RIGHT_WALK = 60
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str
     stops = {c.first for c in phrase_rules().right_stops.find(view)}
     idx: list[int] = []
     i = after_token
-    while i < len(tokens):
+    while i < min(len(tokens), after_token + _RIGHT_WALK):
         text = tokens[i].text
         if text in _HARD_STOPS or i in stops and text != "và":
             break

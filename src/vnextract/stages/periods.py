@@ -9,6 +9,7 @@ never taken as the period of a value.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple
@@ -73,11 +74,15 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
     # "6 tháng đầu năm 2023"): resolve overlaps first (longest, then leftmost,
     # wins), and read only the survivors.
     hits.sort(key=lambda hit: hit[:2])
-    kept: list[tuple[int, int, regex.Match]] = []
+    kept: list[tuple[int, int, regex.Match]] = []  # disjoint, sorted by start
+    starts_kept: list[int] = []
     for _, start, end, m in hits:
-        if all(end <= k_start or start >= k_end for k_start, k_end, _ in kept):
-            kept.append((start, end, m))
-    kept.sort(key=lambda k: k[0])
+        # Only the neighbours on either side can overlap a new phrase.
+        k = bisect_right(starts_kept, start)
+        if (k and kept[k - 1][1] > start) or (k < len(kept) and kept[k][0] < end):
+            continue
+        kept.insert(k, (start, end, m))
+        starts_kept.insert(k, start)
     periods: list[Period] = []
     for _, _, m in kept:
         rule = by_group[m.lastgroup]  # a rule's group closes after its year group
