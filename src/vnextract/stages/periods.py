@@ -18,7 +18,7 @@ import regex
 
 from ..rules import WORD_END as _RIGHT
 from ..rules import WORD_START as _LEFT
-from ..rules import expand_patterns, load_rules, phrase_alternation
+from ..rules import BoundedPattern, expand_patterns, load_rules, phrase_alternation
 
 
 class Period(NamedTuple):
@@ -39,7 +39,7 @@ class _Rule:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[regex.Pattern, dict[str, _Rule], regex.Pattern, regex.Pattern]:
+def _compiled() -> tuple[BoundedPattern, dict[str, _Rule], BoundedPattern, regex.Pattern]:
     rules = load_rules("periods")
     parts: list[str] = []
     by_group: dict[str, _Rule] = {}
@@ -53,9 +53,9 @@ def _compiled() -> tuple[regex.Pattern, dict[str, _Rule], regex.Pattern, regex.P
             body = body.replace(f"(?P<{year}>", f"(?P<{year_group}>")
         parts.append(f"(?P<{group}>{body}){_RIGHT}")
         by_group[group] = _Rule(rule["name"], year_group, year == "present")
-    combined = regex.compile("|".join(parts), regex.IGNORECASE)
+    combined = BoundedPattern(regex.compile("|".join(parts), regex.IGNORECASE), "periods.yaml: rules")
     starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
-    anchor = regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE)
+    anchor = BoundedPattern(regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE), "periods.yaml: anchor")
     before = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['not_period_after'])})\s*$", regex.IGNORECASE)
     return combined, by_group, anchor, before
 
