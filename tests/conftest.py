@@ -7,14 +7,31 @@ exposed as the session fixture `check_record`, usable from hypothesis tests.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "dev"
 GOLD = ROOT / "corpus" / "gold" / "dev.jsonl"
 SHEET = ROOT / "corpus" / "dev.sources.tsv"
+
+# Hypothesis profiles: `ci` for the fast suite, `fuzz` for the campaign of
+# tests/test_fuzz.py (HYPOTHESIS_PROFILE=fuzz, or `pytest -m fuzz`). Tests
+# that fix their own example count keep it under either profile.
+settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=10_000, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                 HealthCheck.large_base_example, HealthCheck.filter_too_much])
+
+
+def pytest_configure(config):
+    markers = config.getoption("markexpr", default="") or ""
+    chosen = "fuzz" if "fuzz" in markers and "not fuzz" not in markers else "ci"
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or chosen)
+
 
 # SPEC §2, in table order, plus `sentence` (written, not scored).
 SPEC_COLUMNS = [

@@ -24,6 +24,62 @@ class RuleError(Exception):
     """A rule file is missing or cannot be read; the message names the file."""
 
 
+# Seconds a rule regex may run for one match, and for a whole-text scan per
+# 100,000 characters. Rules are written by users, and a pattern that
+# backtracks must cost its document, not hang the batch.
+REGEX_TIMEOUT = 2.0
+
+
+class RuleTimeout(TimeoutError):
+    """A rule pattern ran past REGEX_TIMEOUT on a text; that document fails."""
+
+
+class BoundedPattern:
+    """A compiled rule regex whose every call has a time limit (the `regex`
+    module's `timeout=`); running over it raises `RuleTimeout`, naming the
+    rule file and pattern and where in the text it was."""
+
+    __slots__ = ("pattern", "name")
+
+    def __init__(self, pattern, name: str):
+        self.pattern = pattern
+        self.name = name
+
+    def _timeout(self, pos: int) -> RuleTimeout:
+        return RuleTimeout(f"rule pattern {self.name} ran over {REGEX_TIMEOUT:g} s at character {pos} "
+                           f"(it backtracks on this text; simplify it)")
+
+    def match(self, string: str, pos: int = 0, endpos: int | None = None):
+        try:
+            return self.pattern.match(string, pos, endpos, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise self._timeout(pos) from None
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int | None = None):
+        try:
+            return self.pattern.fullmatch(string, pos, endpos, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise self._timeout(pos) from None
+
+    def search(self, string: str, pos: int = 0, endpos: int | None = None):
+        try:
+            return self.pattern.search(string, pos, endpos, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise self._timeout(pos) from None
+
+    def finditer(self, string: str, pos: int = 0, endpos: int | None = None):
+        """All matches; the limit covers the whole scan, so it grows with the text."""
+        size = (len(string) if endpos is None else endpos) - pos
+        limit = REGEX_TIMEOUT * max(1.0, size / 100_000)
+        last = pos
+        try:
+            for m in self.pattern.finditer(string, pos, endpos, timeout=limit):
+                last = m.start()
+                yield m
+        except TimeoutError:
+            raise self._timeout(last) from None
+
+
 def rules_dir() -> Path:
     """The rules folder: $VNEXTRACT_RULES, else the repo's rules/, else the installed copy."""
     env = os.environ.get("VNEXTRACT_RULES")

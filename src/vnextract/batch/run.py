@@ -109,7 +109,11 @@ def run(
         if resume and not sink.resuming:
             print(f"vnextract: nothing to resume for {output}; starting afresh", file=stderr)
 
-    bar = _progress_bar(inputs, stderr) if progress else None
+    try:
+        bar = _progress_bar(inputs, stderr) if progress else None
+    except BaseException:
+        sink.close()
+        raise
     say = bar.write if bar is not None else (lambda message: print(message, file=stderr))
     jobs = sink.jobs(iter_documents(inputs, stdin=stdin, meta=meta, encoding=encoding))
     if engine == "dask":

@@ -13,9 +13,17 @@ Why it is built this way:
   cut back to what was kept (dropping any torn write) and extraction goes on.
 - **Parquet is written last**: records stream as JSONL into the part file,
   which is converted when the run ends.
+- **One run per output.** `OUT.lock` beside OUT is held with `flock` for the
+  whole run, so a second run on the same `-o` stops at once with a message
+  instead of interleaving its writes; the kernel drops the lock when a run
+  dies, so a killed run never blocks its `--resume`.
+- **A failed write keeps what is done.** When the disk is full or the target
+  cannot be written, the error says so, and the part file and manifest keep
+  every document finished before it, for `--resume`.
 """
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -76,13 +84,23 @@ class FileSink:
         self.errors: list[Outcome] = []
         self._part: IO[bytes] | None = None
         self._manifest: IO[bytes] | None = None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        header = self._resumable_header() if resume else None
-        self.resuming = header is not None
-        if header is None:
-            self._start_afresh()
-        else:
-            self._end, self._manifest_end = header  # what is kept so far
+        self._lock: _Lock | None = None
+        self.finished = 0  # documents whose records are in the part file
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _Lock(target.with_name(f"{target.name}.lock"), target)
+            header = self._resumable_header() if resume else None
+            self.resuming = header is not None
+            if header is None:
+                self._start_afresh()
+            else:
+                self._end, self._manifest_end = header  # what is kept so far
+        except OSError as err:
+            self.close()
+            if isinstance(err, OutputLocked):
+                raise
+            raise OSError(err.errno, f"cannot write {target}: {err.strerror or err}; "
+                                     f"choose another -o, or make its folder writable") from None
 
     def _manifest_header(self) -> dict:
         from .. import __version__
@@ -159,16 +177,27 @@ class FileSink:
             self.errors.append(outcome)
         if outcome.kept is not None:
             self._end, self._manifest_end = outcome.kept
+            self.finished += 1
             return
-        self._open()
-        self._part.write(outcome.data)
-        self._part.flush()
-        self._end += len(outcome.data)
-        line = json.dumps({"doc_id": outcome.doc_id, "hash": outcome.digest, "source": outcome.source,
-                           "records": outcome.records, "error": outcome.error, "end": self._end}).encode() + b"\n"
-        self._manifest.write(line)
-        self._manifest.flush()
+        try:
+            self._open()
+            self._part.write(outcome.data)
+            self._part.flush()
+            self._end += len(outcome.data)
+            line = json.dumps({"doc_id": outcome.doc_id, "hash": outcome.digest, "source": outcome.source,
+                               "records": outcome.records, "error": outcome.error, "end": self._end}).encode() + b"\n"
+            self._manifest.write(line)
+            self._manifest.flush()
+        except OSError as err:
+            raise self._write_failed(err, self.part) from None
         self._manifest_end += len(line)
+        self.finished += 1
+
+    def _write_failed(self, err: OSError, where: Path) -> OSError:
+        """The error of a failed write: what failed, and that the finished part is kept."""
+        hint = "free some space" if err.errno in (errno.ENOSPC, errno.EDQUOT) else "fix the problem"
+        return OSError(err.errno, f"cannot write {where}: {err.strerror or err}; the {self.finished} documents "
+                                  f"finished so far are kept: {hint}, then run the same command with --resume")
 
     def _open(self) -> None:
         """On resume, the first write cuts both files back to what was kept."""
@@ -184,27 +213,94 @@ class FileSink:
     def finish(self) -> None:
         """Errors file first, then OUT, then drop the manifest: a kill at any
         point leaves either a resumable run or a complete one."""
-        self._open()
-        self.close()
-        if self.errors:
-            with atomic_path(self.errors_path, "w", encoding="utf-8", errors="backslashreplace") as handle:
-                for outcome in self.errors:
-                    handle.write(json.dumps({"doc_id": outcome.doc_id, "source": outcome.source,
-                                             "error_type": outcome.error[0], "message": outcome.error[1]},
-                                            ensure_ascii=False) + "\n")
-        else:
-            self.errors_path.unlink(missing_ok=True)
-        if self.fmt == "parquet":
-            _jsonl_to_parquet(self.part, self.target)
-            self.part.unlink()
-        else:
-            os.replace(self.part, self.target)
+        where = self.part
+        try:
+            self._open()
+            self._close_files(strict=True)
+            where = self.errors_path
+            if self.errors:
+                with atomic_path(self.errors_path, "w", encoding="utf-8", errors="backslashreplace") as handle:
+                    for outcome in self.errors:
+                        handle.write(json.dumps({"doc_id": outcome.doc_id, "source": outcome.source,
+                                                 "error_type": outcome.error[0], "message": outcome.error[1]},
+                                                ensure_ascii=False) + "\n")
+            else:
+                self.errors_path.unlink(missing_ok=True)
+            where = self.target
+            if self.fmt == "parquet":
+                _jsonl_to_parquet(self.part, self.target)
+                self.part.unlink()
+            else:
+                os.replace(self.part, self.target)
+        except OSError as err:
+            raise self._write_failed(err, where) from None
         self.manifest.unlink()
 
-    def close(self) -> None:
+    def _close_files(self, strict: bool = False) -> None:
+        """Close the part file and manifest; a flush that fails here fails
+        `finish` (`strict`), but not the clean-up after another error."""
         for handle in (self._part, self._manifest):
-            if handle is not None:
+            if handle is not None and not handle.closed:
+                try:
+                    handle.close()
+                except OSError:
+                    if strict:
+                        raise
+
+    def close(self) -> None:
+        self._close_files()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+class OutputLocked(OSError):
+    """Another run is writing the same output."""
+
+
+class _Lock:
+    """`OUT.lock`, held with `flock` while a run writes OUT (see the module docstring)."""
+
+    def __init__(self, path: Path, target: Path):
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): runs are not kept apart
+            self.path, self._handle = path, None
+            return
+        self.path = path
+        while True:
+            handle = open(path, "a+b")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.seek(0)
+                holder = handle.read().decode("ascii", "replace").strip() or "?"
                 handle.close()
+                raise OutputLocked(errno.EBUSY, f"{target} is being written by another vnextract run "
+                                                f"(process {holder}, lock {path}); wait for it to end, "
+                                                f"or write to another -o") from None
+            try:
+                same = os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # else the run before ours removed it as we opened it: take the new one
+                break
+            handle.close()
+        handle.truncate(0)
+        handle.write(str(os.getpid()).encode())
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        """Remove the lock file while still holding it, then let it go."""
+        if self._handle is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        self._handle.close()
+        self._handle = None
 
 
 def _jsonl_to_parquet(source: Path, target: Path, batch: int = 10_000) -> None:

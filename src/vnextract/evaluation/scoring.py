@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from ..folding import fold_locality, fold_text
+from ..outputs.writers import safe_row
 
 FIELDS = ("value", "norm_unit", "indicator", "status", "kind", "direction", "comparator", "year", "locality")
 # The record test (§4 step 4) is exactly these four field tests together.
@@ -281,7 +282,7 @@ class EvalReport:
             for side in ("gold", "pred"):
                 for k, v in (item[side] or {}).items():
                     row[f"{side}_{k}"] = v
-            writer.writerow(row)
+            writer.writerow(safe_row(row))
         _write_atomic(path, buf.getvalue(), "utf-8-sig")
 
     def write_json(self, path: str | os.PathLike) -> None:

@@ -8,6 +8,9 @@ picked by the file's suffix. Every text is NFC-normalised here, once, because
 all record offsets index the NFC text (SPEC §1). A bad input never raises out
 of the iterator: it is yielded as a `DocumentFailure` naming the source and
 the problem, so the good documents around it still produce their records.
+
+JSONL files and JSONL on standard input are read a line at a time, as the
+consumer asks for documents: a dump of any size needs the memory of one line.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import os
 import sys
 import unicodedata
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
@@ -77,7 +81,7 @@ def iter_documents(
         name = str(item)
         if name == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _with_meta(_read_stream(stream.read(), "<stdin>", default_id="stdin"), meta)
+            yield from _with_meta(_read_stream(stream, "<stdin>", default_id="stdin"), meta)
             continue
         path = Path(item)
         if path.is_dir():
@@ -152,15 +156,15 @@ def _doc_id_in_folder(path: Path, root: Path) -> str:
 
 
 def _read_file(path: Path, doc_id: str, encoding: str | None = None) -> Iterator[Item]:
+    if path.suffix.lower() == ".jsonl":
+        yield from _read_jsonl_file(path, doc_id)
+        return
     try:
         data = path.read_bytes()
     except OSError as err:
         yield DocumentFailure(doc_id, str(path), type(err).__name__, err.strerror or str(err))
         return
     suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        yield from _read_jsonl(data, str(path))
-        return
     try:
         text, meta = read_content(data, suffix, encoding)
     except ValueError as err:
@@ -194,20 +198,47 @@ def _error_type(err: ValueError) -> str:
     return "DecodeError" if name in ("ValueError", "UnicodeDecodeError") else name
 
 
-def _read_stream(data: bytes, source: str, default_id: str) -> Iterator[Item]:
-    """Standard input is JSONL when its first non-blank line is a JSON object, else one text."""
-    first = next((line for line in data.splitlines() if line.strip()), b"")
-    if first.lstrip().startswith(b"{"):
-        yield from _read_jsonl(data, source)
+def _read_jsonl_file(path: Path, doc_id: str) -> Iterator[Item]:
+    """The documents of a JSONL file, a line at a time while the file is open."""
+    try:
+        handle = open(path, "rb")
+    except OSError as err:
+        yield DocumentFailure(doc_id, str(path), type(err).__name__, err.strerror or str(err))
         return
+    with handle:
+        try:
+            yield from _read_jsonl(handle, str(path))
+        except OSError as err:  # a read that fails half-way (a disk error, a vanished mount)
+            yield DocumentFailure(doc_id, str(path), type(err).__name__, f"reading stopped: {err.strerror or err}")
+
+
+def _read_stream(stream: IO[bytes], source: str, default_id: str) -> Iterator[Item]:
+    """Standard input is JSONL when its first non-blank line is a JSON object
+    (then read a line at a time), else one text (read whole)."""
+    head: list[bytes] = []
+    for raw in stream:
+        head.append(raw)
+        if raw.strip():
+            break
+    if b"".join(head).lstrip().startswith(b"{"):
+        yield from _read_jsonl(chain(head, stream), source)
+        return
+    data = b"".join(head) + stream.read()
     try:
         yield Document(default_id, decode_bytes(data, source), source)
     except ValueError as err:
         yield DocumentFailure(default_id, source, "DecodeError", str(err))
 
 
-def _read_jsonl(data: bytes, source: str) -> Iterator[Item]:
-    for number, raw in enumerate(data.splitlines(), start=1):
+def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines as `bytes.splitlines` cuts the whole input (at \\n, \\r and \\r\\n),
+    from an iterator of `\\n`-ended chunks, so numbering matches the file's."""
+    for chunk in chunks:
+        yield from chunk.splitlines()
+
+
+def _read_jsonl(chunks: Iterable[bytes], source: str) -> Iterator[Item]:
+    for number, raw in enumerate(_lines(chunks), start=1):
         if not raw.strip():
             continue
         where = f"{source}:{number}"

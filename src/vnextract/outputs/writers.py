@@ -2,6 +2,10 @@
 
 Files are written atomically: to a temporary file beside the target, then
 renamed, so a killed run never leaves a file that looks complete.
+
+Every CSV cell goes through `excel_safe`: news text is untrusted, and a cell
+that begins like a formula (`=HYPERLINK(…)`, `-2+3`) is run as one by Excel
+and LibreOffice (OWASP "CSV injection"). JSONL and Parquet keep raw values.
 """
 from __future__ import annotations
 
@@ -17,6 +21,34 @@ from typing import IO, Iterable, Iterator, Mapping
 from ..stages.records import FIELDS, Record
 
 FORMATS = ("jsonl", "csv", "parquet")
+
+# What makes a spreadsheet read a cell as a formula (OWASP), and the quote
+# that marks a cell as text; a value that already starts with a quote is
+# escaped too, so that `excel_unsafe` can undo every escape exactly.
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+_TEXT_MARK = "'"
+_ESCAPED = _FORMULA_STARTS | {_TEXT_MARK}
+
+
+def excel_safe(value):
+    """A CSV cell value that no spreadsheet runs as a formula: a string that
+    starts with `=`, `+`, `-`, `@`, a tab or a carriage return (or with the
+    quote itself) gets a leading `'`. Other values pass through unchanged."""
+    if isinstance(value, str) and value[:1] in _ESCAPED:
+        return _TEXT_MARK + value
+    return value
+
+
+def excel_unsafe(value):
+    """The value `excel_safe` was given, from what it returned."""
+    if isinstance(value, str) and value[:1] == _TEXT_MARK and value[1:2] in _ESCAPED:
+        return value[1:]
+    return value
+
+
+def safe_row(row: Mapping) -> dict:
+    """A CSV row with every cell made safe and None written as an empty cell."""
+    return {k: ("" if v is None else excel_safe(v)) for k, v in row.items()}
 
 
 def record_dict(record: Record | Mapping) -> dict:
@@ -109,14 +141,14 @@ class RecordWriter:
 
     def write(self, record: Record | Mapping) -> None:
         if self._csv is not None:
-            row = _clean(record_dict(record))
-            self._csv.writerow({k: ("" if v is None else v) for k, v in row.items()})
+            self._csv.writerow(safe_row(_clean(record_dict(record))))
         else:
             self.handle.write(json_line(record) + "\n")
 
 
 def read_records(path: str | os.PathLike) -> list[dict]:
-    """Records back from a JSONL, CSV or Parquet file written by this module."""
+    """Records back from a JSONL, CSV or Parquet file written by this module
+    (a CSV cell escaped by `excel_safe` reads back as its raw value)."""
     fmt = format_for(path)
     if fmt == "jsonl":
         return load_jsonl_records(path)
@@ -138,7 +170,7 @@ def _from_table(row: dict) -> dict:
         elif key in _NUMERIC:
             out[key] = _NUMERIC[key](value)
         else:
-            out[key] = value
+            out[key] = excel_unsafe(value)
     return out
 
 

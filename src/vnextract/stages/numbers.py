@@ -17,7 +17,7 @@ import regex
 from babel import Locale
 from babel.numbers import parse_decimal
 
-from ..rules import RuleError, load_rules, rules_dir
+from ..rules import BoundedPattern, RuleError, load_rules, rules_dir
 
 __all__ = [
     "NonQuantity",
@@ -79,11 +79,11 @@ _CHECKS = {"increasing": _rising_years, "range": _rising_range, "ratio": _proper
 @dataclass(frozen=True, slots=True)
 class _Rules:
     sources: dict[str, str]  # expanded regex source of every named pattern
-    master: regex.Pattern  # not_quantities then finders, one named group each
-    anchors: tuple[regex.Pattern, ...]  # together: every position where master can match
-    numeral: regex.Pattern
+    master: BoundedPattern  # not_quantities then finders, one named group each
+    anchors: tuple[BoundedPattern, ...]  # together: every position where master can match
+    numeral: BoundedPattern
     checks: dict[str, Callable[[regex.Match], bool]]  # group name -> check
-    forms: dict[str, regex.Pattern]  # numeral forms parse_number distinguishes
+    forms: dict[str, BoundedPattern]  # numeral forms parse_number distinguishes
     words: dict[str, tuple[str, float]]  # casefolded word -> (role, value)
     scales: dict[tuple[str, ...], float]  # casefolded tokens -> factor
 
@@ -150,11 +150,11 @@ def _rules() -> _Rules:
         forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups")
         return _Rules(
             sources={k: named(k) for k in raw},
-            master=regex.compile("|".join(groups)),
-            anchors=tuple(regex.compile(expand(a)) for a in data["anchor"]),
-            numeral=regex.compile(named("numeral")),
+            master=BoundedPattern(regex.compile("|".join(groups)), "numbers.yaml: not_quantities/finders"),
+            anchors=tuple(BoundedPattern(regex.compile(expand(a)), f"numbers.yaml: anchor {a!r}") for a in data["anchor"]),
+            numeral=BoundedPattern(regex.compile(named("numeral")), "numbers.yaml: numeral"),
             checks=checks,
-            forms={k: regex.compile(named(k)) for k in forms},
+            forms={k: BoundedPattern(regex.compile(named(k)), f"numbers.yaml: {k}") for k in forms},
             words=_word_table(data["words"], where),
             scales={tuple(k.casefold().split()): float(v["factor"]) for k, v in data["scales"].items()},
         )
@@ -305,6 +305,6 @@ def _day_month(m: regex.Match) -> bool:
     return 1 <= int(m["num"]) <= 31 and 1 <= int(m["den"]) <= 12
 
 
-def _plain(text: str, start: int, numeral: regex.Pattern) -> NumberMatch | None:
+def _plain(text: str, start: int, numeral: BoundedPattern) -> NumberMatch | None:
     m = numeral.match(text, start)
     return m and NumberMatch(m.start(), m.end(), m.group(), parse_number(m.group()), None, "number")

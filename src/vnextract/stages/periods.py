@@ -9,6 +9,7 @@ never taken as the period of a value.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, NamedTuple
@@ -17,7 +18,7 @@ import regex
 
 from ..rules import WORD_END as _RIGHT
 from ..rules import WORD_START as _LEFT
-from ..rules import expand_patterns, load_rules, phrase_alternation
+from ..rules import BoundedPattern, expand_patterns, load_rules, phrase_alternation
 
 
 class Period(NamedTuple):
@@ -38,7 +39,7 @@ class _Rule:
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[regex.Pattern, dict[str, _Rule], regex.Pattern, regex.Pattern]:
+def _compiled() -> tuple[BoundedPattern, dict[str, _Rule], BoundedPattern, regex.Pattern]:
     rules = load_rules("periods")
     parts: list[str] = []
     by_group: dict[str, _Rule] = {}
@@ -52,9 +53,9 @@ def _compiled() -> tuple[regex.Pattern, dict[str, _Rule], regex.Pattern, regex.P
             body = body.replace(f"(?P<{year}>", f"(?P<{year_group}>")
         parts.append(f"(?P<{group}>{body}){_RIGHT}")
         by_group[group] = _Rule(rule["name"], year_group, year == "present")
-    combined = regex.compile("|".join(parts), regex.IGNORECASE)
+    combined = BoundedPattern(regex.compile("|".join(parts), regex.IGNORECASE), "periods.yaml: rules")
     starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
-    anchor = regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE)
+    anchor = BoundedPattern(regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE), "periods.yaml: anchor")
     before = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['not_period_after'])})\s*$", regex.IGNORECASE)
     return combined, by_group, anchor, before
 
@@ -73,11 +74,15 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
     # "6 tháng đầu năm 2023"): resolve overlaps first (longest, then leftmost,
     # wins), and read only the survivors.
     hits.sort(key=lambda hit: hit[:2])
-    kept: list[tuple[int, int, regex.Match]] = []
+    kept: list[tuple[int, int, regex.Match]] = []  # disjoint, sorted by start
+    starts_kept: list[int] = []
     for _, start, end, m in hits:
-        if all(end <= k_start or start >= k_end for k_start, k_end, _ in kept):
-            kept.append((start, end, m))
-    kept.sort(key=lambda k: k[0])
+        # Only the neighbours on either side can overlap a new phrase.
+        k = bisect_right(starts_kept, start)
+        if (k and kept[k - 1][1] > start) or (k < len(kept) and kept[k][0] < end):
+            continue
+        kept.insert(k, (start, end, m))
+        starts_kept.insert(k, start)
     periods: list[Period] = []
     for _, _, m in kept:
         rule = by_group[m.lastgroup]  # a rule's group closes after its year group

@@ -338,9 +338,13 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
 
 def _head_before(view, first, skip) -> str:
     """The list head of the nearest colon before the number in its sentence."""
-    colon = next((i for i in range(first - 1, -1, -1) if view.tokens[i].text == ":"), None)
-    if colon is None:
+    colons = view.memo.get("colons")
+    if colons is None:  # found once per sentence, not walked back for every value
+        colons = view.memo["colons"] = [i for i, token in enumerate(view.tokens) if token.text == ":"]
+    k = bisect_left(colons, first)
+    if k == 0:
         return ""
+    colon = colons[k - 1]
     key = ("list head", colon)  # the values of one list share it
     head = view.memo.get(key)
     if head is None:

@@ -116,11 +116,18 @@ def _bare_scale(text: str, pos: int, sentence: tuple[int, int] | None) -> UnitMa
 _SENTENCE_END = regex.compile(r"[.!?](?=\s)|\n")
 
 
+_AROUND = (400, 1_000)  # how far the sentence is looked for, back and ahead
+
+
 def _sentence_around(text: str, pos: int) -> tuple[int, int]:
-    """The sentence holding `pos`, by its punctuation (decimal dots stay inside)."""
-    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, pos - 400), pos)), default=max(0, pos - 400))
-    after = _SENTENCE_END.search(text, pos)
-    return start, after.start() if after else len(text)
+    """The sentence holding `pos`, by its punctuation (decimal dots stay
+    inside), looked for within a bounded window: a text without sentence
+    marks must not be scanned to its end for every scale word in it."""
+    back, ahead = _AROUND
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, pos - back), pos)), default=max(0, pos - back))
+    limit = min(len(text), pos + ahead)
+    after = _SENTENCE_END.search(text, pos, limit)
+    return start, after.start() if after else limit
 
 
 def _fold_spaces(s: str) -> str:
