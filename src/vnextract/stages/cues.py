@@ -278,7 +278,7 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     return "="
 
 
-_CLAUSE_ENDS = frozenset(",;:.()")
+_CLAUSE_ENDS = frozenset(",;.()")  # a colon heads a list: "ước năm 2025: … chiếm 55,08%" is an estimate
 
 
 def _measured_against(view: TokenView, after_token: int) -> bool:

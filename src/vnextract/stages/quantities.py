@@ -54,7 +54,8 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
         if _is_time_or_code(text, number):
             continue
         start, unit = number.start, match_unit(text, number.end)
-        if unit is None and (prefixed := match_prefix(text, number.start, number.end)):
+        floor = quantities[-1].end if quantities else 0
+        if unit is None and (prefixed := match_prefix(text, number.start, number.end, floor)):
             start, unit = prefixed
         if unit is None and number.kind != "words":  # "gấp 7,2"; "nỗ lực gấp đôi" is no figure
             unit = match_implied(text, number.start, number.end)

@@ -88,10 +88,9 @@ def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> 
     if m is None:
         return _bare_scale(text, pos, sentence)
     if m.group("count"):
-        head_start = m.start("count")
-        if compound.match(text, head_start):
+        if _compound_over(compound, text, m, "count"):
             return None
-        if m.group("count2") and compound.match(text, m.start("count2")):
+        if m.group("count2") and _compound_over(compound, text, m, "count2"):
             # "8 xã, xã hội…": keep the first noun only.
             return _build(text, pos, m.end("count"), m, "count", None)
         return _build(text, pos, m.end(), m, "count", None)
@@ -100,6 +99,13 @@ def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> 
     if not m.group("scale") and not m.group("per"):
         unit = _with_minor(text, unit, m.end("lead")) or unit
     return unit
+
+
+def _compound_over(compound: regex.Pattern, text: str, m: regex.Match, group: str) -> bool:
+    """A compound that runs past the counted noun ("xã hội" after "xã"); one
+    that is the noun itself ("đồng chí") is no obstacle."""
+    c = compound.match(text, m.start(group))
+    return c is not None and c.end() > m.end(group)
 
 
 def _build(text: str, pos: int, end: int, m, kind: str, norm: str | None, factor: float = 1.0) -> UnitMatch:
@@ -148,13 +154,14 @@ def _prefix_rules():
     return before, scale, norm
 
 
-def match_prefix(text: str, start: int, end: int) -> tuple[int, UnitMatch] | None:
-    """A currency written before the number ("$10", "USD1,23", "EUR 20", "$10k"):
-    (where the mention starts, its unit), or None."""
+def match_prefix(text: str, start: int, end: int, floor: int = 0) -> tuple[int, UnitMatch] | None:
+    """A currency written before the number ("$10", "USD1,23", "EUR 20", "$10k"),
+    not before `floor` (the end of the previous quantity: in "5 tỷ USD 3 tháng"
+    USD belongs to 5) and not before a time unit: (where the mention starts, its unit), or None."""
     before, scale, norm = _prefix_rules()
-    if not norm:
+    if not norm or _compiled()[3].match(text, end):
         return None
-    m = before.search(text, max(0, start - 8), start)
+    m = before.search(text, max(0, floor, start - 8), start)
     if m is None:
         return None
     prefix = m["prefix"].lower()
