@@ -259,13 +259,20 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
 
 def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     """SPEC comparator: the nearest bound word before the number wins;
-    "trở lên"/"trở xuống" after it (within a few words) make it >= / <=."""
-    for first, _last, kind, label in left_cues(view, first_token):
+    "trở lên"/"trở xuống" after it (within a few words) make it >= / <=. A
+    comparative change word ("thấp hơn") bounds a level when nothing it is
+    measured against follows the number ("thấp hơn 2% so với cùng kỳ" is a change)."""
+    rules = cue_rules()
+    for first, last, kind, label in left_cues(view, first_token):
         if kind == "comparator":
             if label == ">" and view.sylls[first] == ("vượt",) and _plan_follows(view, after_token):
                 return "="
             return label
-    rules = cue_rules()
+        if kind == "change" and not _measured_against(view, after_token):
+            bound = next((c.label for c in rules.comparators
+                          if (c_at := c.starting_at(view, first, last)) is not None and c_at.last == last), None)
+            if bound is not None:
+                return bound
     for phrases in rules.after:
         if _starts_at(phrases, view, after_token, 6):
             return phrases.label
@@ -275,7 +282,7 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     return "="
 
 
-_CLAUSE_ENDS = frozenset(",;:.")
+_CLAUSE_ENDS = frozenset(",;.")  # a colon heads a list: "ước năm 2025: … chiếm 55,08%" is an estimate
 
 
 def _clause_start(view: TokenView, first_token: int) -> int:
@@ -294,6 +301,16 @@ def _clause_start(view: TokenView, first_token: int) -> int:
         elif depth == 0 and text in _CLAUSE_ENDS:
             return i + 1
     return 0
+
+
+def _measured_against(view: TokenView, after_token: int) -> bool:
+    """"… so với cùng kỳ", "… kế hoạch" right after the number: what a change is measured against."""
+    rules = cue_rules()
+    for start in (after_token, after_token + 1):
+        if start < len(view.tokens) and (rules.baseline_introducers.starting_at(view, start) is not None
+                                         or rules.baseline_plan.starting_at(view, start) is not None):
+            return True
+    return False
 
 
 def _plan_follows(view: TokenView, after_token: int) -> bool:

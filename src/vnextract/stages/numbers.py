@@ -38,7 +38,7 @@ class NumberMatch(NamedTuple):
     text: str
     value: float
     value_max: float | None
-    kind: str  # number | range | ratio | words | signed
+    kind: str  # number | range | ratio | mixed | spoken | words | signed
     denominator: float | None = None  # ratio "8/8" -> 8
     negative: bool = False  # signed "-15,31", "âm 2"
     inner_unit: str | None = None  # range "7,5% đến 8" -> "%"
@@ -53,33 +53,56 @@ class NonQuantity(NamedTuple):
     label: str
 
 
-_FINDERS = ("signed", "range", "ratio", "number", "words")
-_ROLES = {"digit", "ten", "hundred", "filler", "half", "fraction"}  # what parse_number_words knows
+_FINDERS = ("signed", "range", "ratio", "mixed", "spoken", "number", "words")
+_ROLES = {"digit", "ten", "hundred", "filler", "half", "fraction", "point"}  # what parse_number_words knows
 _REF = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
-def _rising_years(m: regex.Match) -> bool:
-    return int(m["y1"]) < int(m["y2"])
+UnitAt = Callable[[int], "str | None"]  # the norm_unit of a unit starting at this offset, if any
 
 
-def _rising_range(m: regex.Match) -> bool:
-    """lo < hi, and hi is not a bare year ("tăng 5 đến 2025" is no range)."""
+def _never(_pos: int) -> None:
+    return None
+
+
+def _rising_years(m: regex.Match, unit_at: UnitAt) -> bool:
+    """Two rising years, with no unit after them ("1990-2000 đồng" is money)."""
+    return int(m["y1"]) < int(m["y2"]) and not unit_at(m.end())
+
+
+def _rising_range(m: regex.Match, unit_at: UnitAt) -> bool:
+    """lo < hi; hi is not a bare year unless a unit follows ("tăng 5 đến 2025"
+    is no range, "từ 1000 đến 2000 đồng" is); "và" joins a range only after "giữa"."""
     hi = m["hi"]
-    is_year = len(hi) == 4 and hi.isdigit() and 1900 <= int(hi) <= 2100
-    return parse_number(m["lo"]) < parse_number(hi) and not is_year
+    if m["sep"].strip().casefold() == "và" and not _GIUA.search(m.string, max(0, m.start() - 12), m.start()):
+        return False
+    if len(hi) == 4 and hi.isdigit() and 1900 <= int(hi) <= 2100 and not (m["hi_prefix"] or unit_at(m.end())):
+        return False
+    lo, hi_value = _range_values(m)
+    return lo < hi_value
 
 
-def _proper_ratio(m: regex.Match) -> bool:
+_GIUA = regex.compile(r"(?<!\w)(?i:giữa)[^\S\n]+$")
+
+
+def _proper_ratio(m: regex.Match, _unit_at: UnitAt) -> bool:
     return 0 < int(m["den"]) and int(m["num"]) <= int(m["den"])
 
 
-_CHECKS = {"increasing": _rising_years, "range": _rising_range, "ratio": _proper_ratio}
+def _one_before_unit(m: regex.Match, unit_at: UnitAt) -> bool:
+    """A lone "một" is a number only before a measure ("một đô la"); before a
+    noun it is the article ("một số", "là một nhiệm vụ")."""
+    return m["one"] is None or unit_at(m.end()) not in (None, "count")
+
+
+_CHECKS = {"increasing": _rising_years, "range": _rising_range, "ratio": _proper_ratio, "one": _one_before_unit}
 
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
     sources: dict[str, str]  # expanded regex source of every named pattern
     master: BoundedPattern  # not_quantities then finders, one named group each
+    after: dict[str, BoundedPattern]  # group name -> the groups after it (tried when its check fails)
     anchors: tuple[BoundedPattern, ...]  # together: every position where master can match
     numeral: BoundedPattern
     checks: dict[str, Callable[[regex.Match], bool]]  # group name -> check
@@ -138,6 +161,7 @@ def _rules() -> _Rules:
     try:
         raw = {k: _alternation(v["pattern"]) for k, v in data["patterns"].items()}
         raw["scale"] = _scale_source(data["scales"])
+        raw["currency_prefix"] = _currency_prefix_source()
         named, expand = _expander(raw, where)
         groups, checks = [], {}
         for section in ("not_quantities", "finders"):
@@ -148,9 +172,12 @@ def _rules() -> _Rules:
         if tuple(data["finders"]) != _FINDERS:
             raise RuleError(f"{where}: finders must be {', '.join(_FINDERS)} in this order")
         forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups")
+        names = [*data["not_quantities"], *data["finders"]]
         return _Rules(
             sources={k: named(k) for k in raw},
             master=BoundedPattern(regex.compile("|".join(groups)), "numbers.yaml: not_quantities/finders"),
+            after={name: BoundedPattern(regex.compile("|".join(groups[k + 1 :])), f"numbers.yaml: finders after {name}")
+                   for k, name in enumerate(names[:-1])},
             anchors=tuple(BoundedPattern(regex.compile(expand(a)), f"numbers.yaml: anchor {a!r}") for a in data["anchor"]),
             numeral=BoundedPattern(regex.compile(named("numeral")), "numbers.yaml: numeral"),
             checks=checks,
@@ -162,6 +189,16 @@ def _rules() -> _Rules:
         raise RuleError(f"{where}: malformed rules ({exc!r})") from exc
     except regex.error as exc:
         raise RuleError(f"{where}: bad regex: {exc}") from exc
+
+
+def _currency_prefix_source() -> str:
+    """Currency signs and codes written before the digits, from the `prefix`
+    forms of rules/units.yaml measures ("$10", "USD1,23"); none: never matches."""
+    forms = [f for entry in load_rules("units")["measures"] for f in entry.get("prefix", ())]
+    if not forms:
+        return "(?!)"
+    alts = sorted({str(f) for f in forms}, key=len, reverse=True)
+    return f"(?<!\\p{{L}})(?i:{'|'.join(regex.escape(f) for f in alts)})"
 
 
 def pattern(name: str) -> str:
@@ -199,7 +236,8 @@ def _vi() -> Locale:
 
 
 def parse_number_words(s: str) -> float:
-    """Read number words: `hai mươi mốt` -> 21, `ba triệu rưỡi` -> 3.5e6, `nửa` -> 0.5."""
+    """Read number words, digits among them: `hai mươi mốt` -> 21, `ba triệu
+    rưỡi` -> 3.5e6, `nửa` -> 0.5, `12 ngàn 124 tỷ` -> 1.2124e13, `hai phẩy năm` -> 2.5."""
     r = _rules()
     tokens = s.casefold().split()
     if not tokens:
@@ -218,9 +256,15 @@ def parse_number_words(s: str) -> float:
             group, small, last_scale = 0.0, None, factor
             prev, unit, i = "scale", factor, i + width
             continue
+        if tokens[i][0].isdigit() and small is None:  # digits among words: "12 ngàn 124 tỷ"
+            small = parse_number(tokens[i])
+            prev, unit, i = "numeral", 1.0, i + 1
+            continue
         if tokens[i] not in r.words:
             raise ValueError(f"not a number word: {tokens[i]!r} in {s!r}")
         role, value = r.words[tokens[i]]
+        if role == "point":
+            return total + group + (small or 0.0) + _decimals(tokens[i + 1 :], s)
         if role == "digit":
             small = (small or 0.0) + value
         elif role == "ten":  # after a digit it multiplies (hai mươi), else it adds (mười)
@@ -241,6 +285,21 @@ def parse_number_words(s: str) -> float:
     return total + group + (small or 0.0)
 
 
+def _decimals(tokens: list[str], s: str) -> float:
+    """The part after a spoken decimal mark: digits as written ("phẩy 23"), a
+    number with tens ("phẩy hai mươi lăm" = ,25), else digit by digit ("chấm không năm" = ,05)."""
+    words = _rules().words
+    if len(tokens) == 1 and tokens[0].isdigit():
+        digits = tokens[0]
+    elif any(words.get(t, ("",))[0] == "ten" for t in tokens):
+        digits = str(int(parse_number_words(" ".join(tokens))))
+    elif tokens and all(words.get(t, ("",))[0] == "digit" for t in tokens):
+        digits = "".join(str(int(words[t][1])) for t in tokens)
+    else:
+        raise ValueError(f"no digits after the decimal mark in {s!r}")
+    return float(f"0.{digits}")
+
+
 def _scale_at(tokens: list[str], i: int, scales: dict[tuple[str, ...], float]) -> tuple[int, float]:
     """Longest multiplier starting at tokens[i]: (width, factor), or (0, 0.0)."""
     for width in (2, 1):
@@ -249,19 +308,22 @@ def _scale_at(tokens: list[str], i: int, scales: dict[tuple[str, ...], float]) -
     return 0, 0.0
 
 
-def find_numbers(text: str) -> tuple[list[NumberMatch], list[NonQuantity]]:
+def find_numbers(text: str, unit_at: UnitAt | None = None) -> tuple[list[NumberMatch], list[NonQuantity]]:
     """The numerals of `text` that may be quantities, and the spans that are not.
 
     The rules are tried, left to right, only where an anchor says one can
     start; at each place the not-quantity rules come first, so a number never
     overlaps a not-quantity span. A match failing its check (a range that does
-    not rise, …) falls back to the plain numeral at its start.
+    not rise, …) gives way to the rules after it at the same place.
+    `unit_at(offset)` gives the norm_unit of a unit that starts at an offset
+    of `text`, or None: two years before a unit are a range of values, a lone
+    "một" before a measure is 1. Without it no unit is assumed.
     """
     starts = {a.start() for p in _rules().anchors for a in p.finditer(text)}
-    return _scan(text, sorted(starts))
+    return _scan(text, sorted(starts), unit_at or _never)
 
 
-def _scan(text: str, starts) -> tuple[list[NumberMatch], list[NonQuantity]]:
+def _scan(text: str, starts, unit_at: UnitAt = _never) -> tuple[list[NumberMatch], list[NonQuantity]]:
     """Try the rules at each of `starts` (ascending) not inside an earlier match."""
     r = _rules()
     match, checks = r.master.match, r.checks
@@ -269,19 +331,42 @@ def _scan(text: str, starts) -> tuple[list[NumberMatch], list[NonQuantity]]:
     others: list[NonQuantity] = []
     pos = 0
     for start in starts:
-        if start < pos or not (m := match(text, start)):
+        if start < pos:
             continue
-        name = m.lastgroup
-        check = checks.get(name)
-        if check is None or check(m):
-            item = _item(m, name)
-        elif name == "ratio" and _day_month(m):
-            item = NonQuantity(m.start(), m.end(), m.group(), "date")
-        elif not (item := _plain(text, start, r.numeral)):
+        m = match(text, start)
+        item = None
+        while m is not None:
+            name = m.lastgroup
+            check = checks.get(name)
+            if check is None or check(m, unit_at):
+                item = _item(m, name)
+                break
+            if name == "ratio" and _day_month(m):
+                item = NonQuantity(m.start(), m.end(), m.group(), "date")
+                break
+            m = r.after[name].match(text, start) if name in r.after else None
+        if item is None:
             continue
         (numbers if isinstance(item, NumberMatch) else others).append(item)
         pos = item.end
     return numbers, others
+
+
+def _read(s: str) -> float:
+    """One number of a range: digits, or words (with digits among them)."""
+    try:
+        return parse_number(s)
+    except ValueError:
+        return parse_number_words(s)
+
+
+def _range_values(m: regex.Match) -> tuple[float, float]:
+    """(lo, hi) of a range, lo counted in the scale after hi ("120 triệu - 1,2 tỷ" -> 0.12, 1.2)."""
+    lo, hi = _read(m["lo"]), _read(m["hi"])
+    if m["lo_scale"]:
+        factors = _rules().scales
+        lo *= factors[tuple(m["lo_scale"].casefold().split())] / factors[tuple(m["hi_scale"].casefold().split())]
+    return lo, hi
 
 
 def _item(m: regex.Match, name: str) -> NumberMatch | NonQuantity:
@@ -291,20 +376,21 @@ def _item(m: regex.Match, name: str) -> NumberMatch | NonQuantity:
     if name == "signed":
         return NumberMatch(s, e, t, parse_number(t[m.end("sign") - s :]), None, "signed", negative=True)
     if name == "range":
-        lo, hi = parse_number(m["lo"]), parse_number(m["hi"])
+        lo, hi = _range_values(m)
         return NumberMatch(s, e, t, lo, hi, "range", inner_unit=m["inner"])
     if name == "ratio":
         return NumberMatch(s, e, t, float(m["num"]), None, "ratio", denominator=float(m["den"]))
-    if name == "words":
-        return NumberMatch(s, e, t, parse_number_words(t), None, "words")
+    if name == "mixed":
+        last = m["last_scale"]
+        if last is None:  # "1 triệu rưỡi"
+            return NumberMatch(s, e, t, parse_number_words(t), None, "mixed")
+        factor = _rules().scales[tuple(last.casefold().split())]
+        return NumberMatch(s, e, t, parse_number_words(f"{t} {last}") / factor, None, "mixed")
+    if name in ("words", "spoken"):
+        return NumberMatch(s, e, t, parse_number_words(t), None, name)
     return NonQuantity(s, e, t, name)
 
 
 def _day_month(m: regex.Match) -> bool:
     """A numerator above its denominator reads as a date when it can be day/month."""
     return 1 <= int(m["num"]) <= 31 and 1 <= int(m["den"]) <= 12
-
-
-def _plain(text: str, start: int, numeral: BoundedPattern) -> NumberMatch | None:
-    m = numeral.match(text, start)
-    return m and NumberMatch(m.start(), m.end(), m.group(), parse_number(m.group()), None, "number")

@@ -1,7 +1,8 @@
 """Stage 3: numbers + units → quantity mentions.
 
 A number is a quantity only with a unit after it (a currency, %, a measure,
-"lần", or a counted noun): a bare number is a rank, a code or a year. Years
+"lần", or a counted noun), a currency before it ("$10", "USD1,23") or a word
+that implies one ("gấp 7,2"): a bare number is a rank, a code or a year. Years
 used as time ("năm 2024 huyện…"), numbers inside time phrases and per-capita
 denominators ("trên 1 vạn dân") are left out here, before any field is read.
 """
@@ -13,7 +14,7 @@ from typing import NamedTuple
 import regex
 
 from .numbers import NumberMatch, find_numbers
-from .units import UnitMatch, match_unit
+from .units import UnitMatch, match_implied, match_prefix, match_unit
 
 _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 _TIME_BEFORE = regex.compile(
@@ -40,22 +41,29 @@ class Quantity(NamedTuple):
 def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantity mentions of `text`, in order; numbers inside `excluded` spans
     (time phrases found by the period stage) are not quantities."""
-    numbers, _ = find_numbers(text)
+    numbers, _ = find_numbers(text, unit_at=lambda pos: getattr(match_unit(text, pos), "norm_unit", None))
     quantities: list[Quantity] = []
     spans = _union(excluded)
     ends = [end for _, end in spans]
     for number in numbers:
+        if quantities and number.start < quantities[-1].end:
+            continue  # the cents of "hai đô 23"
         k = bisect_right(ends, number.start)  # the first span ending after the number starts
         if k < len(spans) and spans[k][0] < number.end:
             continue
         if _is_time_or_code(text, number):
             continue
-        unit = match_unit(text, number.end)
+        start, unit = number.start, match_unit(text, number.end)
+        floor = quantities[-1].end if quantities else 0
+        if unit is None and (prefixed := match_prefix(text, number.start, number.end, floor)):
+            start, unit = prefixed
+        if unit is None and number.kind != "words":  # "gấp 7,2"; "nỗ lực gấp đôi" is no figure
+            unit = match_implied(text, number.start, number.end)
         if unit is None:
             continue
         if _is_denominator(text, number, unit):
             continue
-        quantities.append(_quantity(text, number, unit))
+        quantities.append(_quantity(text, number, unit, start))
     return quantities
 
 
@@ -70,13 +78,13 @@ def _union(spans) -> list[tuple[int, int]]:
     return merged
 
 
-def _quantity(text: str, number: NumberMatch, unit: UnitMatch) -> Quantity:
-    value = abs(number.value)
+def _quantity(text: str, number: NumberMatch, unit: UnitMatch, start: int) -> Quantity:
+    value = abs(number.value) + unit.minor
     value_max = abs(number.value_max) if number.value_max is not None else None
     return Quantity(
-        start=number.start,
+        start=start,
         end=unit.end,
-        span=text[number.start : unit.end],
+        span=text[start : unit.end],
         value=value,
         value_max=value_max,
         unit=unit.unit,
@@ -98,4 +106,4 @@ def _is_denominator(text: str, number: NumberMatch, unit: UnitMatch) -> bool:
     """"trên 1 ha", "/1 ha": the base of a rate, not a value ("trên 1 triệu
     lượt khách" has a scale, so it is a value)."""
     before = text[max(0, number.start - 6) : number.start]
-    return number.value == 1 and unit.scale == 1 and bool(_DENOMINATOR_BEFORE.search(before))
+    return number.value == 1 and unit.scale == 1 and not unit.minor and bool(_DENOMINATOR_BEFORE.search(before))

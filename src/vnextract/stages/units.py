@@ -12,7 +12,8 @@ from typing import NamedTuple
 
 import regex
 
-from .numbers import scale_factors
+from .numbers import parse_number_words, scale_factors
+from .numbers import pattern as numbers_pattern
 from ..rules import WORD_END as _BOUNDARY
 from ..rules import load_rules, phrase_alternation
 
@@ -20,9 +21,10 @@ from ..rules import load_rules, phrase_alternation
 class UnitMatch(NamedTuple):
     end: int
     unit: str
-    scale: float
+    scale: float  # norm_value per unit of the value: the scale word times the unit's factor
     norm_unit: str
     is_count: bool
+    minor: float = 0.0  # cents read after the unit ("2 đô la và 23 xen" -> 0.23), in the unit
 
 
 @lru_cache(maxsize=1)
@@ -32,23 +34,35 @@ def scales() -> dict[str, float]:
     return scale_factors()
 
 
+_SP = r"[ \t\u00a0]"
+
+
 @lru_cache(maxsize=1)
 def _compiled():
     rules = load_rules("units")
-    measure_unit: dict[str, str] = {}
+    measure_unit: dict[str, tuple[str, float]] = {}
+    plain, contextual = [], []
     for entry in rules["measures"]:
-        for form in entry["forms"]:
-            measure_unit[form.lower()] = entry["norm_unit"]
+        forms = [str(f).lower() for f in entry["forms"]]
+        for form in forms:
+            measure_unit[form] = (entry["norm_unit"], float(entry.get("factor", 1)))
+        if "only_before" in entry:
+            after = phrase_alternation(entry["only_before"])
+            contextual.append(rf"(?:{phrase_alternation(forms)})(?={_SP}+(?:{after}){_BOUNDARY})")
+        else:
+            plain.extend(forms)
+    measures = "|".join([phrase_alternation(plain), *contextual])
     count_forms = [f.lower() for f in rules["counts"]["forms"]]
     admin_like = phrase_alternation(count_forms)
     denominators = phrase_alternation(rules["per_suffixes"]["denominators"])
     not_compounds = phrase_alternation(rules["not_count_compounds"]["forms"])
     pattern = regex.compile(
         rf"""
-        (?P<lead>[ \t\u00a0]*)
-        (?:(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}[ \t\u00a0]*)?
+        (?P<lead>{_SP}*)
+        (?:(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}{_SP}*)?
         (?:
-            (?P<measure>{phrase_alternation(measure_unit)})(?:{_BOUNDARY}|(?<=%|\$))
+            (?(scale)|(?!(?:{not_compounds}){_BOUNDARY}))
+            (?P<measure>{measures})(?:{_BOUNDARY}|(?<=[^\p{{L}}\p{{N}}]))
           | (?P<count>{admin_like}){_BOUNDARY}(?:,[ \t]*(?P<count2>{admin_like}){_BOUNDARY})?
         )
         (?P<per>(?:[ \t]?/[ \t]?(?:{denominators}){_BOUNDARY}|[ \t](?=người/)(?:người){_BOUNDARY})*)
@@ -64,30 +78,115 @@ def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> 
     """The unit that starts at `pos` (right after a number), or None.
 
     A bare scale word ("47 triệu") is money when `sentence` (by default the
-    sentence around `pos`) speaks of money."""
+    sentence around `pos`) speaks of money. A time unit ("2 năm") is none,
+    unless a longer unit starts with it ("125 nghìn ngày khách")."""
     pattern, measure_unit, compound, time_units = _compiled()
-    if time_units.match(text, pos):
-        return None
     m = pattern.match(text, pos)
+    time = time_units.match(text, pos)
+    if time is not None and (m is None or m.end() <= time.end()):
+        return None
     if m is None:
         return _bare_scale(text, pos, sentence)
     if m.group("count"):
-        head_start = m.start("count")
-        if compound.match(text, head_start):
+        if _compound_over(compound, text, m, "count"):
             return None
-        if m.group("count2") and compound.match(text, m.start("count2")):
+        if m.group("count2") and _compound_over(compound, text, m, "count2"):
             # "8 xã, xã hội…": keep the first noun only.
             return _build(text, pos, m.end("count"), m, "count", None)
         return _build(text, pos, m.end(), m, "count", None)
-    norm = measure_unit[_fold_spaces(m.group("measure").lower())]
-    return _build(text, pos, m.end(), m, "measure", norm)
+    norm, factor = measure_unit[_fold_spaces(m.group("measure").lower())]
+    unit = _build(text, pos, m.end(), m, "measure", norm, factor)
+    if not m.group("scale") and not m.group("per"):
+        unit = _with_minor(text, unit, m.end("lead")) or unit
+    return unit
 
 
-def _build(text: str, pos: int, end: int, m, kind: str, norm: str | None) -> UnitMatch:
+def _compound_over(compound: regex.Pattern, text: str, m: regex.Match, group: str) -> bool:
+    """A compound that runs past the counted noun ("xã hội" after "xã"); one
+    that is the noun itself ("đồng chí") is no obstacle."""
+    c = compound.match(text, m.start(group))
+    return c is not None and c.end() > m.end(group)
+
+
+def _build(text: str, pos: int, end: int, m, kind: str, norm: str | None, factor: float = 1.0) -> UnitMatch:
     scale_word = m.group("scale")
-    factor = scales()[_fold_spaces(scale_word.lower())] if scale_word else 1.0
+    scale = scales()[_fold_spaces(scale_word.lower())] if scale_word else 1.0
     unit = text[pos:end].strip().lower()
-    return UnitMatch(end=end, unit=unit, scale=factor, norm_unit=norm or "count", is_count=kind == "count")
+    return UnitMatch(end=end, unit=unit, scale=scale * factor, norm_unit=norm or "count", is_count=kind == "count")
+
+
+@lru_cache(maxsize=1)
+def _minor_rules():
+    rule = load_rules("units")["minor_amounts"]
+    cents = phrase_alternation(rule["forms"])
+    words = f"{numbers_pattern('w_tens')}|{numbers_pattern('w_lone')}|{numbers_pattern('w_lead')}"
+    amount = rf"(?P<minor>[0-9]{{1,2}}(?![0-9]|[.,][0-9])|(?:{words})(?!\p{{L}}))"
+    minor = regex.compile(
+        rf"{_SP}+(?:(?i:và){_SP}+{amount}{_SP}+(?:{cents}){_BOUNDARY}"
+        rf"|{amount}(?:{_SP}+(?:{cents}){_BOUNDARY}|(?={_SP}*(?:[.,;:)\n]|$))))",
+        regex.IGNORECASE,
+    )
+    return minor, frozenset(rule["currencies"])
+
+
+def _with_minor(text: str, unit: UnitMatch, unit_start: int) -> UnitMatch | None:
+    """The unit extended over the cents after it ("2 đô la và 23 xen", "hai đô 23")."""
+    minor, currencies = _minor_rules()
+    if unit.norm_unit not in currencies or unit.scale != 1.0:
+        return None
+    m = minor.match(text, unit.end)
+    if m is None:
+        return None
+    amount = m["minor"]
+    cents = float(amount) if amount[0].isdigit() else parse_number_words(amount)
+    return unit._replace(end=m.end(), unit=" ".join(text[unit_start : m.end()].lower().split()), minor=cents / 100)
+
+
+@lru_cache(maxsize=1)
+def _prefix_rules():
+    rules = load_rules("units")
+    norm: dict[str, str] = {}
+    for entry in rules["measures"]:
+        for form in entry.get("prefix", ()):
+            norm[str(form).lower()] = entry["norm_unit"]
+    before = regex.compile(rf"(?<!\p{{L}})(?P<prefix>{phrase_alternation(norm)})(?P<gap>\.?{_SP}?)$", regex.IGNORECASE)
+    scale = regex.compile(rf"{_SP}*(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}", regex.IGNORECASE)
+    return before, scale, norm
+
+
+def match_prefix(text: str, start: int, end: int, floor: int = 0) -> tuple[int, UnitMatch] | None:
+    """A currency written before the number ("$10", "USD1,23", "EUR 20", "$10k"),
+    not before `floor` (the end of the previous quantity: in "5 tỷ USD 3 tháng"
+    USD belongs to 5) and not before a time unit: (where the mention starts, its unit), or None."""
+    before, scale, norm = _prefix_rules()
+    if not norm or _compiled()[3].match(text, end):
+        return None
+    m = before.search(text, max(0, floor, start - 8), start)
+    if m is None:
+        return None
+    prefix = m["prefix"].lower()
+    after = scale.match(text, end)
+    unit, factor, unit_end = prefix, 1.0, end
+    if after is not None:
+        word = _fold_spaces(after["scale"].lower())
+        unit, factor, unit_end = f"{prefix} {word}", scales()[word], after.end()
+    return m.start(), UnitMatch(end=unit_end, unit=unit, scale=factor, norm_unit=norm[prefix], is_count=False)
+
+
+@lru_cache(maxsize=1)
+def _implied_rules():
+    rule = load_rules("units")["implied_units"]
+    before = regex.compile(rf"(?<!\p{{L}})(?:{phrase_alternation(rule['after'])}){_SP}+$", regex.IGNORECASE)
+    return before, rule["unit"], rule["norm_unit"]
+
+
+def match_implied(text: str, start: int, end: int) -> UnitMatch | None:
+    """The unit a word before the number implies ("gấp 7,2" counts times), unless
+    a time unit follows ("gấp 2 năm")."""
+    before, unit, norm_unit = _implied_rules()
+    if not before.search(text, max(0, start - 12), start) or _compiled()[3].match(text, end):
+        return None
+    return UnitMatch(end=end, unit=unit, scale=1.0, norm_unit=norm_unit, is_count=False)
 
 
 @lru_cache(maxsize=1)
