@@ -15,8 +15,8 @@ Families:
   localities.yaml  "[bracketed]" quantity → its record's `locality`
   indicators.yaml  phrase → `indicator_id`; phrase_examples: "[bracketed]"
                    quantity → record `indicator` with syllable F1 ≥ 0.5
-numbers.yaml examples are run by tests/test_numbers.py; here it is only checked
-that it loads and that each of its entries has examples.
+numbers.yaml examples are run by tests/test_numbers.py and tracking.yaml's by
+tests/test_tracking.py; here it is only checked that they load.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from vnextract.rules import load_rules, rules_dir
 from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation")
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "tracking")
 
 
 def _rules(name: str) -> dict:
