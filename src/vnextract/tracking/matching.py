@@ -12,6 +12,7 @@ sources that disagree are said in `disagreements`.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -180,7 +181,8 @@ def track_records(records: Iterable[dict]) -> list[Row]:
     for item in items:
         if item.role in ("target", "stated"):
             pools.setdefault((item.place, item.cluster, item.horizon), [])
-    rows = [_row(key, items, clusters) for key in pools]
+    names = _place_names(items)
+    rows = [_row(key, items, clusters, names[key[0]]) for key in pools]
     return sorted(rows, key=lambda r: (fold_text(r.locality), fold_text(r.indicator), r.year or 0, r.horizon))
 
 
@@ -224,27 +226,53 @@ def _same_sentence(a: dict, b: dict) -> bool:
 
 
 def _attach_plans(items: list[_Item]) -> None:
-    """A target that names only "kế hoạch" takes the indicator of the result right
-    before it in its sentence ("đạt 9,4% (KH 10-11%)"), and its kind when it says none."""
+    """A plan set beside a result: a figure right after a result in the same
+    sentence, with a plan word between them ("đạt 9,4% (KH 10-11%)", "tăng
+    7,78% (kế hoạch từ 7% trở lên)"), is that result's target. It takes the
+    result's indicator when it names only the plan word, and the result's kind
+    when it says none of its own ("tăng 7,78% (kế hoạch 7%)")."""
     by_sentence: dict[tuple, list[_Item]] = {}
     for item in items:
         by_sentence.setdefault((item.record.get("doc_id"), item.record.get("sentence")), []).append(item)
     for group in by_sentence.values():
         group.sort(key=lambda i: i.record.get("start") or 0)
-        for k, item in enumerate(group):
-            plan = item.record
-            if item.role != "target" or not is_plan_word(plan.get("indicator")):
+        for before, item in zip(group, group[1:]):
+            plan, result = item.record, before.record
+            named_by_plan_word = is_plan_word(plan.get("indicator"))
+            if (item.role == "stated" or before.role != "actual" or is_plan_word(result.get("indicator"))
+                    or not (item.role == "target" or named_by_plan_word)
+                    or not _names_a_plan(_between(result, plan))):
                 continue
-            before = [g for g in group[:k] if g.role == "actual" and not is_plan_word(g.record.get("indicator"))]
-            if not before:
-                continue
-            result = before[-1].record
-            plan.update(indicator=result.get("indicator"), indicator_id=result.get("indicator_id"),
-                        tracking_note=f"a plan beside the result {result.get('span')!r}: its indicator")
+            notes = [f"the plan beside the result {result.get('span')!r}"]
+            if named_by_plan_word:
+                plan.update(indicator=result.get("indicator"), indicator_id=result.get("indicator_id"))
+                notes.append("its indicator")
             if plan.get("kind") == "level" and result.get("kind") != "level" and plan.get("norm_unit") == result.get("norm_unit"):
-                plan.update(kind=result.get("kind"), direction=result.get("direction"),
-                            tracking_note=plan["tracking_note"] + " and its kind")
-            item.place = before[-1].place
+                plan.update(kind=result.get("kind"), direction=result.get("direction"))
+                notes.append("its kind")
+            plan["tracking_note"] = ": ".join([notes[0], " and ".join(notes[1:])]) if len(notes) > 1 else notes[0]
+            item.role, item.place = "target", before.place
+            item.horizon = horizon_of(plan.get("period"), plan.get("year"))
+
+
+def _between(a: dict, b: dict) -> str | None:
+    """The sentence text between two of its records (a before b), or None when
+    their spans cannot be placed in it."""
+    sentence, gap = a.get("sentence") or "", (b.get("start") or 0) - (a.get("end") or 0)
+    if gap < 0:
+        return None
+    at = sentence.find(a.get("span") or "\0")
+    while at >= 0:
+        end = at + len(a["span"])
+        if sentence[end + gap: end + gap + len(b.get("span") or "")] == b.get("span"):
+            return sentence[end:end + gap]
+        at = sentence.find(a["span"], at + 1)
+    return None
+
+
+def _names_a_plan(text: str | None) -> bool:
+    folded = f" {fold_text(text)} "
+    return any(f" {word} " in folded for word in _rules()[1])
 
 
 def _cluster(items: list[_Item]) -> list[tuple[str, str | None]]:
@@ -301,7 +329,7 @@ def _comparable(a: dict | None, b: dict | None) -> bool:
             and (a.get("norm_unit") or "").casefold() == (b.get("norm_unit") or "").casefold())
 
 
-def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]]) -> Row:
+def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]], place_name: str) -> Row:
     place, cluster, horizon = key
     members = [i for i in items if i.place == place and i.cluster == cluster]
     targets = [i for i in members if i.role == "target" and i.horizon == horizon]
@@ -313,7 +341,8 @@ def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]])
     t_rec = target.record if target else None
     if target is not None:
         actual = max(usable, key=lambda a: (
-            _comparable(t_rec, a.record), a.share, _same_sentence(t_rec, a.record),
+            _comparable(t_rec, a.record), a.share, span_of(a.record.get("period")) == horizon,
+            _same_sentence(t_rec, a.record),
             a.record.get("comparator") != "~", a.order), default=None)
         a_rec = actual.record if actual else None
         stated = max(stated_all, key=lambda s: (
@@ -334,7 +363,7 @@ def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]])
     chosen = {id(x) for x in (target, actual, stated) if x is not None}
     folded = [dict(i.record, role=_folded_role(i)) for i in targets + results + stated_all if id(i) not in chosen]
     return Row(
-        locality=_place_name(members, target or actual or stated),
+        locality=place_name,
         indicator=name,
         indicator_id=indicator_id,
         year=horizon[1] if horizon else None,
@@ -359,10 +388,14 @@ def _folded_role(item: _Item) -> str:
     return item.role
 
 
-def _place_name(members: list[_Item], chosen: _Item | None) -> str:
-    written = (chosen.record.get("locality") if chosen else None) or next(
-        (m.record.get("locality") for m in members if m.record.get("locality")), None)
-    return written or ""
+def _place_names(items: list[_Item]) -> dict[PlaceKey, str]:
+    """One written name per place: the form its records use most (the first on a tie)."""
+    counts: dict[PlaceKey, Counter] = {}
+    for item in items:
+        if item.record.get("locality"):
+            counts.setdefault(item.place, Counter())[item.record["locality"]] += 1
+    names = {place: counter.most_common(1)[0][0] for place, counter in counts.items()}
+    return {item.place: names.get(item.place, "") for item in items}
 
 
 def _pair(target: dict | None, result: dict | None) -> str:
