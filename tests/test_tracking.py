@@ -339,6 +339,20 @@ def test_stated_share_of_plan_in_the_same_sentence_names_its_result():
     assert row.actual == value and row.stated == share and row.target is None
 
 
+def test_year_end_result_is_judged_against_the_plan_a_nine_month_share_implies():
+    sentence = "Doanh thu thương mại-dịch vụ đạt 4.522 tỷ đồng, đạt 69,79% so với kế hoạch."
+    trade = dict(indicator="doanh thu thương mại-dịch vụ", indicator_id=None)
+    nine = rec(4522, "tỷ đồng", start=33, period="9 tháng năm 2024", sentence=sentence, doc_id="9-thang", **trade)
+    share = rec(69.79, start=52, period="9 tháng năm 2024", baseline="kế hoạch", sentence=sentence, doc_id="9-thang", **trade)
+    for year_end, expected in ((6500, MET), (6400, NOT_MET)):
+        result = rec(year_end, "tỷ đồng", doc_id="ca-nam", **trade)
+        row, = track_records([nine, share, result])
+        assert (row.verdict, row.pair, row.actual, row.stated) == (expected, "cross-article", result, share)
+        assert row.target["norm_value"] == pytest.approx(4522e9 / 0.6979)
+        assert row.ratio == pytest.approx(year_end / (4522 / 0.6979))
+        assert "6.479,4 tỷ đồng" in row.reason and row.folded == [dict(nine, role="actual")]
+
+
 def test_two_targets_that_disagree_are_said_and_the_first_is_kept():
     first = target(17.7, comparator=">=", doc_id="nghi-quyet")
     second = target(17.5, comparator=">=", doc_id="bao-cao")
@@ -570,7 +584,8 @@ def test_dev_corpus_plans_beside_results(dev_rows, doc_id, result, plan, verdict
     ("chu-pah-gia-lai-ket-qua-2023", "100,01%", MET),  # 8.185 tỷ đồng, đạt 100,01% kế hoạch
     ("quang-binh-viec-lam-2016", "98,2%", NOT_MET),  # 21.611 người, đạt 98,2% kế hoạch
     ("binh-phuoc-thu-hut-dau-tu-6-thang-2017", "52,5%", ON_TRACK),  # sáu tháng: 420 DN, đạt 52,5% kế hoạch năm
-    ("chau-duc-ba-ria-vung-tau-9-thang-2020", "67,11%", NOT_MET),  # 9 tháng: đạt 67,11% kế hoạch
+    ("chu-puh-gia-lai-6-thang-2024", "60%", ON_TRACK),  # 6 tháng: 285,3 tỷ đồng, đạt 60% kế hoạch tỉnh giao
+    ("quang-ninh-quy-1-2024-baokiemtoan", "24%", NOT_MET),  # quý I: 13.160 tỷ đồng, 24% of the year's plan
 ])
 def test_dev_corpus_stated_shares_of_the_plan(dev_rows, doc_id, stated, verdict):
     found = _find(dev_rows, doc_id, stated, role="stated")
@@ -578,6 +593,13 @@ def test_dev_corpus_stated_shares_of_the_plan(dev_rows, doc_id, stated, verdict)
     row = found[0]
     assert (row.verdict, row.ratio_source, row.pair) == (verdict, "stated", "in-article")
     assert math.isclose(row.ratio, float(stated.rstrip("%").replace(",", ".")) / 100)
+
+
+@pytest.mark.parametrize("year_end, verdict", [("6.500 tỷ đồng", MET), ("4.000 tỷ đồng", NOT_MET), ("3.000 tỷ đồng", MET)])
+def test_dev_corpus_year_end_against_the_plan_of_a_nine_month_report(dev_rows, year_end, verdict):
+    """Châu Đức: the 9-month report states the shares of the plan, the year-end report the results."""
+    row, = _find(dev_rows, "chau-duc-ba-ria-vung-tau-2020-nhiem-vu-2021", year_end)
+    assert (row.verdict, row.pair, row.target["doc_id"]) == (verdict, "cross-article", "chau-duc-ba-ria-vung-tau-9-thang-2020")
 
 
 def test_dev_corpus_rows_are_grounded_and_keyed_once(dev_rows):

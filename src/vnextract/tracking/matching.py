@@ -23,7 +23,7 @@ from ..folding import fold_text
 from ..rules import load_rules
 from .periods import horizon as horizon_of, share_of_year, span_of
 from .places import PlaceKey, place_key
-from .verdicts import Verdict, judge, lower_is_better
+from .verdicts import Verdict, is_rate, judge, lower_is_better, stated_ratio, vietnamese_number
 
 RECORD_SUFFIXES = (".csv", ".parquet")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
@@ -355,12 +355,22 @@ def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]],
             a.record.get("comparator") != "~", a.order), default=None)
         a_rec = actual.record if actual else None
     s_rec = stated.record if stated else None
+    implied = False
+    if t_rec is None and actual is not None and stated is not None:
+        later = _later_result(stated, actual, usable)
+        if later is not None:
+            # "9 tháng: 4.522 tỷ đồng, đạt 69,79% kế hoạch" states the plan (6.479 tỷ đồng);
+            # the year-end result is judged against it.
+            t_rec, actual, a_rec, implied = _implied_plan(s_rec, a_rec), later, later.record, True
 
     name, indicator_id = clusters[cluster]
     lower = lower_is_better(name, indicator_id)
     share = actual.share if actual else (stated.share if stated else None)
     verdict = judge(t_rec, a_rec, s_rec, lower, share)
     chosen = {id(x) for x in (target, actual, stated) if x is not None}
+    if implied:
+        verdict = Verdict(verdict.verdict, verdict.ratio, verdict.ratio_source,
+                          f"{verdict.reason}, the plan implied by {s_rec.get('span')} ({s_rec.get('doc_id')})")
     folded = [dict(i.record, role=_folded_role(i)) for i in targets + results + stated_all if id(i) not in chosen]
     return Row(
         locality=place_name,
@@ -377,8 +387,32 @@ def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]],
         target=t_rec,
         actual=a_rec,
         stated=s_rec,
-        disagreements=_disagreements(target, actual, verdict, targets, usable, s_rec, lower, share),
+        disagreements=_disagreements(target, actual, verdict, targets, usable, None if implied else s_rec, lower, share),
         folded=folded,
+    )
+
+
+def _later_result(stated: _Item, named: _Item, results: list[_Item]) -> _Item | None:
+    """A result for more of the year than the one a stated share of the plan is
+    said of (in its sentence, an amount), in the same unit: a year-end report after
+    a 9-month one."""
+    record = named.record
+    if (not _same_sentence(stated.record, record) or record.get("kind") != "level" or is_rate(record.get("norm_unit"))
+            or not record.get("norm_value") or stated.share is None or named.share is None):
+        return None
+    later = [r for r in results if (r.share or 0.0) > max(stated.share, named.share) and _comparable(r.record, record)]
+    return max(later, key=lambda r: (r.share, r.record.get("comparator") != "~", r.order), default=None)
+
+
+def _implied_plan(stated: dict, named: dict) -> dict:
+    """The plan a stated share gives: value / share ("4.522 tỷ đồng, đạt 69,79% kế
+    hoạch" → 6.479 tỷ đồng), kept at the stated share's place in the text."""
+    ratio = stated_ratio(stated)
+    return dict(
+        stated, status="target", kind="level", direction=None, comparator="=", value_max=None,
+        value=named["value"] / ratio, unit=named.get("unit"), norm_value=named["norm_value"] / ratio,
+        norm_unit=named.get("norm_unit"), shown=f"{vietnamese_number(named['value'] / ratio)} {named.get('unit')}",
+        tracking_note=f"the plan implied by {named.get('span')!r} being {stated.get('span')} of it",
     )
 
 

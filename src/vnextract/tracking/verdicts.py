@@ -163,7 +163,15 @@ def _by_stated(stated: dict, share: float, why: str) -> Verdict:
 
 
 def _shown(record: dict) -> str:
-    return str(record.get("span") or record.get("norm_value"))
+    """How a figure is named in a reason: as written, or (a plan worked out from a
+    stated share) by its value."""
+    return str(record.get("shown") or record.get("span") or record.get("norm_value"))
+
+
+def vietnamese_number(value: float) -> str:
+    """6479.44 → "6.479,4": thousands dot, decimal comma, one decimal at most."""
+    text = f"{value:,.1f}".rstrip("0").rstrip(".")
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _bound(target: dict) -> str:

@@ -19,7 +19,7 @@ from .matching import Row
 
 FILE_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
 SOURCE_FIELDS = ("span", "value", "value_max", "comparator", "unit", "norm_value", "norm_unit", "kind",
-                 "direction", "period", "year", "doc_id", "start", "end", "sentence")
+                 "direction", "period", "year", "doc_id", "start", "end", "sentence", "tracking_note")
 ROW_FIELDS = ("locality", "indicator", "indicator_id", "year", "horizon", "verdict", "ratio", "ratio_source",
               "pair", "share_of_year", "reason")
 COLUMNS = (
