@@ -251,6 +251,7 @@ def _attach_plans(items: list[_Item]) -> None:
                 plan.update(kind=result.get("kind"), direction=result.get("direction"))
                 notes.append("its kind")
             plan["tracking_note"] = ": ".join([notes[0], " and ".join(notes[1:])]) if len(notes) > 1 else notes[0]
+            plan["tracking_beside"] = result.get("start")  # the result this plan was set beside
             item.role, item.place = "target", before.place
             item.horizon = horizon_of(plan.get("period"), plan.get("year"))
 
@@ -342,6 +343,7 @@ def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]],
     if target is not None:
         actual = max(usable, key=lambda a: (
             _comparable(t_rec, a.record), a.share, span_of(a.record.get("period")) == horizon,
+            _same_sentence(t_rec, a.record) and t_rec.get("tracking_beside") == a.record.get("start"),
             _same_sentence(t_rec, a.record),
             a.record.get("comparator") != "~", a.order), default=None)
         a_rec = actual.record if actual else None
