@@ -143,7 +143,7 @@ def _svg(data: list[dict], unit: str) -> str:
         alt.Chart(pd.DataFrame(data))
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=None),
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("value:Q", title=unit),
             color=alt.Color("series:N", title=None,
                             scale=alt.Scale(domain=["target", "result"], range=["#1f77b4", "#d62728"])),
