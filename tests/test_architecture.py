@@ -28,6 +28,8 @@ ALLOWED = {
     | {"vnextract", "vnextract.inputs", "vnextract.stages", "vnextract.outputs", "vnextract.pipeline"},
     "vnextract.review": HELPERS
     | {"vnextract.inputs", "vnextract.stages", "vnextract.outputs", "vnextract.evaluation", "vnextract.pipeline"},
+    "vnextract.tracking": HELPERS
+    | {"vnextract.inputs", "vnextract.outputs", "vnextract.evaluation", "vnextract.pipeline"},
 }
 # The public API and the command line sit on top: they may import any role.
 ON_TOP = {"vnextract", "vnextract.cli", "vnextract.__main__"}

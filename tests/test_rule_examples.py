@@ -17,8 +17,9 @@ Families:
                    quantity → record `indicator` with syllable F1 ≥ 0.5
   encodings.yaml   legacy (Windows-1252 characters of a TCVN3/VNI file) → text;
                    detect: text written in an encoding is detected as it
-numbers.yaml examples are run by tests/test_numbers.py; here it is only checked
-that it loads and that each of its entries has examples.
+numbers.yaml examples are run by tests/test_numbers.py and tracking.yaml's by
+tests/test_tracking.py; here it is only checked that they load (and that each
+numbers.yaml entry has examples).
 """
 from __future__ import annotations
 
@@ -45,7 +46,7 @@ from vnextract.rules import load_rules, rules_dir
 from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings")
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings", "tracking")
 
 
 def _rules(name: str) -> dict:

@@ -1,4 +1,4 @@
-"""Command line: `vnextract extract | eval | show | text`.
+"""Command line: `vnextract extract | eval | show | text | track`.
 
 Imports stay inside the commands so that `vnextract --help` and a
 one-document run start fast.
@@ -73,6 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
+    tr = sub.add_parser("track", help="targets against results: met / not met / on track / unknown per locality, indicator, year")
+    tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .parquet), or articles to extract first")
+    tr.add_argument("-o", "--output", required=True,
+                    help="a .csv, .parquet or .json file, or a folder (index.html with charts, tracking.csv, tracking.json)")
+    tr.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
+    tr.set_defaults(run=_cmd_track)
     return parser
 
 
@@ -228,6 +234,26 @@ def _cmd_text(args) -> int:
     sys.stdout.buffer.write(item.text.encode("utf-8"))
     sys.stdout.flush()
     return 0
+
+
+def _cmd_track(args) -> int:
+    """Exit status 1 when an input could not be read (the table is written without it)."""
+    from collections import Counter
+
+    from .tracking import load_records, track_records, write_tracking
+
+    loaded = load_records(args.inputs, meta=_meta(args))
+    for problem in loaded.problems:
+        print(f"vnextract: skipped {problem}", file=sys.stderr)
+    rows = track_records(loaded.records)
+    written = write_tracking(rows, args.output)
+    verdicts = Counter(r.verdict for r in rows)
+    pairs = Counter(r.pair for r in rows if r.pair)
+    print(f"vnextract track: {len(rows)} rows from {len(loaded.records)} records of {loaded.documents} documents "
+          f"({', '.join(f'{n} {v}' for v, n in sorted(verdicts.items()))}; "
+          f"{pairs.get('in-article', 0)} in-article, {pairs.get('cross-article', 0)} cross-article pairs) → "
+          + ", ".join(str(p) for p in written), file=sys.stderr)
+    return 1 if loaded.problems else 0
 
 
 if __name__ == "__main__":
