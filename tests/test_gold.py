@@ -21,7 +21,7 @@ from vnextract.inputs.documents import Document
 from vnextract.inputs.metadata import read_sheet
 from vnextract.pipeline import extract_documents
 from vnextract.evaluation.scoring import evaluate, values_equal
-from vnextract.outputs.writers import load_jsonl_records
+from vnextract.outputs.writers import load_jsonl_records, read_records
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "dev"
@@ -156,14 +156,14 @@ def test_sample_articles_no_record_over_non_quantities(phrase, dev):
 # ------------------------------------------------------------ score floors ---
 
 def test_mention_and_record_f1_floors(report):
-    # Floors at the level reached (0.998 and 0.933 when they were set): a
-    # change that costs accuracy on the dev set must say so here.
+    # Floors at the level reached on the 67-article dev set (0.999 and 0.912
+    # when they were set): a change that costs accuracy must say so here.
     assert report.mention.f1 >= 0.99, report.summary_line()
-    assert report.record.f1 >= 0.93, report.summary_line()
+    assert report.record.f1 >= 0.91, report.summary_line()
 
 
-FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.975, "kind": 0.98,
-                "year": 0.92, "locality": 0.99, "indicator": 0.93}
+FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.985, "kind": 0.975,
+                "year": 0.94, "locality": 0.975, "indicator": 0.915}
 
 
 @pytest.mark.parametrize("field, floor", FIELD_FLOORS.items())
@@ -217,10 +217,10 @@ def test_cli_extract_csv(cli_csv, api_count, spec_columns):
 
 
 def test_cli_extract_csv_matches_api(cli_csv, dev):
+    # Read back as a user's script would: cells made safe for spreadsheets ("'-15,31%") come back raw.
     out, _ = cli_csv
-    frame = pd.read_csv(out, encoding="utf-8-sig", keep_default_na=False)
     api = [(r.doc_id, r.start, r.end, r.span, r.status, r.locality or "") for _, recs in dev.values() for r in recs]
-    cli = list(zip(frame["doc_id"], frame["start"], frame["end"], frame["span"], frame["status"], frame["locality"]))
+    cli = [(r["doc_id"], r["start"], r["end"], r["span"], r["status"], r["locality"] or "") for r in read_records(out)]
     assert sorted(cli) == sorted(api)
 
 
