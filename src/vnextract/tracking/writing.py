@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from ..outputs.writers import atomic_path
+from ..outputs.writers import atomic_path, excel_safe
 from .matching import Row
 
 FILE_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
@@ -57,14 +57,11 @@ def to_frame(rows: Iterable[Row]):
 
 
 def csv_cell(value):
-    """Every CSV cell of the tracking table passes here, so Excel never runs a cell
-    as a formula: a text starting with = + - @ or a tab gets a leading quote.
-    When `outputs.writers.excel_safe` exists, make this `return excel_safe(value)`."""
+    """Every CSV cell of the tracking table passes here, so Excel never runs a
+    cell as a formula (the same rule as the records CSV)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return excel_safe(value)
 
 
 def write_csv(rows: Iterable[Row], path: str | os.PathLike) -> None:
