@@ -89,13 +89,21 @@ def _provinces_of(locality: str | None) -> set[str]:
     gazetteer's province for a district."""
     if not locality:
         return set()
-    name = _TYPE_PREFIX.sub("", locality).strip()
+    name = _bare_name(locality)
     if name in provinces():
         return {name}
     return {d.province for d in districts().get(name, ())}
 
 
-_TYPE_PREFIX = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|thị xã|tx\.?|quận)\s+", regex.IGNORECASE)
+def _bare_name(locality: str) -> str:
+    """"huyện Đầm Hà" → "Đầm Hà": the locality without its type word (rules/localities.yaml `type_words`)."""
+    return _type_prefix().sub("", locality).strip()
+
+
+@lru_cache(maxsize=1)
+def _type_prefix() -> regex.Pattern:
+    type_words = load_rules("localities")["type_words"]
+    return regex.compile(rf"^(?:{phrase_alternation(type_words)})[ \t]+", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=64)
@@ -136,7 +144,7 @@ def subject(text: str, places: list[Place], named: str | None = None) -> str | N
     the answer is its most frequent written form with a type word.
     """
     if named:
-        name = _TYPE_PREFIX.sub("", named).strip()
+        name = _bare_name(named)
         places = [Place(-1, -1, named, name), *places]
     if not places:
         return None
