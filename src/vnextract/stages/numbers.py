@@ -102,13 +102,27 @@ _CHECKS = {"increasing": _rising_years, "range": _rising_range, "ratio": _proper
 class _Rules:
     sources: dict[str, str]  # expanded regex source of every named pattern
     master: BoundedPattern  # not_quantities then finders, one named group each
-    after: dict[str, BoundedPattern]  # group name -> the groups after it (tried when its check fails)
+    groups: tuple[tuple[str, str], ...]  # (group name, its source), in master's order
     anchors: tuple[BoundedPattern, ...]  # together: every position where master can match
     numeral: BoundedPattern
     checks: dict[str, Callable[[regex.Match], bool]]  # group name -> check
     forms: dict[str, BoundedPattern]  # numeral forms parse_number distinguishes
     words: dict[str, tuple[str, float]]  # casefolded word -> (role, value)
     scales: dict[tuple[str, ...], float]  # casefolded tokens -> factor
+
+    def after(self, name: str) -> BoundedPattern | None:
+        """The groups after `name`, tried where its check fails; compiled on first
+        need, since most runs never need most of them and each costs as much as master."""
+        return _groups_after(self.groups, name)
+
+
+@functools.lru_cache(maxsize=None)
+def _groups_after(groups: tuple[tuple[str, str], ...], name: str) -> BoundedPattern | None:
+    names = [n for n, _ in groups]
+    rest = groups[names.index(name) + 1 :]
+    if not rest:
+        return None
+    return BoundedPattern(regex.compile("|".join(src for _, src in rest)), f"numbers.yaml: finders after {name}")
 
 
 def _alternation(source: str | list[str]) -> str:
@@ -166,18 +180,16 @@ def _rules() -> _Rules:
         groups, checks = [], {}
         for section in ("not_quantities", "finders"):
             for name, spec in data[section].items():
-                groups.append(f"(?P<{name}>{expand(_alternation(spec['pattern']))})")
+                groups.append((name, f"(?P<{name}>{expand(_alternation(spec['pattern']))})"))
                 if "check" in spec:
                     checks[name] = _CHECKS[spec["check"]]  # KeyError: unknown check
         if tuple(data["finders"]) != _FINDERS:
             raise RuleError(f"{where}: finders must be {', '.join(_FINDERS)} in this order")
         forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups")
-        names = [*data["not_quantities"], *data["finders"]]
         return _Rules(
             sources={k: named(k) for k in raw},
-            master=BoundedPattern(regex.compile("|".join(groups)), "numbers.yaml: not_quantities/finders"),
-            after={name: BoundedPattern(regex.compile("|".join(groups[k + 1 :])), f"numbers.yaml: finders after {name}")
-                   for k, name in enumerate(names[:-1])},
+            master=BoundedPattern(regex.compile("|".join(src for _, src in groups)), "numbers.yaml: not_quantities/finders"),
+            groups=tuple(groups),
             anchors=tuple(BoundedPattern(regex.compile(expand(a)), f"numbers.yaml: anchor {a!r}") for a in data["anchor"]),
             numeral=BoundedPattern(regex.compile(named("numeral")), "numbers.yaml: numeral"),
             checks=checks,
@@ -344,7 +356,8 @@ def _scan(text: str, starts, unit_at: UnitAt = _never) -> tuple[list[NumberMatch
             if name == "ratio" and _day_month(m):
                 item = NonQuantity(m.start(), m.end(), m.group(), "date")
                 break
-            m = r.after[name].match(text, start) if name in r.after else None
+            rest = r.after(name)
+            m = rest.match(text, start) if rest is not None else None
         if item is None:
             continue
         (numbers if isinstance(item, NumberMatch) else others).append(item)
