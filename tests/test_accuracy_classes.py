@@ -77,3 +77,13 @@ def test_bare_district_names_of_the_articles_province_are_places():
 
 def test_gazetteer_spellings_cover_both_tone_placements():
     assert {"Hòa Bình", "Hoà Bình"} <= spellings("Hòa Bình")
+
+
+def test_a_phrase_cut_at_a_comma_goes_back_to_its_head_word():
+    records = extract("Năm 2023, tỷ lệ hộ gia đình, cơ quan, đơn vị văn hóa đạt 92%; tỷ lệ trẻ em dưới 5 tuổi suy dinh dưỡng còn 12%.")
+    assert _at(records, "92%").indicator == "tỷ lệ hộ gia đình, cơ quan, đơn vị văn hóa"
+    # A cue between the head and the phrase ends the head's clause; a number does too.
+    records = extract("Tổng mức đầu tư tăng mạnh, thu ngân sách đạt 1.200 tỷ đồng.")
+    assert _at(records, "1.200 tỷ đồng").indicator == "thu ngân sách"
+    records = extract("Sản lượng lúa đạt mức khá, cây ăn quả đạt 9.000 tấn.")
+    assert _at(records, "9.000 tấn").indicator == "cây ăn quả"

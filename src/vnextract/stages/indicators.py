@@ -74,7 +74,40 @@ def left_phrase(
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
     idx = _after_last_breaker(view, idx)
     idx = _strip_trailing(view, _strip_leading(view, idx))
-    return _text(tokens, idx)
+    return _text(tokens, _reach_head(view, idx, floor, skip, values))
+
+
+# How far left of a cut phrase its head word is looked for, in tokens.
+_HEAD_REACH = 30
+
+
+def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int], values: frozenset[int]) -> list[int]:
+    """A phrase cut inside a long noun phrase goes back to the head word that
+    opens it ("Tỷ lệ lao động đã qua đào tạo có bằng cấp, [chứng chỉ] 37%"),
+    when only words and list commas lie between: no number, clause edge or cue
+    word (a cue there ends a clause of its own). The farthest such head wins
+    ("Diện tích đất … quy mô lớn, [ứng dụng công nghệ cao]"); a head that is a
+    cue's object ("đạt mức khá") opens nothing; a phrase that names a lexicon
+    indicator is whole already ("Về quy mô kinh tế, [GRDP] …")."""
+    if not idx or _starts_with_head(view, idx) or indicator_id(_text(view.tokens, idx)):
+        return idx
+    tokens = view.tokens
+    rules = cue_rules()
+    objects_of = (rules.change_up, rules.change_down, rules.actual, rules.level)
+    blocking = (*objects_of, rules.target)
+    head = None
+    for i in range(idx[0] - 1, max(floor, idx[0] - _HEAD_REACH) - 1, -1):
+        if i in values or _has_digit(tokens[i]) or tokens[i].text in _HARD_STOPS:
+            break
+        if any(p.starting_at(view, i) is not None for p in blocking):
+            break
+        if phrase_rules().heads.starting_at(view, i) is not None and not (
+            i > 0 and any(p.ending_at(view, i - 1) is not None for p in objects_of)
+        ):
+            head = i
+    if head is None:
+        return idx
+    return [j for j in range(head, idx[0]) if j not in skip] + idx
 
 
 def nearest_words(view: TokenView, first_token: int, skip: frozenset[int], limit: int = 6) -> str:
@@ -265,10 +298,13 @@ def _left_clause_start(view: TokenView, comma: int, floor: int) -> int:
 
 
 def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
-    """The clause left of the comma holds a breaker or a cut phrase."""
+    """The clause left of the comma holds a breaker, a cut phrase, or a verb
+    of change or result ("Tổng mức đầu tư tăng mạnh, [thu ngân sách] …"): it is a clause of its own."""
     start = _left_clause_start(view, comma, floor)
+    rules = cue_rules()
+    verbs = [c for p in (rules.change_up, rules.change_down, rules.actual) for c in p.find(view)]
     cuts = phrase_rules().cut_at.find(view)
-    return any(start < c.first < comma for c in [*_breakers(view), *cuts])
+    return any(start < c.first < comma for c in [*_breakers(view), *cuts, *verbs])
 
 
 def _breakers(view: TokenView) -> list:
