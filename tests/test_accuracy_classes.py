@@ -87,3 +87,18 @@ def test_a_phrase_cut_at_a_comma_goes_back_to_its_head_word():
     assert _at(records, "1.200 tỷ đồng").indicator == "thu ngân sách"
     records = extract("Sản lượng lúa đạt mức khá, cây ăn quả đạt 9.000 tấn.")
     assert _at(records, "9.000 tấn").indicator == "cây ăn quả"
+
+
+def test_a_bare_list_item_is_a_change_like_the_item_before_it():
+    records = extract("Năm 2022, chỉ số sản xuất công nghiệp của Nam Định tăng 8,1%; Ninh Bình 6,4%; Thái Bình 5,2%.")
+    assert [r.kind for r in records] == ["change"] * 3
+    assert {r.direction for r in records} == {"up"}
+    # A cue of its own, another unit or a plan word decide for themselves.
+    records = extract("Năm 2022, doanh thu tăng 12%; lợi nhuận đạt 40 tỷ đồng; tỷ suất lợi nhuận chiếm 8%.")
+    assert [r.kind for r in records] == ["change", "level", "level"]
+
+
+def test_a_plan_in_brackets_reads_like_the_result_it_stands_beside():
+    records = extract("Năm 2023, GRDP ước tăng 7,8% (kế hoạch từ 7% trở lên); thu ngân sách đạt 900 tỷ đồng (kế hoạch 850 tỷ đồng).")
+    assert (_at(records, "7%").kind, _at(records, "7%").status, _at(records, "7%").comparator) == ("change", "target", ">=")
+    assert _at(records, "850 tỷ đồng").kind == "level"

@@ -342,6 +342,34 @@ def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str
     return "level", None
 
 
+def has_kind_cue(view: TokenView, first_token: int) -> bool:
+    """Whether a change or level word stands in the cue run before the number."""
+    return any(kind in ("change", "level") for _f, _l, kind, _label in left_cues(view, first_token))
+
+
+# How many words a list item may name before its bare value ("; Đà Nẵng [3,74%]").
+_ITEM_WORDS = 6
+
+
+def is_bare_list_item(view: TokenView, first_token: int) -> bool:
+    """"Hà Nội tăng 5,97%; Đà Nẵng [3,74%]": right after a list separator, a
+    short name and the number, with no cue word of its own — an item of the
+    list the value before it opened, read the way that value is read."""
+    if left_cues(view, first_token):
+        return False
+    tokens = view.tokens
+    i = first_token - 1
+    while i >= 0 and first_token - i <= _ITEM_WORDS and tokens[i].text not in (",", ";"):
+        text = tokens[i].text
+        if text in ".:()[]" or any(ch.isdigit() for ch in text):
+            return False
+        i -= 1
+    if not (0 <= i < first_token - 1 and tokens[i].text in (",", ";")):
+        return False
+    rules = cue_rules()
+    return not any(i < c.first < first_token for p in (*rules.qualifiers, rules.target) for c in p.find(view))
+
+
 def _starts_at(phrases: PhraseSet, view: TokenView, start: int, within: int) -> bool:
     """A phrase begins within `within` tokens from `start`."""
     return any(start <= c.first < start + within for c in phrases.find(view))

@@ -146,7 +146,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         floor = 0
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
             ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
-            records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried))
+            previous = records[-1] if k else None
+            records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous))
             carried.indicator = records[-1].indicator
             floor = after
         if not pending:
@@ -179,13 +180,18 @@ def _places_within(places: list[Place], start: int, end: int) -> list[Place]:
 
 
 def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, first: int, after: int, floor: int,
-            ceiling: int, carried: _Carried) -> Record:
+            ceiling: int, carried: _Carried, previous: Record | None = None) -> Record:
     """One record; the quantity is tokens [first, after), between the previous
-    quantity's end (`floor`) and the next one's start (`ceiling`)."""
+    quantity's end (`floor`) and the next one's start (`ceiling`); `previous`
+    is the record of the value before it in its sentence."""
     view = ctx.view
     kind, direction = cue_stage.change_for(view, first, after)
     aside = cue_stage.aside_for(view, first)
     aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
+    if _reads_like(previous, quantity) and not cue_stage.has_kind_cue(view, first) and (
+        aside_kind == "plan" or cue_stage.is_bare_list_item(view, first)
+    ):
+        kind, direction = previous.kind, previous.direction
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
@@ -227,6 +233,14 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         locality=_locality_for(doc.text, quantity, ctx.sentence, doc.places) or doc.section_place or doc.main_place,
         sentence=ctx.sentence.text,
     )
+
+
+def _reads_like(previous: Record | None, quantity: Quantity) -> bool:
+    """A value with no kind word of its own is a change like the value before
+    it when it is the plan of that value ("tăng 7,78% (kế hoạch từ [7%] trở
+    lên)") or the next item of its list ("Hà Nội tăng 5,97%; Đà Nẵng [3,74%]"),
+    in the same unit."""
+    return previous is not None and previous.kind == "change" and previous.norm_unit == quantity.norm_unit
 
 
 def _year_of(period: Period | None, carried: _Carried, published: int | None, earlier: int | None = None) -> int | None:
