@@ -102,3 +102,14 @@ def test_a_plan_in_brackets_reads_like_the_result_it_stands_beside():
     records = extract("Năm 2023, GRDP ước tăng 7,8% (kế hoạch từ 7% trở lên); thu ngân sách đạt 900 tỷ đồng (kế hoạch 850 tỷ đồng).")
     assert (_at(records, "7%").kind, _at(records, "7%").status, _at(records, "7%").comparator) == ("change", "target", ">=")
     assert _at(records, "850 tỷ đồng").kind == "level"
+
+
+def test_a_share_of_nothing_named_is_a_share_of_the_clause_subject():
+    records = extract("Năm 2023, nhóm hàng dệt may chiếm tỷ trọng 41%, đạt 2,1 tỷ USD, tăng 6%.")
+    share, amount, change = _at(records, "41%"), _at(records, "2,1 tỷ USD"), _at(records, "6%")
+    assert share.indicator == "tỷ trọng nhóm hàng dệt may"
+    assert amount.indicator == change.indicator == "nhóm hàng dệt may"
+    # A share keeps its whole phrase for the values in its own unit.
+    records = extract("Năm 2023, tỷ lệ hộ nghèo còn 2,5%, giảm 0,8% so với năm 2022, giảm 320 hộ.")
+    assert _at(records, "0,8%").indicator == "tỷ lệ hộ nghèo"
+    assert _at(records, "320 hộ").indicator == "hộ nghèo"

@@ -38,6 +38,7 @@ class PhraseRules:
     heads: PhraseSet
     not_breakers: PhraseSet
     clause_verbs: PhraseSet
+    share_heads: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
 
 
@@ -54,6 +55,7 @@ def phrase_rules() -> PhraseRules:
         heads=PhraseSet(phrase["heads"]),
         not_breakers=PhraseSet(phrase["not_breakers"]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
+        share_heads=PhraseSet(phrase["share_heads"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
     )
 
@@ -421,12 +423,22 @@ def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
     last = breakers[-1].last
     rest = [i for i in idx if i > last]
     content = _strip_leading(view, _strip_trailing(view, rest))
+    if content and _is_share_head(view, content):
+        # "nhóm thủy sản chiếm tỷ trọng [3,65%]": a share of what the clause is about.
+        subject = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, [i for i in idx if i < breakers[-1].first])))
+        return content + subject
     if content and cue_rules().plan_words.starting_at(view, content[0]) is None:
         return rest
     # Nothing after the verb ("GRDP phấn đấu từ [7,5%]"), or only the plan
     # ("GRDP/người … đạt chỉ tiêu Đại hội đề ra là [10.370 USD]"): the phrase is before it.
     first = breakers[-1].first
     return [i for i in idx if i < first and not any(b.first <= i <= b.last for b in breakers)]
+
+
+def _is_share_head(view: TokenView, idx: list[int]) -> bool:
+    """The phrase is a share word alone ("tỷ trọng", "tỷ lệ": `share_heads`), naming no whole."""
+    found = phrase_rules().share_heads.starting_at(view, idx[0], idx[-1])
+    return found is not None and found.last == idx[-1]
 
 
 def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:
@@ -448,6 +460,22 @@ def _not_indicator_words() -> tuple[frozenset[tuple[str, ...]], int]:
 
 
 @lru_cache(maxsize=2048)
+def without_share_head(phrase: str) -> str:
+    """"tỷ lệ hộ nghèo" → "hộ nghèo": what a share is of, for a value in
+    another unit that inherits the phrase ("…, giảm [320 hộ]"); "" if nothing is left."""
+    words = phrase.split()
+    for head in _share_head_words():
+        if [w.lower() for w in words[: len(head)]] == list(head):
+            return " ".join(words[len(head):])
+    return phrase
+
+
+@lru_cache(maxsize=1)
+def _share_head_words() -> tuple[tuple[str, ...], ...]:
+    heads = load_rules("indicators")["phrase"]["share_heads"]
+    return tuple(sorted((tuple(h.lower().split()) for h in heads), key=len, reverse=True))
+
+
 def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
     words (rules/indicators.yaml `not_indicators`), longest first from the left."""

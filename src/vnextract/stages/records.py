@@ -23,7 +23,7 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
 from ..gazetteer import place_in_name
 from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
-                         nearest_words, right_phrase)
+                         nearest_words, right_phrase, without_share_head)
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -329,13 +329,14 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     head = _head_before(view, first, skip)
     if left and head and head.lower() not in left.lower():
         left = f"{head} {left}"
+    inherited = carried.indicator if quantity.norm_unit == "%" else without_share_head(carried.indicator)
     if quantity.is_count:
         right = right_phrase(view, after, skip)
         noun = _strip_scale(quantity.unit.split("/")[0])
         if right:
             return f"{noun} {right}"
-        if not left and noun.lower() in carried.indicator.lower().split():
-            return carried.indicator
+        if not left and noun.lower() in inherited.lower().split():
+            return inherited
         if left and left.lower().split()[-1:] == noun.lower().split()[-1:]:
             return left
         return f"{left} {noun}".strip()
@@ -347,7 +348,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         share_of = right_phrase(view, after, skip)
     if share_of and (not left or clause_opens_with_cues(view, first, floor)):
         return f"{head} {share_of}".strip() if head else share_of
-    return left or carried.indicator or nearest_words(view, first, skip) or quantity.unit
+    return left or inherited or nearest_words(view, first, skip) or quantity.unit
 
 
 def _head_before(view, first, skip) -> str:
