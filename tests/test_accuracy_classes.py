@@ -113,3 +113,15 @@ def test_a_share_of_nothing_named_is_a_share_of_the_clause_subject():
     records = extract("Năm 2023, tỷ lệ hộ nghèo còn 2,5%, giảm 0,8% so với năm 2022, giảm 320 hộ.")
     assert _at(records, "0,8%").indicator == "tỷ lệ hộ nghèo"
     assert _at(records, "320 hộ").indicator == "hộ nghèo"
+
+
+def test_a_restatement_in_another_unit_is_in_the_estimate_of_the_value_it_restates():
+    records = extract("Năm 2023, quy mô GRDP ước đạt 98.000 tỷ đồng, tương đương 4,1 tỷ USD, tăng 7%.")
+    assert _at(records, "4,1 tỷ USD").comparator == "~"
+    records = extract("Năm 2023, thu ngân sách đạt 900 tỷ đồng, tương đương 37 triệu USD.")
+    assert _at(records, "37 triệu USD").comparator == "="
+
+
+def test_a_bare_figure_in_brackets_restates_the_words_before_them():
+    records = extract("Năm 2023, kim ngạch xuất khẩu tăng 9%, cao hơn mức tăng bình quân của vùng Đông Nam Bộ (6,2%).")
+    assert "bình quân của vùng" in _at(records, "6,2%").indicator

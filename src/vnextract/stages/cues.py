@@ -152,6 +152,7 @@ class CueRules:
     baseline_plan: PhraseSet
     aside_plan: PhraseSet
     aside_comparison: PhraseSet
+    restating: PhraseSet
 
     @property
     def qualifiers(self) -> tuple[PhraseSet, ...]:
@@ -182,6 +183,7 @@ def cue_rules() -> CueRules:
         baseline_plan=PhraseSet(baseline["plan_words"]),
         aside_plan=PhraseSet(rules["aside"]["plan"], "plan"),
         aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
+        restating=PhraseSet(comparator["restating"]),
     )
 
 
@@ -276,7 +278,10 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     for phrases in rules.after:
         if _starts_at(phrases, view, after_token, 6):
             return phrases.label
-    clause_start = _clause_start(view, first_token)
+    restated = rules.restating.ending_at(view, first_token - 1) if first_token > 0 else None
+    # A restatement continues the clause of the value it restates ("ước đạt
+    # 155,6 nghìn tỷ đồng, tương đương [6,5 tỷ USD]").
+    clause_start = _clause_start(view, restated.first - 1 if restated and restated.first > 1 else first_token)
     if any(clause_start <= c.first < first_token for c in rules.clause_estimate.find(view)):
         return "~"
     return "="

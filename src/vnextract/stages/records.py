@@ -192,7 +192,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         aside_kind == "plan" or cue_stage.is_bare_list_item(view, first)
     ):
         kind, direction = previous.kind, previous.direction
-    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind)
+    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
     year = _year_of(period, carried, doc.published, _earlier_year(ctx.periods, own_period))
@@ -319,13 +319,19 @@ def _place_key(locality: str) -> str:
     return folded.replace("hcm", "hồ chí minh").replace(" ", "")
 
 
-def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind: str, carried, aside_kind: str = "") -> str:
+def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind: str, carried, aside_kind: str = "",
+               aside=None) -> str:
     skip = ctx.skip
     left = left_phrase(view, first, floor, skip, ctx.values)
     if left and names_no_indicator(left):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
     if aside_kind and not left and carried.indicator:
         return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis
+    if not left and aside is not None and first == aside.open + 1 and after == aside.close:
+        # "cao hơn bình quân chung cả nước ([3,55%])": a bare figure in brackets restates the words before them
+        left = left_phrase(view, aside.open, floor, skip, ctx.values)
+        if left and names_no_indicator(left):
+            left = ""
     head = _head_before(view, first, skip)
     if left and head and head.lower() not in left.lower():
         left = f"{head} {left}"
