@@ -258,6 +258,8 @@ def test_csv_sheet(tmp_path):
     ("Quảng Ngãi / TP Quảng Ngãi", "TP Quảng Ngãi"),
     ('Cần Thơ (TP, "Tây Đô")', "TP Cần Thơ"),
     ("Hưng Yên (tỉnh; + Thái Bình merger context)", "tỉnh Hưng Yên"),
+    ("Điện Biên (tỉnh) + national", "tỉnh Điện Biên"),
+    ("Hà Tĩnh / xã Kỳ Tân, huyện Kỳ Anh", "xã Kỳ Tân"),
     ("Phú Thọ (new, merged) / xã Xuân Lãng (former Bình Xuyên, Vĩnh Phúc)", "xã Xuân Lãng"),
     ("Hà Nội", "TP Hà Nội"),
     ("Quảng Ninh", "tỉnh Quảng Ninh"),

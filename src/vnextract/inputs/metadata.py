@@ -67,9 +67,10 @@ def parse_locality(cell) -> str | None:
     text = " ".join(str(cell).split())
     if regex.match(r"(?i)multi", text):
         return None
-    part = text.split("/")[-1].strip()
+    part = regex.sub(r"\s\+\s[^()]*$", "", text.split("/")[-1]).strip()  # "Bắc Kạn (tỉnh) + national": a note
     paren = _PAREN.search(part)
-    name = _PAREN.sub("", part).strip(" ,;")
+    # "xã Hưng Thịnh, huyện Hưng Nguyên": the unit, then the units it lies in.
+    name = _PAREN.sub("", part).strip(" ,;").split(",")[0].strip()
     type_words, gazetteer = _tables()
     if any(regex.match(rf"(?i){regex.escape(t)}(?=\\s)", name) for t in type_words):
         return name
