@@ -125,3 +125,9 @@ def test_a_restatement_in_another_unit_is_in_the_estimate_of_the_value_it_restat
 def test_a_bare_figure_in_brackets_restates_the_words_before_them():
     records = extract("Năm 2023, kim ngạch xuất khẩu tăng 9%, cao hơn mức tăng bình quân của vùng Đông Nam Bộ (6,2%).")
     assert "bình quân của vùng" in _at(records, "6,2%").indicator
+
+
+def test_a_full_stop_inside_a_place_name_does_not_end_the_phrase():
+    records = extract("Khách du lịch tăng mạnh.\n\nTP. HCM\n\nTổng doanh thu du lịch của TP. HCM ước đạt 80.833 tỷ đồng, tăng 62,7%.")
+    assert _at(records, "80.833 tỷ đồng").indicator == "Tổng doanh thu du lịch"
+    assert _at(records, "62,7%").indicator == "Tổng doanh thu du lịch"

@@ -223,6 +223,11 @@ def _segment(
     walked = 0  # all tokens since then, time phrases included
     while i >= floor:
         text = tokens[i].text
+        if i in skip and text in _HARD_STOPS:
+            kept.append(i)  # "TP. HCM": a stop inside a place or time phrase ends nothing
+            walked += 1
+            i -= 1
+            continue
         if text == ")":
             opening = _matching_open(tokens, i, 0)
             if opening is None:
