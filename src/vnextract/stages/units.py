@@ -90,8 +90,8 @@ def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> 
     if m.group("count"):
         if _compound_over(compound, text, m, "count"):
             return None
-        if m.group("count2") and _compound_over(compound, text, m, "count2"):
-            # "8 xã, xã hội…": keep the first noun only.
+        if m.group("count2") and (_compound_over(compound, text, m, "count2") or _repeats(m["count"], m["count2"])):
+            # "8 xã, xã hội…", "5,6 triệu lượt khách, khách nội địa đạt …": keep the first noun only.
             return _build(text, pos, m.end("count"), m, "count", None)
         return _build(text, pos, m.end(), m, "count", None)
     norm, factor = measure_unit[_fold_spaces(m.group("measure").lower())]
@@ -99,6 +99,13 @@ def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> 
     if not m.group("scale") and not m.group("per"):
         unit = _with_minor(text, unit, m.end("lead")) or unit
     return unit
+
+
+def _repeats(first: str, second: str) -> bool:
+    """Two counted nouns are no coordination when the second is the first's
+    head again ("lượt khách, khách …"): it opens the next clause."""
+    a, b = _fold_spaces(first.lower()).split(), _fold_spaces(second.lower()).split()
+    return a[-len(b):] == b
 
 
 def _compound_over(compound: regex.Pattern, text: str, m: regex.Match, group: str) -> bool:
