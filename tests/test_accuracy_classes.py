@@ -131,3 +131,25 @@ def test_a_full_stop_inside_a_place_name_does_not_end_the_phrase():
     records = extract("Khách du lịch tăng mạnh.\n\nTP. HCM\n\nTổng doanh thu du lịch của TP. HCM ước đạt 80.833 tỷ đồng, tăng 62,7%.")
     assert _at(records, "80.833 tỷ đồng").indicator == "Tổng doanh thu du lịch"
     assert _at(records, "62,7%").indicator == "Tổng doanh thu du lịch"
+
+
+def test_a_signed_figure_is_a_change_and_each_bracketed_item_names_its_own():
+    records = extract("Năm 2023, một số ngành có chỉ số sản xuất tăng: dệt (+6,1%), chế biến gỗ (+9,3%).")
+    textile, wood = _at(records, "6,1%"), _at(records, "9,3%")
+    assert (textile.kind, textile.direction, wood.kind, wood.direction) == ("change", "up", "change", "up")
+    assert "dệt" in textile.indicator and "gỗ" not in textile.indicator
+    assert "chế biến gỗ" in wood.indicator and "dệt" not in wood.indicator
+    fall = _at(extract("Năm 2016, tăng trưởng GRDP -15,31%."), "-15,31%")
+    assert (fall.kind, fall.direction, fall.value) == ("change", "down", 15.31)
+
+
+def test_a_results_table_flattened_into_text():
+    records = extract("Năm 2023, chỉ tiêu thu ngân sách: thực hiện 1.200 tỷ đồng, kế hoạch 1.100 tỷ đồng, đạt 109% KH.")
+    done, plan, rate = _at(records, "1.200 tỷ đồng"), _at(records, "1.100 tỷ đồng"), _at(records, "109%")
+    assert (done.status, plan.status, rate.status) == ("actual", "target", "actual")
+    assert done.indicator == plan.indicator == "thu ngân sách"
+
+
+def test_a_year_compared_with_is_not_the_period_of_what_follows():
+    records = extract("Năm 2023, GRDP (giá so sánh 2010) tăng 7,2%, cao hơn năm 2022; thu ngân sách đạt 1.250 tỷ đồng.")
+    assert [r.year for r in records] == [2023, 2023]

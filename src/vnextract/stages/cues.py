@@ -153,6 +153,7 @@ class CueRules:
     aside_plan: PhraseSet
     aside_comparison: PhraseSet
     restating: PhraseSet
+    result_value: PhraseSet
 
     @property
     def qualifiers(self) -> tuple[PhraseSet, ...]:
@@ -184,6 +185,7 @@ def cue_rules() -> CueRules:
         aside_plan=PhraseSet(rules["aside"]["plan"], "plan"),
         aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
         restating=PhraseSet(comparator["restating"]),
+        result_value=PhraseSet(status["result_value_words"], "actual"),
     )
 
 
@@ -506,8 +508,10 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
     blocked.update(i for first, after in ignore for i in range(first, after))
     measured = rules.not_target_after.find(view)
+    starts = {first for first, _after in ignore}
+    results = [c for c in rules.result_value.find(view) if c.last + 1 in starts]
     found: list[Cue] = []
-    for cue in sorted(rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
+    for cue in sorted(results + rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
         if any(i in blocked for i in range(cue.first, cue.last + 1)):
             continue
         if found and cue.first <= found[-1].last:
@@ -527,6 +531,8 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> bool:
             continue
         if any(view.tokens[i].text in ",;" for i in range(cue.last + 1, first_token)):
             continue
+        if any(cue.last < c.first and c.last < first_token for c in rules.result_value.find(view)):
+            continue  # "chỉ tiêu thu ngân sách: thực hiện [1.200 tỷ đồng]": what was done, not the plan
         if cue.first > 0 and rules.baseline_introducers.ending_at(view, cue.first - 1) is not None:
             continue
         return True

@@ -340,6 +340,10 @@ def _ends_clause(view: TokenView, index: int) -> bool:
     token = view.tokens[index]
     if _has_digit(token) or token.text == "%" or index > 0 and _has_digit(view.tokens[index - 1]):
         return True
+    if token.text == ")":  # "dệt (+6,1%), [chế biến gỗ] …": a bracketed value closes its item
+        opening = _matching_open(view.tokens, index, 0)
+        if opening is not None and any(_has_digit(view.tokens[j]) for j in range(opening, index)):
+            return True
     return phrase_rules().enders.ending_at(view, index) is not None
 
 
@@ -375,7 +379,7 @@ def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
         if cut is None:
             filler = fillers.ending_at(view, last, run_start)
             cut = filler.first if filler else None
-        if cut is None and (view.tokens[last].text in ",-–—:" or view.tokens[last].text in _OPEN):
+        if cut is None and (view.tokens[last].text in ",-–—:+" or view.tokens[last].text in _OPEN):
             cut = last
         if cut is None:
             break
@@ -388,7 +392,7 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
     leading = phrase_rules().leading
     while idx:
         text = view.tokens[idx[0]].text
-        if text in ",;:-–—)" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
+        if text in ",;:-–—)+" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
             idx = idx[1:]
             continue
         cue = leading.starting_at(view, idx[0], _run_end(idx))
@@ -432,7 +436,8 @@ def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
         # "nhóm thủy sản chiếm tỷ trọng [3,65%]": a share of what the clause is about.
         subject = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, [i for i in idx if i < breakers[-1].first])))
         return content + subject
-    if content and cue_rules().plan_words.starting_at(view, content[0]) is None:
+    words = [i for i in rest if view.tokens[i].text not in ",;:-–—)"]
+    if content and cue_rules().plan_words.starting_at(view, words[0]) is None:
         return rest
     # Nothing after the verb ("GRDP phấn đấu từ [7,5%]"), or only the plan
     # ("GRDP/người … đạt chỉ tiêu Đại hội đề ra là [10.370 USD]"): the phrase is before it.

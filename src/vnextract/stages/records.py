@@ -188,10 +188,12 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     kind, direction = cue_stage.change_for(view, first, after)
     aside = cue_stage.aside_for(view, first)
     aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
-    if _reads_like(previous, quantity) and not cue_stage.has_kind_cue(view, first) and (
-        aside_kind == "plan" or cue_stage.is_bare_list_item(view, first)
-    ):
-        kind, direction = previous.kind, previous.direction
+    if not cue_stage.has_kind_cue(view, first):
+        sign = _sign(doc.text, quantity)
+        if sign is not None:
+            kind, direction = "change", sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
+        elif _reads_like(previous, quantity) and (aside_kind == "plan" or cue_stage.is_bare_list_item(view, first)):
+            kind, direction = previous.kind, previous.direction
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
@@ -233,6 +235,15 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         locality=_locality_for(doc.text, quantity, ctx.sentence, doc.places) or doc.section_place or doc.main_place,
         sentence=ctx.sentence.text,
     )
+
+
+def _sign(text: str, quantity: Quantity) -> str | None:
+    """A signed figure is a change: "-15,31%" or "âm 2%" down, "+6,1%" up."""
+    if quantity.number.negative:
+        return "down"
+    if text[max(0, quantity.start - 1) : quantity.start] == "+":
+        return "up"
+    return None
 
 
 def _reads_like(previous: Record | None, quantity: Quantity) -> bool:
@@ -327,7 +338,9 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
     if aside_kind and not left and carried.indicator:
         return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis
-    if not left and aside is not None and first == aside.open + 1 and after == aside.close:
+    if not left and aside is not None and after == aside.close and all(
+        view.tokens[i].text in "+-−" for i in range(aside.open + 1, first)
+    ):
         # "cao hơn bình quân chung cả nước ([3,55%])": a bare figure in brackets restates the words before them
         left = left_phrase(view, aside.open, floor, skip, ctx.values)
         if left and names_no_indicator(left):
