@@ -153,3 +153,10 @@ def test_a_results_table_flattened_into_text():
 def test_a_year_compared_with_is_not_the_period_of_what_follows():
     records = extract("Năm 2023, GRDP (giá so sánh 2010) tăng 7,2%, cao hơn năm 2022; thu ngân sách đạt 1.250 tỷ đồng.")
     assert [r.year for r in records] == [2023, 2023]
+
+
+def test_a_bare_name_in_a_list_takes_the_head_noun_of_the_item_before_it():
+    records = extract("Năm 2023, khách quốc tế tăng 12%, trong đó thị trường Hàn Quốc tăng 20,3%, Nhật Bản 8%, Úc 5%.")
+    assert [r.indicator for r in records[1:]] == ["thị trường Hàn Quốc", "thị trường Nhật Bản", "thị trường Úc"]
+    records = extract("Năm 2023, xuất khẩu sang thị trường Mỹ đạt 2 tỷ USD; Nhật Bản 1,2 tỷ USD.")
+    assert _at(records, "1,2 tỷ USD").indicator == "xuất khẩu sang thị trường Nhật Bản"

@@ -195,6 +195,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         elif _reads_like(previous, quantity) and (aside_kind == "plan" or cue_stage.is_bare_list_item(view, first)):
             kind, direction = previous.kind, previous.direction
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside)
+    if previous is not None and cue_stage.is_bare_list_item(view, first):
+        indicator = _with_item_head(previous.indicator, indicator)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
     year = _year_of(period, carried, doc.published, _earlier_year(ctx.periods, own_period))
@@ -235,6 +237,17 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         locality=_locality_for(doc.text, quantity, ctx.sentence, doc.places) or doc.section_place or doc.main_place,
         sentence=ctx.sentence.text,
     )
+
+
+def _with_item_head(previous: str, item: str) -> str:
+    """"thị trường Hàn Quốc tăng 20,3%, [Nhật Bản] 8%": a list item that is a
+    bare name takes the common noun the item before it put before its name."""
+    words = previous.split()
+    k = next((i for i, w in enumerate(words) if w[:1].isupper()), None)
+    if not k or k > 6 or not item[:1].isupper() or not all(w[:1].isupper() for w in item.split()):
+        return item
+    head = " ".join(words[:k])
+    return item if head.lower() in item.lower() else f"{head} {item}"
 
 
 def _sign(text: str, quantity: Quantity) -> str | None:
