@@ -118,6 +118,32 @@ def record_problems(record, text: str) -> list[str]:
         bad("sentence does not contain the span")
     elif r["sentence"] not in text:
         bad("sentence is not a piece of the text")
+    if "evidence" in r:
+        out.extend(f"{p} [record {r.get('span')!r} at {r.get('start')}]" for p in evidence_problems(r["evidence"], text))
+    return out
+
+
+EVIDENCE_KEYS = ("indicator", "status", "kind", "comparator", "period", "locality")
+
+
+def evidence_problems(evidence, text: str) -> list[str]:
+    """Every evidence entry is grounded like the record: text[start:end] == its
+    text, or it has no offsets and says why in its note."""
+    if not isinstance(evidence, dict) or tuple(evidence) != EVIDENCE_KEYS:
+        return [f"evidence {evidence!r} is not a dict of {EVIDENCE_KEYS}"]
+    out = []
+    for key, entry in evidence.items():
+        if not isinstance(entry, dict) or set(entry) != {"start", "end", "text", "note"}:
+            out.append(f"evidence {key}: {entry!r} is not {{start, end, text, note}}")
+            continue
+        start, end = entry["start"], entry["end"]
+        if start is None:
+            if end is not None or entry["text"] is not None or not entry["note"]:
+                out.append(f"evidence {key}: {entry!r} has no span but offsets, text or no note")
+        elif not (type(start) is int and type(end) is int and 0 <= start < end <= len(text)):
+            out.append(f"evidence {key}: bad offsets {start}..{end} for a text of {len(text)}")
+        elif text[start:end] != entry["text"]:
+            out.append(f"evidence {key}: text[start:end] = {text[start:end]!r} != {entry['text']!r}")
     return out
 
 

@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="local worker processes (default) or a Dask cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
+    ex.add_argument("--evidence", action="store_true",
+                    help="add the evidence columns (where each decision came from) to a CSV or Parquet output; "
+                         "JSONL always has them")
     _add_encoding(ex)
     ex.set_defaults(run=_cmd_extract)
 
@@ -106,6 +109,7 @@ def _cmd_extract(args) -> int:
             resume=args.resume,
             progress=args.progress or sys.stderr.isatty(),
             encoding=_encoding(args),
+            evidence=args.evidence,
         )
     except KeyboardInterrupt:
         hint = "; run it again with --resume to continue" if args.output else ""

@@ -32,7 +32,7 @@ from ..inputs.documents import DocumentMeta, files_in, iter_documents
 from .sinks import FileSink, StreamSink
 from .tasks import Extractor
 from .workers import local_outcomes
-from ..outputs.writers import format_for
+from ..outputs.writers import EVIDENCE_FORMAT, format_for
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -76,6 +76,7 @@ def run(
     extractor: Extractor | None = None,
     partition_size: int = 16,
     encoding: str | None = None,
+    evidence: bool = False,
 ) -> Summary:
     """Extract every input document into `output` (JSONL to `stdout` when None).
 
@@ -83,7 +84,8 @@ def run(
     defaults to `pipeline.extract_document`. Failed documents do not stop the
     run: they are counted, reported on `stderr` and listed in
     `OUT.errors.jsonl`. `encoding` forces the encoding of text files and
-    pages (else each is detected)."""
+    pages (else each is detected). `evidence` adds the evidence columns to a
+    CSV or Parquet output (JSONL always carries them)."""
     began = time.monotonic()
     fmt = format_for(output, fmt)
     workers = default_workers() if workers is None else workers
@@ -103,9 +105,10 @@ def run(
             raise ValueError("Parquet needs an output file (-o)")
         if resume:
             raise ValueError("--resume needs an output file (-o)")
-        sink: StreamSink | FileSink = StreamSink(stdout or sys.stdout.buffer, fmt)
+        sink: StreamSink | FileSink = StreamSink(stdout or sys.stdout.buffer,
+                                                 EVIDENCE_FORMAT if evidence and fmt == "csv" else fmt)
     else:
-        sink = FileSink(Path(output), fmt, resume)
+        sink = FileSink(Path(output), fmt, resume, evidence=evidence)
         if resume and not sink.resuming:
             print(f"vnextract: nothing to resume for {output}; starting afresh", file=stderr)
 

@@ -33,16 +33,16 @@ from typing import IO, Iterator
 
 from . import tasks
 from .tasks import Job, Outcome, Task
-from ..outputs.writers import RecordWriter, atomic_path
+from ..outputs.writers import EVIDENCE_FORMAT, RecordWriter, atomic_path
 
 _PROGRESS_VERSION = 1
 
 
 def _header(fmt: str, bom: bool) -> bytes:
-    if fmt != "csv":
+    if fmt not in ("csv", EVIDENCE_FORMAT):
         return b""
     buffer = io.StringIO()
-    RecordWriter(buffer, "csv")
+    RecordWriter(buffer, fmt)
     return (b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode("utf-8")
 
 
@@ -74,9 +74,12 @@ class StreamSink:
 class FileSink:
     """OUT via `.OUT.part` and the manifest `OUT.progress.jsonl` (see the module docstring)."""
 
-    def __init__(self, target: Path, fmt: str, resume: bool):
+    def __init__(self, target: Path, fmt: str, resume: bool, evidence: bool = False):
         self.fmt = fmt
+        self.evidence = evidence  # evidence columns in a CSV or Parquet file (JSONL always has them)
         self.part_fmt = "jsonl" if fmt == "parquet" else fmt  # Parquet is converted at the end
+        if evidence and fmt == "csv":
+            self.part_fmt = EVIDENCE_FORMAT
         self.target = target
         self.part = target.with_name(f".{target.name}.part")
         self.manifest = target.with_name(f"{target.name}.progress.jsonl")
@@ -228,7 +231,7 @@ class FileSink:
                 self.errors_path.unlink(missing_ok=True)
             where = self.target
             if self.fmt == "parquet":
-                _jsonl_to_parquet(self.part, self.target)
+                _jsonl_to_parquet(self.part, self.target, evidence=self.evidence)
                 self.part.unlink()
             else:
                 os.replace(self.part, self.target)
@@ -303,18 +306,22 @@ class _Lock:
         self._handle = None
 
 
-def _jsonl_to_parquet(source: Path, target: Path, batch: int = 10_000) -> None:
-    """Stream the JSONL part file into Parquet, one row group per `batch` records."""
+def _jsonl_to_parquet(source: Path, target: Path, batch: int = 10_000, evidence: bool = False) -> None:
+    """Stream the JSONL part file into Parquet, one row group per `batch` records
+    (with the evidence columns when `evidence`)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from ..outputs.writers import EVIDENCE_COLUMNS, table_row
     from ..stages.records import FIELDS
 
     types = {"start": pa.int64(), "end": pa.int64(), "year": pa.int64(),
              "value": pa.float64(), "value_max": pa.float64(), "norm_value": pa.float64()}
-    schema = pa.schema([(name, types.get(name, pa.string())) for name in FIELDS])
+    types.update({c: pa.int64() for c in EVIDENCE_COLUMNS if c.endswith(("_start", "_end"))})
+    names = FIELDS + EVIDENCE_COLUMNS if evidence else FIELDS
+    schema = pa.schema([(name, types.get(name, pa.string())) for name in names])
     with atomic_path(target, "wb") as handle, open(source, encoding="utf-8") as lines:
         writer = pq.ParquetWriter(handle, schema)
-        while rows := [json.loads(line) for line in islice(lines, batch)]:
+        while rows := [table_row(json.loads(line), evidence) for line in islice(lines, batch)]:
             writer.write_table(pa.Table.from_pylist(rows, schema=schema))
         writer.close()

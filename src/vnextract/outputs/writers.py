@@ -6,6 +6,11 @@ renamed, so a killed run never leaves a file that looks complete.
 Every CSV cell goes through `excel_safe`: news text is untrusted, and a cell
 that begins like a formula (`=HYPERLINK(…)`, `-2+3`) is run as one by Excel
 and LibreOffice (OWASP "CSV injection"). JSONL and Parquet keep raw values.
+
+JSONL carries each record's `evidence` (where its decisions came from);
+CSV and Parquet hold the SPEC columns, and the evidence flattened into
+`evidence_<field>_<start|end|text|note>` columns only when asked
+(`evidence=True`, or the format `csv+evidence` for streaming).
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Mapping
 
+from ..stages.evidence import COLUMNS as EVIDENCE_COLUMNS, KEYS as EVIDENCE_KEYS, columns as evidence_columns
 from ..stages.records import FIELDS, Record
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -55,13 +61,21 @@ def record_dict(record: Record | Mapping) -> dict:
     return record.to_dict() if isinstance(record, Record) else dict(record)
 
 
-def to_frame(records: Iterable[Record | Mapping]):
-    """A pandas DataFrame, one row per record, the SPEC columns in order."""
+def table_row(record: Record | Mapping, evidence: bool = False) -> dict:
+    """A record as a flat table row: the SPEC fields, then the evidence columns if asked."""
+    row = record_dict(record)
+    return {**row, **evidence_columns(row.get("evidence"))} if evidence else row
+
+
+def to_frame(records: Iterable[Record | Mapping], evidence: bool = False):
+    """A pandas DataFrame, one row per record, the SPEC columns in order
+    (then the evidence columns, with `evidence=True`)."""
     import pandas as pd
 
-    rows = [record_dict(r) for r in records]
-    frame = pd.DataFrame(rows, columns=FIELDS)
-    return frame.astype({"year": "Int64", "start": "int64", "end": "int64"})
+    rows = [table_row(r, evidence) for r in records]
+    frame = pd.DataFrame(rows, columns=FIELDS + (EVIDENCE_COLUMNS if evidence else []))
+    offsets = {c: "Int64" for c in EVIDENCE_COLUMNS if c.endswith(("_start", "_end"))} if evidence else {}
+    return frame.astype({"year": "Int64", "start": "int64", "end": "int64", **offsets})
 
 
 def format_for(path: str | os.PathLike | None, override: str | None = None) -> str:
@@ -111,37 +125,47 @@ def atomic_path(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[
         raise
 
 
-def write_records(records: Iterable[Record | Mapping], path: str | os.PathLike, fmt: str | None = None) -> int:
-    """Write all records to `path` in one go; returns how many were written."""
+def write_records(records: Iterable[Record | Mapping], path: str | os.PathLike, fmt: str | None = None,
+                  evidence: bool = False) -> int:
+    """Write all records to `path` in one go; returns how many were written.
+    `evidence` adds the evidence columns to a CSV or Parquet file."""
     fmt = format_for(path, fmt)
     rows = [record_dict(r) for r in records]
     if fmt == "parquet":
-        frame = to_frame(rows)
+        frame = to_frame(rows, evidence)
         with atomic_path(path, "wb") as handle:
             frame.to_parquet(handle, index=False)
         return len(rows)
     with atomic_path(path, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as handle:
-        writer = RecordWriter(handle, fmt)
+        writer = RecordWriter(handle, fmt, evidence=evidence)
         for row in rows:
             writer.write(row)
     return len(rows)
 
 
-class RecordWriter:
-    """Streams records to an open text handle as JSONL or CSV (header first)."""
+EVIDENCE_FORMAT = "csv+evidence"  # a CSV with the evidence columns, as the batch workers are told
 
-    def __init__(self, handle: IO[str], fmt: str, header: bool = True):
+
+class RecordWriter:
+    """Streams records to an open text handle as JSONL or CSV (header first);
+    `evidence` (or the format `csv+evidence`) adds the evidence columns to a CSV."""
+
+    def __init__(self, handle: IO[str], fmt: str, header: bool = True, evidence: bool = False):
+        if fmt == EVIDENCE_FORMAT:
+            fmt, evidence = "csv", True
         if fmt not in ("jsonl", "csv"):
             raise ValueError(f"streaming supports jsonl and csv, not {fmt}")
         self.handle = handle
         self.fmt = fmt
-        self._csv = csv.DictWriter(handle, fieldnames=FIELDS, extrasaction="ignore") if fmt == "csv" else None
+        self.evidence = evidence and fmt == "csv"
+        names = FIELDS + EVIDENCE_COLUMNS if self.evidence else FIELDS
+        self._csv = csv.DictWriter(handle, fieldnames=names, extrasaction="ignore") if fmt == "csv" else None
         if self._csv is not None and header:
             self._csv.writeheader()
 
     def write(self, record: Record | Mapping) -> None:
         if self._csv is not None:
-            self._csv.writerow(safe_row(_clean(record_dict(record))))
+            self._csv.writerow(safe_row(_clean(table_row(record, self.evidence))))
         else:
             self.handle.write(json_line(record) + "\n")
 
@@ -156,10 +180,21 @@ def read_records(path: str | os.PathLike) -> list[dict]:
 
     frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
     rows = frame.to_dict("records")
-    return [_from_table(row) for row in rows]
+    return [_fold_evidence(_from_table(row)) for row in rows]
 
 
 _NUMERIC = {"start": int, "end": int, "value": float, "value_max": float, "norm_value": float, "year": int}
+_NUMERIC.update({c: int for c in EVIDENCE_COLUMNS if c.endswith(("_start", "_end"))})
+
+
+def _fold_evidence(row: dict) -> dict:
+    """Evidence columns of a table back into one `evidence` dict, as in JSONL."""
+    if EVIDENCE_COLUMNS[0] not in row:
+        return row
+    flat = {c: row.pop(c, None) for c in EVIDENCE_COLUMNS}
+    row["evidence"] = {key: {part: flat[f"evidence_{key}_{part}"] for part in ("start", "end", "text", "note")}
+                       for key in EVIDENCE_KEYS}
+    return row
 
 
 def _from_table(row: dict) -> dict:

@@ -522,8 +522,8 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     return found
 
 
-def states_plan_value(view: TokenView, first_token: int, floor: int) -> bool:
-    """Whether the number is the value of a plan named just before it in its
+def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | None:
+    """The plan word, when the number is the value of a plan named just before it in its
     clause ("đạt kế hoạch đề ra là [7,5-8%]", "Tổng kế hoạch vốn … trên [3.580 tỷ]")."""
     rules = cue_rules()
     for cue in rules.plan_value.find(view):
@@ -535,8 +535,8 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> bool:
             continue  # "chỉ tiêu thu ngân sách: thực hiện [1.200 tỷ đồng]": what was done, not the plan
         if cue.first > 0 and rules.baseline_introducers.ending_at(view, cue.first - 1) is not None:
             continue
-        return True
-    return False
+        return cue
+    return None
 
 
 def status_cues_of_text(text: str, start: int, end: int) -> list[Cue]:

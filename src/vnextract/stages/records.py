@@ -12,12 +12,13 @@ at the document's last quantity.
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 
 import regex
 
 from . import cues as cue_stage
+from . import evidence
 from .cues import TokenView
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
@@ -54,13 +55,17 @@ class Record:
     year: int | None
     locality: str | None
     sentence: str
+    # Where the decisions came from (stages/evidence.py): not a SPEC column, kept in JSONL and the API.
+    evidence: dict | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
-        """The SPEC fields as a plain dict (flat: no deep copy needed)."""
-        return {name: getattr(self, name) for name in FIELDS}
+        """The SPEC fields as a plain dict, then `evidence`."""
+        row = {name: getattr(self, name) for name in FIELDS}
+        row["evidence"] = self.evidence
+        return row
 
 
-FIELDS = [f.name for f in fields(Record)]
+FIELDS = [f.name for f in fields(Record) if f.name != "evidence"]
 
 
 @dataclass(slots=True)
@@ -74,6 +79,7 @@ class _Carried:
     # Which came later, the last status cue or the last period: a cue said
     # after a plan's year ("…vào năm 2025. … hiện đã có …") outweighs that year.
     status_is_newer: bool = False
+    status_cued: bool = False  # whether any cue set `status` yet (else it is the default)
 
 
 @dataclass(slots=True)
@@ -86,6 +92,7 @@ class _DocumentContext:
     main_place: str | None
     published: int | None
     section_place: str | None = None
+    main_place_note: str = "subject"  # evidence for the default locality: "metadata" when the sheet gave it
 
 
 @dataclass(slots=True)
@@ -110,7 +117,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         return []
     named = meta.locality or place_in_name(doc_id.rsplit("/", 1)[-1])
     places = find_places(text, named)
-    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year)
+    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year,
+                           main_place_note="metadata" if meta.locality else "subject")
     headings = _heading_places(text, places)
     carried = _Carried()
     between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
@@ -203,19 +211,24 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     if aside_kind == "comparison":
         year = _compared_year(ctx, view, aside, quantity, year)
     before = [c for c in cue_stage.outside_other_asides(view, ctx.status_cues, aside) if c.last < first]
-    if aside_kind == "plan" or cue_stage.states_plan_value(view, first, floor):
-        status = "target"
+    if aside_kind == "plan":
+        status, status_from = "target", evidence.aside_cue(doc.text, view, aside)
+    elif plan_cue := cue_stage.states_plan_value(view, first, floor):
+        status, status_from = "target", evidence.cue_at(doc.text, view, plan_cue)
     elif aside_kind == "comparison":
-        status = "actual"
+        status, status_from = "actual", evidence.aside_cue(doc.text, view, aside)
     elif before:
-        status = before[-1].label
+        status, status_from = before[-1].label, evidence.cue_at(doc.text, view, before[-1])
     elif own_period is None and carried.status_is_newer:
-        status = carried.status
+        status, status_from = carried.status, evidence.absent("inherited")
     else:
-        status = _status_by_year(year, doc.published) or carried.status
+        by_year = _status_by_year(year, doc.published)
+        status = by_year or carried.status
+        status_from = evidence.absent("year" if by_year else "inherited" if carried.status_cued else "default")
     if status == "actual" and year is not None and doc.published is not None and year > doc.published:
         year = doc.published  # a result is never of a year still to come: the plan year was carried over
-    return Record(
+    place = _locality_for(doc.text, quantity, ctx.sentence, doc.places)
+    record = Record(
         doc_id=doc.doc_id,
         start=quantity.start,
         end=quantity.end,
@@ -234,9 +247,19 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         baseline=cue_stage.baseline_for(view, first, after, ceiling),
         period=period.text if period is not None else None,
         year=year,
-        locality=_locality_for(doc.text, quantity, ctx.sentence, doc.places) or doc.section_place or doc.main_place,
+        locality=place.locality if place is not None else doc.section_place or doc.main_place,
         sentence=ctx.sentence.text,
     )
+    record.evidence = {
+        "indicator": evidence.indicator(doc.text, ctx.sentence, quantity.start, quantity.end, indicator,
+                                        carried.indicator, quantity.unit),
+        "status": status_from,
+        "kind": evidence.kind(doc.text, view, first, after, kind),
+        "comparator": evidence.comparator(doc.text, view, first, after, record.comparator),
+        "period": evidence.period(doc.text, own_period, period),
+        "locality": evidence.locality(doc.text, place, doc.section_place, doc.main_place_note),
+    }
+    return record
 
 
 def _with_item_head(previous: str, item: str) -> str:
@@ -456,6 +479,7 @@ def _carry_status(carried: _Carried, status_cues: list) -> None:
     if status_cues:
         carried.status = status_cues[-1].label
         carried.status_is_newer = True
+        carried.status_cued = True
 
 
 @lru_cache(maxsize=1)
@@ -464,7 +488,7 @@ def _not_owner_pattern():
     return regex.compile(rf"(?<![\p{{L}}])(?:{phrase_alternation(words)})\s*$", regex.IGNORECASE)
 
 
-def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> str | None:
+def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> Place | None:
     """The place named before the number in its sentence, unless it is only
     the object of a comparison ("so với", "với"), the country as a yardstick
     ("đứng thứ 8 cả nước"), or a province that qualifies the unit before it
@@ -478,8 +502,8 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
         if place.national and not _opens_clause(text, sentence.start, place.start):
             continue
         if k > 0 and _qualifies(text, candidates[k - 1], place):
-            return candidates[k - 1].locality
-        return place.locality
+            return candidates[k - 1]
+        return place
     return None
 
 

@@ -1,0 +1,186 @@
+"""Stage 6b: where each of a record's decisions came from (its `evidence`).
+
+For every decided field — the indicator phrase, the status, kind and
+comparator cues, the period and the locality — one entry
+`{"start", "end", "text", "note"}`: the character span in the document that
+decided it (`text[start:end] == text`), or null offsets and a note saying
+why there is none (`inherited` from an earlier sentence, `metadata` from the
+sheet, `default` when no word decided it …). A reviewer checks a record by
+reading exactly those words; nothing here changes a record's other fields.
+
+The cue spans are looked up among the words the deciding functions of
+`cues.py` walk (the cue run left of the number, the bound words after it),
+keeping the one whose label is the record's value.
+"""
+from __future__ import annotations
+
+import regex
+
+from .cues import Cue, TokenView, cue_rules, left_cues
+
+KEYS = ("indicator", "status", "kind", "comparator", "period", "locality")
+ENTRY_KEYS = ("start", "end", "text", "note")
+
+_BOUNDS = frozenset(["=", ">", ">=", "<", "<=", "~"])  # the labels of bound words, not of "xuống còn"
+# How far right of the number a bound word ("trở lên") is looked for, as in `cues.comparator_for`.
+_AFTER_WITHIN = 6
+
+
+def at(text: str, start: int, end: int, note: str | None = None) -> dict:
+    """An entry for the characters [start, end) of the text."""
+    return {"start": start, "end": end, "text": text[start:end], "note": note}
+
+
+def absent(note: str) -> dict:
+    """An entry for a decision that no words of the record's sentence made."""
+    return {"start": None, "end": None, "text": None, "note": note}
+
+
+def tokens_at(text: str, view: TokenView, first: int, last: int, note: str | None = None) -> dict:
+    """An entry for tokens `first` … `last` (inclusive) of a sentence."""
+    return at(text, view.tokens[first].start, view.tokens[last].end, note)
+
+
+def cue_at(text: str, view: TokenView, cue: Cue | None, missing: str = "default") -> dict:
+    return tokens_at(text, view, cue.first, cue.last) if cue is not None else absent(missing)
+
+
+def aside_cue(text: str, view: TokenView, aside) -> dict:
+    """The words that open a parenthesis ("(KH 10-11%)", "(cùng kỳ …)"), else the
+    whole parenthesis: what made it a plan or a comparison."""
+    rules = cue_rules()
+    last = min(aside.close, len(view.tokens)) - 1
+    if aside.kind and aside.open + 1 <= last:
+        phrases = rules.aside_plan if aside.kind == "plan" else rules.aside_comparison
+        hit = phrases.starting_at(view, aside.open + 1, last)
+        if hit is not None:
+            return cue_at(text, view, hit)
+    return tokens_at(text, view, aside.open, min(aside.close, len(view.tokens) - 1), "aside")
+
+
+def indicator(text: str, sentence, start: int, end: int, phrase: str, inherited: str, unit: str) -> dict:
+    """The indicator phrase where it stands in the sentence. Its words as
+    written (white space may differ), nearest the number; a phrase put
+    together from words apart ("Cơ cấu kinh tế: … công nghiệp", a count's
+    noun and the words after it) spans from its first word to its last, noted
+    `composed`. One carried from the value before is `inherited`; one that is
+    only the unit, `unit`."""
+    words = phrase.split()
+    best = None
+    for parts in _readings(text, words, sentence.start, sentence.end):
+        left, right = parts[0][0], parts[-1][1]
+        distance = max(0, left - end, start - right)
+        key = (len(parts), distance, right - left)
+        if best is None or key < best[0]:
+            best = (key, left, right)
+    if best is not None:
+        return at(text, best[1], best[2], "composed" if best[0][0] > 1 else None)
+    if phrase and phrase == inherited:
+        return absent("inherited")
+    if phrase == unit:
+        return absent("unit")
+    return absent("composed")
+
+
+_EDGE_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
+_EDGE_AFTER = r"(?![\p{L}\p{M}\p{N}])"
+
+
+def _words_pattern(words: list[str]) -> regex.Pattern:
+    return regex.compile(_EDGE_BEFORE + r"\s*".join(map(regex.escape, words)) + _EDGE_AFTER, regex.IGNORECASE)
+
+
+def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[int, int]]]:
+    """Ways of finding `words` in text[lo:hi] in order, as few runs as possible:
+    from each place its longest first run stands, each next run the longest
+    that follows."""
+    if not words:
+        return []
+    readings = []
+    for size in range(len(words), 0, -1):
+        starts = list(_words_pattern(words[:size]).finditer(text, lo, hi))
+        for first in starts:
+            parts = [first.span()]
+            k = size
+            while k < len(words) and parts is not None:
+                for j in range(len(words), k, -1):
+                    m = _words_pattern(words[k:j]).search(text, parts[-1][1], hi)
+                    if m is not None:
+                        parts.append(m.span())
+                        k = j
+                        break
+                else:
+                    parts = None
+            if parts is not None:
+                readings.append(parts)
+        if readings:
+            return readings
+    return readings
+
+
+def kind(text: str, view: TokenView, first: int, after: int, kind_value: str) -> dict:
+    """The change verb ("tăng", "giảm", "vượt … kế hoạch") or level word
+    ("đạt", "xuống còn") nearest before the number; `default` for a level
+    that no word says."""
+    for cue_first, cue_last, cue_kind, _label in left_cues(view, first):
+        if kind_value == "change" and (cue_kind == "change" or view.sylls[cue_first] == ("vượt",)):
+            return tokens_at(text, view, cue_first, cue_last)
+        if kind_value == "level" and cue_kind == "level":
+            return tokens_at(text, view, cue_first, cue_last)
+    if kind_value == "level":
+        run = left_cues(view, first)
+        near = [c for p in (cue_rules().from_to_level, *cue_rules().after) for c in p.find(view) if after <= c.first < after + 3]
+        if run and view.sylls[run[0][0]] == ("từ",) and near and all(c.label not in _BOUNDS for c in near):
+            return tokens_at(text, view, run[0][0], run[0][1])  # "giảm từ 29,56% xuống còn 25,3%"
+    return absent("default")
+
+
+def comparator(text: str, view: TokenView, first: int, after: int, symbol: str) -> dict:
+    """The bound word that gave the comparator: before the number ("trên",
+    "ước đạt"), inside a comparative change word ("thấp hơn"), after it
+    ("trở lên"), or an estimate earlier in the clause ("ước tính … tăng");
+    `default` for `=` said by no word."""
+    rules = cue_rules()
+    for cue_first, cue_last, cue_kind, label in left_cues(view, first):
+        if cue_kind == "comparator" and label == symbol:
+            return tokens_at(text, view, cue_first, cue_last)
+        if cue_kind == "change":
+            for bound in rules.comparators:
+                hit = bound.starting_at(view, cue_first, cue_last)
+                if bound.label == symbol and hit is not None and hit.last == cue_last:
+                    return tokens_at(text, view, cue_first, cue_last)
+    for bound in rules.after:
+        if bound.label == symbol:
+            hit = next((c for c in bound.find(view) if after <= c.first < after + _AFTER_WITHIN), None)
+            if hit is not None:
+                return cue_at(text, view, hit)
+    if symbol == "~":
+        earlier = [c for c in rules.clause_estimate.find(view) if c.first < first]
+        if earlier:
+            return cue_at(text, view, earlier[-1])
+    return absent("default")
+
+
+def period(text: str, own, carried) -> dict:
+    """The record's own time phrase, else `inherited` (from an earlier
+    sentence), else `none`."""
+    if own is not None:
+        return at(text, own.start, own.end)
+    return absent("inherited" if carried is not None else "none")
+
+
+def locality(text: str, place, section: str | None, main_note: str) -> dict:
+    """The place named in the sentence, else the section heading's place,
+    else the document's subject (`metadata` when the sheet gave it)."""
+    if place is not None:
+        return at(text, place.start, place.end)
+    return absent("heading" if section else main_note)
+
+
+def columns(evidence: dict | None) -> dict:
+    """The evidence flattened into CSV/Parquet cells: `evidence_status_start` …"""
+    evidence = evidence or {}
+    return {f"evidence_{key}_{part}": (evidence.get(key) or {}).get(part) for key in KEYS for part in ENTRY_KEYS}
+
+
+COLUMNS = list(columns(None))
