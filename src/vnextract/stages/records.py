@@ -196,12 +196,15 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     kind, direction = cue_stage.change_for(view, first, after)
     aside = cue_stage.aside_for(view, first)
     aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
+    kind_from = None  # evidence of a kind no cue word said
     if not cue_stage.has_kind_cue(view, first):
         sign = _sign(doc.text, quantity)
         if sign is not None:
             kind, direction = "change", sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
+            kind_from = evidence.at(doc.text, *_sign_span(doc.text, quantity), "sign")
         elif _reads_like(previous, quantity) and (aside_kind == "plan" or cue_stage.is_bare_list_item(view, first)):
             kind, direction = previous.kind, previous.direction
+            kind_from = evidence.absent("inherited")
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside)
     if previous is not None and cue_stage.is_bare_list_item(view, first):
         indicator = _with_item_head(previous.indicator, indicator)
@@ -254,7 +257,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         "indicator": evidence.indicator(doc.text, ctx.sentence, quantity.start, quantity.end, indicator,
                                         carried.indicator, quantity.unit),
         "status": status_from,
-        "kind": evidence.kind(doc.text, view, first, after, kind),
+        "kind": kind_from or evidence.kind(doc.text, view, first, after, kind),
         "comparator": evidence.comparator(doc.text, view, first, after, record.comparator),
         "period": evidence.period(doc.text, own_period, period),
         "locality": evidence.locality(doc.text, place, doc.section_place, doc.main_place_note),
@@ -280,6 +283,15 @@ def _sign(text: str, quantity: Quantity) -> str | None:
     if text[max(0, quantity.start - 1) : quantity.start] == "+":
         return "up"
     return None
+
+
+def _sign_span(text: str, quantity: Quantity) -> tuple[int, int]:
+    """Where the sign of a signed figure is written: the "+" before it, or
+    the "-"/"âm" that opens its span."""
+    if not quantity.number.negative:
+        return quantity.start - 1, quantity.start
+    digit = next(i for i, ch in enumerate(quantity.span) if ch.isdigit() or ch.isalpha() and i > 2)
+    return quantity.start, quantity.start + len(quantity.span[:digit].rstrip())
 
 
 def _reads_like(previous: Record | None, quantity: Quantity) -> bool:
