@@ -110,21 +110,25 @@ def labelling_config() -> str:
 def task(doc_id: str, text: str, records: Iterable[Mapping]) -> dict:
     """One Label Studio task: the document and its records as a prediction."""
     result: list[dict] = []
+    units = _utf16_offsets(text) if _has_astral(text) else None
     for i, record in enumerate(sorted(records, key=lambda r: (r["start"], r["end"]))):
-        result.extend(_regions(f"vx{i}", record, text))
+        result.extend(_regions(f"vx{i}", record, text, units))
     return {
         "data": {TEXT: text, "doc_id": doc_id},
         "predictions": [{"model_version": MODEL_VERSION, "result": result}],
     }
 
 
-def _regions(region_id: str, record: Mapping, text: str) -> list[dict]:
+def _regions(region_id: str, record: Mapping, text: str, units: list[int] | None) -> list[dict]:
+    """A record as result items of one region. Offsets are Label Studio's,
+    UTF-16 code units (`units` maps Python indices to them when the text has
+    characters past the Basic Multilingual Plane)."""
     start, end = record["start"], record["end"]
     span = text[start:end]
     if span != record.get("span", span):
         raise ValueError(f"{record.get('doc_id')}: record at {start}-{end} says {record.get('span')!r} but the "
                          f"text there is {span!r}; extract the records again from these documents")
-    where = {"start": start, "end": end}
+    where = {"start": units[start], "end": units[end]} if units else {"start": start, "end": end}
 
     def item(name: str, kind: str, value: dict) -> dict:
         return {"id": region_id, "from_name": name, "to_name": TEXT, "type": kind, "value": {**where, **value}}
@@ -287,24 +291,39 @@ def _choice(fields: dict, name: str) -> str | None:
 
 def _python_offsets(text: str, region: _Region) -> tuple[int, int]:
     """The region's offsets as Python indices into the task text. Label Studio
-    counts in UTF-16 code units, which differ only past the Basic
-    Multilingual Plane (an emoji); a region whose text is not the task's
-    text at its offsets is an error, never guessed at."""
+    counts in UTF-16 code units, which differ from Python's only past the
+    Basic Multilingual Plane (an emoji); Python indices are accepted too. A
+    region whose text is not the task's text at its offsets is an error,
+    never guessed at."""
     start, end = region.start, region.end
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
         raise ValueError(f"offsets {start!r}-{end!r} are not a span")
+    candidates = []
+    if _has_astral(text):
+        index = _utf16_index(text)
+        if end < len(index):
+            candidates.append((index[start], index[end]))
+    candidates.append((start, end))
+    for a, b in candidates:
+        if b <= len(text) and (region.text is None or text[a:b] == region.text):
+            return a, b
     if region.text is None:
-        if end > len(text):
-            raise ValueError(f"offsets {start}-{end} run past the text's end ({len(text)})")
-        return start, end
-    if text[start:end] == region.text:
-        return start, end
-    units = _utf16_index(text)
-    if end < len(units) and text[units[start]:units[end]] == region.text:
-        return units[start], units[end]
+        raise ValueError(f"offsets {start}-{end} run past the text's end")
     raise ValueError(f"the region's text {region.text!r} is not the task's text at {start}-{end} "
                      f"({text[start:end]!r}); was the task's text changed after labelling? "
                      f"Re-export the tasks and label that region again")
+
+
+def _has_astral(text: str) -> bool:
+    return any(ord(ch) > 0xFFFF for ch in text)
+
+
+def _utf16_offsets(text: str) -> list[int]:
+    """UTF-16 offset of each Python index (and of the end)."""
+    offsets = [0]
+    for ch in text:
+        offsets.append(offsets[-1] + (2 if ord(ch) > 0xFFFF else 1))
+    return offsets
 
 
 def _utf16_index(text: str) -> list[int]:
@@ -318,24 +337,33 @@ def _utf16_index(text: str) -> list[int]:
 
 def _values(text: str, start: int, end: int, fields: dict) -> dict:
     """value … norm_unit of a region: read from the text by the extractor's
-    reader, then whatever the labeller typed, field by field, on top."""
+    reader (or from the quantity the labeller typed), then whatever the
+    labeller typed, field by field, on top. A typed unit is read by the same
+    reader, so "tỷ đồng" brings its scale and VND."""
     typed_quantity = fields.get("quantity")
     read = _read(typed_quantity) if typed_quantity else _read_in_context(text, start, end)
     if typed_quantity and read is None:
         raise ValueError(f"the typed quantity {typed_quantity!r} reads as no number with a unit")
     out = {"value": None, "value_max": None, "unit": None, "norm_value": None, "norm_unit": None}
+    scale = 1.0
     if read is not None:
         out.update(value=read.value, value_max=read.value_max, unit=read.unit,
                    norm_value=read.norm_value, norm_unit=read.norm_unit)
-    scale = read.norm_value / read.value if read is not None and read.value else 1.0
+        scale = read.norm_value / read.value if read.value else 1.0
+    if fields.get("unit"):
+        out["unit"] = fields["unit"]
+        unit = _read(f"1 {fields['unit']}")
+        if unit is not None and unit.end - unit.start == len(fields["unit"]) + 2:
+            scale, out["norm_unit"] = unit.norm_value, unit.norm_unit
+            if out["value"] is not None and fields.get("value") is None:
+                out["norm_value"] = out["value"] * scale
     for name in VALUE_NUMBERS:
         if fields.get(name) is not None:
             out[name] = float(fields[name])
     if fields.get("value") is not None and fields.get("norm_value") is None:
         out["norm_value"] = out["value"] * scale
-    for name in ("unit", "norm_unit"):
-        if fields.get(name):
-            out[name] = fields[name]
+    if fields.get("norm_unit"):
+        out["norm_unit"] = fields["norm_unit"]
     missing = [k for k in ("value", "norm_value", "norm_unit") if out[k] is None]
     if missing:
         raise ValueError(f"{text[start:end]!r} at {start}-{end} reads as no quantity; mark the number and its "
