@@ -4,13 +4,26 @@
     records = extract("Huyện phấn đấu năm 2024 mức tăng trưởng kinh tế từ 17,7% trở lên.", doc_id="x")
     df = to_frame(records)
 
+    nlp = vnextract.nlp()       # a spaCy pipeline: vnextract's tokenizer + the "vnextract" component
+    doc = nlp("Thu nhập bình quân đạt 89,6 triệu đồng.")
+    [(s.text, s.label_, s._.record["indicator"]) for s in doc.spans["vnextract"]]
+
 Heavy modules (underthesea, pandas, spaCy) load on first use, so importing
 the package and starting the CLI stay cheap.
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["extract", "extract_documents", "to_frame", "Record", "evaluate", "__version__"]
+__all__ = ["extract", "extract_documents", "to_frame", "Record", "evaluate", "nlp", "__version__"]
+
+
+def nlp(lang: str = "xx"):
+    """A spaCy pipeline, ready: vnextract's aligned underthesea tokenizer and
+    the `vnextract` component (`doc.spans["vnextract"]`, `span._.record`).
+    Add other components to it, or add "vnextract" to a pipeline of your own."""
+    from .review.spacy_component import vnextract_nlp
+
+    return vnextract_nlp(lang)
 
 
 def __getattr__(name: str):

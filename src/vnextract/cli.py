@@ -1,4 +1,4 @@
-"""Command line: `vnextract extract | eval | show | text | track`.
+"""Command line: `vnextract extract | eval | show | text | track | labelstudio`.
 
 Imports stay inside the commands so that `vnextract --help` and a
 one-document run start fast.
@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="a .csv, .parquet or .json file, or a folder (index.html with charts, tracking.csv, tracking.json)")
     tr.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
     tr.set_defaults(run=_cmd_track)
+    _add_labelstudio_command(sub)
     return parser
 
 
@@ -258,6 +259,111 @@ def _cmd_track(args) -> int:
           f"{pairs.get('in-article', 0)} in-article, {pairs.get('cross-article', 0)} cross-article pairs) → "
           + ", ".join(str(p) for p in written), file=sys.stderr)
     return 1 if loaded.problems else 0
+
+
+# ------------------------------------------------------- Label Studio ---
+
+
+def _add_labelstudio_command(sub) -> None:
+    ls = sub.add_parser("labelstudio", help="make a gold set in Label Studio: the labelling config, tasks with "
+                                            "the records as pre-annotations, and the export back as gold JSONL")
+    cmds = ls.add_subparsers(dest="labelstudio_command", required=True)
+    cf = cmds.add_parser("config", help="print the labelling configuration (paste it into the project's settings)")
+    cf.add_argument("-o", "--output", help="write it to this file instead of stdout")
+    cf.set_defaults(run=_cmd_ls_config)
+    ex = cmds.add_parser("export", help="Label Studio tasks (JSON) with vnextract's records as predictions")
+    ex.add_argument("inputs", nargs="+", help="documents, as for extract")
+    ex.add_argument("-o", "--output", required=True, help="tasks file to import into Label Studio (.json)")
+    ex.add_argument("--records", help="records written by extract for these documents (default: extract them now)")
+    ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    _add_encoding(ex)
+    ex.set_defaults(run=_cmd_ls_export)
+    im = cmds.add_parser("import", help="a Label Studio JSON export → gold records (SPEC §3 JSONL)")
+    im.add_argument("export", help="the project exported from Label Studio as JSON")
+    im.add_argument("-o", "--output", required=True, help="gold records file (.jsonl)")
+    im.add_argument("--texts", metavar="FOLDER", help="also write each task's text as FOLDER/<doc_id>.txt, "
+                                                       "so the gold set's documents travel with it")
+    im.set_defaults(run=_cmd_ls_import)
+
+
+def _cmd_ls_config(args) -> int:
+    from .review.labelstudio import labelling_config
+
+    config = labelling_config()
+    if args.output:
+        from .outputs.writers import atomic_path
+
+        with atomic_path(args.output, "w", encoding="utf-8") as handle:
+            handle.write(config)
+    else:
+        sys.stdout.write(config)
+    return 0
+
+
+def _cmd_ls_export(args) -> int:
+    """Exit status 1 when a document could not be read (the others are written)."""
+    import json
+
+    from .outputs.writers import atomic_path
+    from .review.labelstudio import tasks_from_documents
+
+    if args.records:
+        from .inputs.documents import iter_documents
+        from .outputs.writers import read_records
+
+        by_doc: dict[str, list] = {}
+        for record in read_records(args.records):
+            by_doc.setdefault(record["doc_id"], []).append(record)
+        documents = list(iter_documents(args.inputs, meta=_meta(args), encoding=_encoding(args)))
+        unknown = sorted(set(by_doc) - {d.doc_id for d in documents})
+        if unknown:
+            raise ValueError(f"{args.records}: records of documents not among the inputs ({', '.join(unknown[:3])}"
+                             f"{' …' if len(unknown) > 3 else ''}); give the documents they were extracted from")
+        pairs = ((d, by_doc.get(d.doc_id, [])) for d in documents)
+    else:
+        from .pipeline import extract_documents
+
+        pairs = extract_documents(args.inputs, meta=_meta(args), encoding=_encoding(args))
+    tasks, failures = tasks_from_documents(pairs)
+    for failure in failures:
+        print(f"vnextract: skipped {failure}", file=sys.stderr)
+    with atomic_path(args.output, "w", encoding="utf-8") as handle:
+        json.dump(tasks, handle, ensure_ascii=False, indent=1)
+    regions = sum(len({r["id"] for r in t["predictions"][0]["result"]}) for t in tasks)
+    print(f"vnextract labelstudio: {len(tasks)} tasks, {regions} pre-annotated records → {args.output}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _cmd_ls_import(args) -> int:
+    from .outputs.writers import atomic_path
+    from .review.labelstudio import gold_line, gold_records, read_export
+
+    export = read_export(args.export)
+    golds, notes = gold_records(export, source=str(args.export))
+    for note in notes:
+        print(f"vnextract: {note}", file=sys.stderr)
+    with atomic_path(args.output, "w", encoding="utf-8") as handle:
+        handle.writelines(gold_line(g) + "\n" for g in golds)
+    if args.texts:
+        _write_task_texts(export, golds, Path(args.texts))
+    documents = len({g["doc_id"] for g in golds})
+    print(f"vnextract labelstudio: {len(golds)} gold records of {documents} documents → {args.output}", file=sys.stderr)
+    return 0
+
+
+def _write_task_texts(export: list, golds: list[dict], folder: Path) -> None:
+    """The texts of the annotated tasks, as UTF-8 .txt files named by doc_id
+    ("a/b" in a subfolder, as a folder read recursively names it)."""
+    from .outputs.writers import atomic_path
+
+    labelled = {g["doc_id"] for g in golds}
+    for task in export:
+        doc_id = str(task["data"].get("doc_id") or "")
+        if doc_id in labelled:
+            if doc_id.startswith("/") or any(part in ("", ".", "..") for part in doc_id.split("/")):
+                raise ValueError(f"doc_id {doc_id!r} cannot be a file name inside {folder}; write the texts yourself")
+            with atomic_path(folder / f"{doc_id}.txt", "w", encoding="utf-8", newline="") as handle:
+                handle.write(task["data"]["text"])
 
 
 if __name__ == "__main__":

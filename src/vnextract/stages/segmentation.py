@@ -238,8 +238,9 @@ def syllable_tokens(text: str, start: int = 0, end: int | None = None) -> list[T
     return [Token(m.start(), m.end(), m.group()) for m in _SYLLABLE.finditer(text, start, end)]
 
 
-def spacy_doc(text: str, tokens: list[Token]):
-    """A spaCy `Doc` whose `.text` equals `text`, built from aligned tokens.
+def spacy_doc(text: str, tokens: list[Token], vocab=None):
+    """A spaCy `Doc` whose `.text` equals `text`, built from aligned tokens
+    (in `vocab`, a pipeline's, when given).
 
     `spacy.blank("vi")` needs pyvi, so the Doc is made from words and spaces.
     Non-space characters the tokeniser skipped become words of their own and
@@ -270,7 +271,7 @@ def spacy_doc(text: str, tokens: list[Token]):
     if previous_end < len(text):
         words.append(text[previous_end:])
         spaces.append(False)
-    return Doc(_vocab(), words=words, spaces=spaces)
+    return Doc(vocab if vocab is not None else _vocab(), words=words, spaces=spaces)
 
 
 @lru_cache(maxsize=1)
