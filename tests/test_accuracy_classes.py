@@ -160,3 +160,10 @@ def test_a_bare_name_in_a_list_takes_the_head_noun_of_the_item_before_it():
     assert [r.indicator for r in records[1:]] == ["thị trường Hàn Quốc", "thị trường Nhật Bản", "thị trường Úc"]
     records = extract("Năm 2023, xuất khẩu sang thị trường Mỹ đạt 2 tỷ USD; Nhật Bản 1,2 tỷ USD.")
     assert _at(records, "1,2 tỷ USD").indicator == "xuất khẩu sang thị trường Nhật Bản"
+
+
+def test_a_multiple_is_of_the_time_before_it_and_a_verb_after_a_comma_ends_a_count():
+    records = extract("Thu nhập bình quân đầu người năm 2023 đạt 65 triệu đồng, gấp 1,5 lần năm 2020.")
+    assert _at(records, "1,5 lần").year == 2023
+    records = extract("Trong năm 2023, trên địa bàn tỉnh có 8 dự án FDI, nâng tổng số dự án lên 120 dự án.")
+    assert _at(records, "8 dự án").indicator == "dự án FDI"

@@ -174,6 +174,8 @@ def _list_continues(view: TokenView, at: int, length: int) -> bool:
     if tokens[at].text == "và":
         return True
     first = fragment[:1]
+    if any(b.first == first[0] for b in _breakers(view)):
+        return False  # "8 dự án FDI, nâng tổng số …": a verb opens the next clause
     return length <= 6 and not _has_cue(view, first) and phrase_rules().right_stops.starting_at(view, first[0]) is None
 
 

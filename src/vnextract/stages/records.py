@@ -447,7 +447,10 @@ _PERIOD_RIGHT_AFTER = regex.compile(r"[ \t\u00a0]*(?:(?:vào|trong|đến|tới)
 def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period | None:
     """The time phrase right after the number ("8.000 USD vào năm 2030"),
     else the nearest before it in its sentence, else the first one after it
-    in the same clause."""
+    in the same clause. A multiple looks back only: the time after it is what
+    it multiplies ("gấp 1,5 lần năm 2020")."""
+    if quantity.norm_unit == "times":
+        periods = [p for p in periods if p.end <= quantity.start]
     after = next((p for p in periods if p.start >= quantity.end), None)
     if after is not None and after.year is not None and _PERIOD_RIGHT_AFTER.fullmatch(text[quantity.end : after.start]):
         return after
