@@ -14,7 +14,8 @@ keeping the one whose label is the record's value.
 """
 from __future__ import annotations
 
-import regex
+import unicodedata
+
 
 from .cues import Cue, TokenView, cue_rules, left_cues
 
@@ -82,12 +83,36 @@ def indicator(text: str, sentence, start: int, end: int, phrase: str, inherited:
     return absent("composed")
 
 
-_EDGE_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
-_EDGE_AFTER = r"(?![\p{L}\p{M}\p{N}])"
+class _Squeezed:
+    """A sentence with its white space taken out, lower-cased, and where each
+    of its characters stands in the text: the phrase's words are found in it
+    with plain string search, as white space between them may differ."""
+
+    __slots__ = ("text", "chars", "positions")
+
+    def __init__(self, text: str, lo: int, hi: int):
+        self.text = text
+        self.positions = [i for i in range(lo, hi) if not text[i].isspace()]
+        self.chars = "".join(text[i] for i in self.positions).lower()
+
+    def find(self, words: list[str], frm: int = 0) -> tuple[int, int, int] | None:
+        """(start, end, next squeezed index) of the first run of `words` at or after
+        squeezed index `frm` that starts and ends on a word edge."""
+        needle = "".join(words).lower()
+        k = self.chars.find(needle, frm)
+        while k >= 0:
+            start, last = self.positions[k], self.positions[k + len(needle) - 1]
+            if not _is_word(self.text, start - 1) and not _is_word(self.text, last + 1):
+                return start, last + 1, k + len(needle)
+            k = self.chars.find(needle, k + 1)
+        return None
 
 
-def _words_pattern(words: list[str]) -> regex.Pattern:
-    return regex.compile(_EDGE_BEFORE + r"\s*".join(map(regex.escape, words)) + _EDGE_AFTER, regex.IGNORECASE)
+def _is_word(text: str, i: int) -> bool:
+    if not 0 <= i < len(text):
+        return False
+    c = text[i]
+    return c.isalnum() or unicodedata.category(c).startswith("M")
 
 
 def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[int, int]]]:
@@ -96,17 +121,22 @@ def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[
     that follows."""
     if not words:
         return []
+    squeezed = _Squeezed(text, lo, hi)
     readings = []
     for size in range(len(words), 0, -1):
-        starts = list(_words_pattern(words[:size]).finditer(text, lo, hi))
+        starts, frm = [], 0
+        while (hit := squeezed.find(words[:size], frm)) is not None:
+            starts.append(hit)
+            frm = hit[2]
         for first in starts:
-            parts = [first.span()]
+            parts, resume = [first[:2]], first[2]
             k = size
             while k < len(words) and parts is not None:
                 for j in range(len(words), k, -1):
-                    m = _words_pattern(words[k:j]).search(text, parts[-1][1], hi)
+                    m = squeezed.find(words[k:j], resume)
                     if m is not None:
-                        parts.append(m.span())
+                        parts.append(m[:2])
+                        resume = m[2]
                         k = j
                         break
                 else:
@@ -115,6 +145,7 @@ def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[
                 readings.append(parts)
         if readings:
             return readings
+    return readings
     return readings
 
 

@@ -72,15 +72,15 @@ def find_places(text: str, about: str | None = None) -> list[Place]:
             typed_names[place.name] += 1
             written.setdefault(place.name, place.locality)
     if typed_names:
-        for m in _names_pattern(frozenset(typed_names)).finditer(text):
-            found.append(Place(m.start(), m.end(), written[m.group()], m.group()))
+        for start, end, key in _find_names(text, frozenset(typed_names)):
+            found.append(Place(start, end, written[key], text[start:end]))
     # Bare district names of the provinces the article names (or is about).
     named = {place.name for place in found if place.locality == gazetteer.get(place.name)}
     named.update(_provinces_of(about))
     in_provinces = _districts_of(frozenset(named))
     if in_provinces:
-        for m in _names_pattern(frozenset(in_provinces)).finditer(text):
-            found.append(Place(m.start(), m.end(), in_provinces[m.group()], m.group()))
+        for start, end, key in _find_names(text, frozenset(in_provinces)):
+            found.append(Place(start, end, in_provinces[key], text[start:end]))
     return _without_overlaps(found)
 
 
@@ -117,6 +117,42 @@ def _districts_of(province_names: frozenset[str]) -> dict[str, str]:
         for unit in units
         if fold_locality(unit.province) in folded and fold_locality(name) not in folded
     }
+
+
+_BLANKS = regex.compile(r"[ \t\u00a0]+")
+_NAME_RUN = rf"{_NAME_WORD}(?:(?:[ \t\u00a0]+|[ \t\u00a0]*-[ \t\u00a0]*){_NAME_WORD})*"
+_RUN = regex.compile(rf"{_LEFT}{_NAME_RUN}")
+_SIMPLE_NAME = regex.compile(_NAME_RUN)
+_WORD = regex.compile(_NAME_WORD)
+
+
+def _find_names(text: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each bare occurrence of one of `names`, leftmost
+    and longest first, not overlapping. Names made of capitalised words are
+    looked up among the runs of such words — no pattern to build per article;
+    any other name goes through a pattern of its own."""
+    simple = {name for name in names if _SIMPLE_NAME.fullmatch(name)}
+    keyed = {_BLANKS.sub(" ", name): name for name in simple}
+    longest = max((len(_WORD.findall(name)) for name in simple), default=0)
+    hits = []
+    if keyed:
+        for run in _RUN.finditer(text):
+            words = list(_WORD.finditer(text, run.start(), run.end()))
+            i = 0
+            while i < len(words):
+                for j in range(min(len(words), i + longest), i, -1):
+                    start, end = words[i].start(), words[j - 1].end()
+                    name = keyed.get(_BLANKS.sub(" ", text[start:end]))
+                    if name is not None and not (end < len(text) and text[end].isalnum()):
+                        hits.append((start, end, name))
+                        i = j
+                        break
+                else:
+                    i += 1
+    others = names - simple
+    if others:
+        hits.extend((m.start(), m.end(), m.group()) for m in _names_pattern(frozenset(others)).finditer(text))
+    return sorted(hits, key=lambda h: (h[0], h[0] - h[1]))
 
 
 @lru_cache(maxsize=64)
