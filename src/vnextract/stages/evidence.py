@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import unicodedata
 
-
 from .cues import Cue, TokenView, cue_rules, left_cues
 
 KEYS = ("indicator", "status", "kind", "comparator", "period", "locality")
