@@ -15,6 +15,7 @@ keeping the one whose label is the record's value.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from .cues import Cue, TokenView, cue_rules, left_cues
 
@@ -107,6 +108,12 @@ class _Squeezed:
         return None
 
 
+@lru_cache(maxsize=4)
+def _squeezed(text: str, lo: int, hi: int) -> _Squeezed:
+    """One per sentence: its records look their words up in the same one."""
+    return _Squeezed(text, lo, hi)
+
+
 def _is_word(text: str, i: int) -> bool:
     if not 0 <= i < len(text):
         return False
@@ -120,7 +127,7 @@ def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[
     that follows."""
     if not words:
         return []
-    squeezed = _Squeezed(text, lo, hi)
+    squeezed = _squeezed(text, lo, hi)
     readings = []
     for size in range(len(words), 0, -1):
         starts, frm = [], 0
