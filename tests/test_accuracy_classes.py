@@ -167,3 +167,10 @@ def test_a_multiple_is_of_the_time_before_it_and_a_verb_after_a_comma_ends_a_cou
     assert _at(records, "1,5 lần").year == 2023
     records = extract("Trong năm 2023, trên địa bàn tỉnh có 8 dự án FDI, nâng tổng số dự án lên 120 dự án.")
     assert _at(records, "8 dự án").indicator == "dự án FDI"
+
+
+def test_a_time_phrase_in_the_next_clause_is_not_the_period_of_a_number():
+    records = extract("Năm 2020, huyện có 10 xã đạt chuẩn nông thôn mới, xã An Bình đạt chuẩn nâng cao năm 2019.")
+    assert _at(records, "10 xã").year == 2020
+    records = extract("Huyện có 10 xã đạt chuẩn nông thôn mới trong năm 2019.")
+    assert _at(records, "10 xã").year == 2019

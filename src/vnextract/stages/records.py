@@ -458,9 +458,13 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period 
     if before:
         return before[-1]
     for p in periods:
-        if p.start >= quantity.end and ";" not in text[quantity.end : p.start]:
+        if p.start >= quantity.end and not _CLAUSE_EDGE.search(text, quantity.end, p.start):
             return p
     return None
+
+
+# Between a number and a time phrase after it, what puts them in two clauses.
+_CLAUSE_EDGE = regex.compile(r"[;,:]")
 
 
 def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period]]]) -> None:
