@@ -173,6 +173,7 @@ def _key(records) -> list[dict]:
 @example("\u200b5%\u00a0" * 900)
 @example("đầu năm 2024 " * 700)
 @example("x" * 5000 + " 5%")
+@example(" ".join(["giá Rs. 20"] * 100))  # found by the campaign: a sentence edge inside a figure
 def test_fuzz_extract_never_raises_and_records_are_grounded(check_record, text):
     records = extract(text, doc_id="f")
     nfc = unicodedata.normalize("NFC", text)

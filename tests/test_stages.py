@@ -22,6 +22,7 @@ from vnextract.stages import segmentation, underthesea_parts
 from vnextract.inputs.documents import Document, DocumentFailure, DocumentMeta, files_in
 from vnextract.inputs.metadata import meta_from_fields, parse_locality, parse_year, read_sheet
 from vnextract.pipeline import extract_documents
+from vnextract.stages.quantities import find_quantities
 from vnextract.stages.records import FIELDS
 from vnextract.review.render import records_html
 from vnextract.rules import WORD_START
@@ -326,6 +327,23 @@ def test_sentences_and_tokens_align(text):
         assert text[t.start : t.end] == t.text
     for t in syllable_tokens(text):
         assert text[t.start : t.end] == t.text
+
+
+@pytest.mark.parametrize("text", [
+    "giá Rs. 20",  # the splitter ends a sentence after "Rs."; the figure is "Rs. 20"
+    " ".join(["giá Rs. 20"] * 100),  # the same, run on past the long-sentence bound
+    " ".join(["tăng 1.000 tỷ đồng"] * 200),  # a long line's cuts at white space
+])
+def test_no_sentence_edge_falls_inside_a_figure(text):
+    """A record's sentence holds its span (found by the fuzzing campaign)."""
+    whole = [(q.start, q.end) for q in find_quantities(text)]
+    sentences = split_sentences(text, whole)
+    assert all(s.end - s.start <= 1_000 for s in sentences)
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    for start, end in whole:
+        assert any(s.start <= start and end <= s.end for s in sentences), text[start:end]
+    records = extract(text, doc_id="x")
+    assert len(records) == len(whole) and all(r.span in r.sentence for r in records)
 
 
 @pytest.mark.parametrize("text", SEG_TEXTS)

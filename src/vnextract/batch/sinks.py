@@ -54,18 +54,28 @@ class StreamSink:
     def __init__(self, stream: IO[bytes], fmt: str):
         self.part_fmt = fmt
         self._stream = stream
-        stream.write(_header(fmt, bom=False))
+        self._write(_header(fmt, bom=False))
 
     def jobs(self, items) -> Iterator[Job]:
         return tasks.jobs(items)
 
     def put(self, outcome: Outcome) -> None:
         if outcome.data:
-            self._stream.write(outcome.data)
-            self._stream.flush()
+            self._write(outcome.data)
 
     def finish(self) -> None:
-        self._stream.flush()
+        self._write(b"")
+
+    def _write(self, data: bytes) -> None:
+        """Write and flush; a failure (a full disk) names standard output. A
+        closed pipe (`| head`) stays a BrokenPipeError, which is not an error."""
+        try:
+            self._stream.write(data)
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise OSError(err.errno, f"cannot write standard output: {err.strerror or err}") from None
 
     def close(self) -> None:
         pass
@@ -90,6 +100,11 @@ class FileSink:
         self._lock: _Lock | None = None
         self.finished = 0  # documents whose records are in the part file
         try:
+            for folder in (target.parent, *target.parent.parents):
+                if folder.exists():
+                    if not folder.is_dir():
+                        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is a file, not a folder")
+                    break
             target.parent.mkdir(parents=True, exist_ok=True)
             self._lock = _Lock(target.with_name(f"{target.name}.lock"), target)
             header = self._resumable_header() if resume else None

@@ -125,7 +125,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
     records: list[Record] = []
     pending = list(reversed(quantities))
     pending_periods = list(reversed(periods))
-    for sentence in iter_sentences(text):
+    for sentence in iter_sentences(text, [(q.start, q.end) for q in quantities]):
         in_sentence = _starting_in(pending, sentence)
         sentence_periods = _starting_in(pending_periods, sentence)
         own_periods = [p for p in sentence_periods if not p.is_baseline]

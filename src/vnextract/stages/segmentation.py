@@ -13,12 +13,17 @@ stages after this one look around each figure within its sentence, which
 would cost the square of the sentence's length. Prose sentences are far
 shorter than the bound (the longest in the dev corpus has 704 characters),
 so their records do not change.
+
+No sentence edge may fall inside a figure the rules found (`whole`): the
+splitter reads "giá Rs. 20" as two sentences, and a record's sentence must
+hold its span, so a sentence that ends inside one runs on into the next, and
+a long one is never cut inside one.
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import regex
 
@@ -62,14 +67,37 @@ def join_tokens(tokens: list[Token]) -> str:
     return out
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with offsets: line by line, then underthesea's sentence splitter."""
-    return list(iter_sentences(text))
+def split_sentences(text: str, whole: Sequence[tuple[int, int]] = ()) -> list[Sentence]:
+    """Sentences with offsets: line by line, then underthesea's sentence
+    splitter; none cuts a span of `whole` (sorted, disjoint)."""
+    return list(iter_sentences(text, whole))
 
 
-def iter_sentences(text: str) -> Iterator[Sentence]:
+def iter_sentences(text: str, whole: Sequence[tuple[int, int]] = ()) -> Iterator[Sentence]:
     """`split_sentences`, a line at a time: a caller that has what it needs
     stops before the rest of the text is split."""
+    ends = [end for _, end in whole]
+    held: int | None = None  # the start of a sentence that ends inside a span of `whole`
+    sentence = None
+    for sentence in _split(text):
+        start = sentence.start if held is None else held
+        k = bisect_right(ends, sentence.end)  # the first span that ends after the sentence
+        if k < len(whole) and whole[k][0] < sentence.end:
+            held = start
+            continue
+        held = None
+        if start != sentence.start:
+            sentence = Sentence(start, sentence.end, text[start : sentence.end])
+        if sentence.end - sentence.start > MAX_SENTENCE:
+            yield from _pieces(text, sentence, whole, ends)
+        else:
+            yield sentence
+    if held is not None:  # the last one ends inside a span: a piece of text it never reached
+        yield from _pieces(text, Sentence(held, sentence.end, text[held : sentence.end]), whole, ends)
+
+
+def _split(text: str) -> Iterator[Sentence]:
+    """Lines, then underthesea's sentences within each line."""
     sent_tokenize = sentence_splitter()
     for line in _LINE.finditer(text):
         sentences: list[Sentence] = []
@@ -92,17 +120,16 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
                 sentences.append(Sentence(last.start, line.start() + rest_end, text[last.start : line.start() + rest_end]))
             else:
                 sentences.append(Sentence(line.start(), line.start() + rest_end, line_text[:rest_end]))
-        for sentence in sentences:
-            if sentence.end - sentence.start > MAX_SENTENCE:
-                yield from _pieces(text, sentence)
-            else:
-                yield sentence
+        yield from sentences
 
 
-def _pieces(text: str, sentence: Sentence, bound: int = MAX_SENTENCE) -> Iterator[Sentence]:
+def _pieces(text: str, sentence: Sentence, whole: Sequence[tuple[int, int]] = (), ends: Sequence[int] = (),
+            bound: int = MAX_SENTENCE) -> Iterator[Sentence]:
     """A long sentence as pieces of at most `bound` characters, cut at the
     safest point in the second half of that range (a run of `bound`
-    characters with no space in it is cut where the bound falls)."""
+    characters with no space in it is cut where the bound falls), never
+    inside a span of `whole` (one that holds the cut moves it to its start,
+    or to its end when it starts the piece); `ends` are the spans' ends."""
     start, end = sentence.start, sentence.end
     while end - start > bound:
         low, high = start + bound // 2, start + bound
@@ -111,6 +138,11 @@ def _pieces(text: str, sentence: Sentence, bound: int = MAX_SENTENCE) -> Iterato
             found = pattern.search(text, low, high)
             if found is not None:
                 cut = found.end() if found.group() in ";," else found.start()
+                break
+        k = bisect_right(ends, cut)
+        if k < len(whole) and whole[k][0] < cut:
+            cut = whole[k][0] if whole[k][0] > start else whole[k][1]
+            if cut >= end:
                 break
         piece_end = cut
         while piece_end > start and text[piece_end - 1].isspace():

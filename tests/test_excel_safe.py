@@ -1,0 +1,67 @@
+"""No cell of any CSV the tool writes starts like a formula: records from
+`extract`, the errors table of `eval --errors`, and (tests/test_tracking.py)
+the tracking table. Documents named and written to start cells with every
+formula character; `read_records` reads the raw values back."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from vnextract.cli import main
+from vnextract.outputs.writers import read_records
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Each text's first sentence (a record's `sentence` cell) and file name (its
+# `doc_id` cell) start with a formula character.
+DOCUMENTS = {
+    "=HYPERLINK(1)": '=HYPERLINK("http://x") Năm 2024, doanh thu đạt 5 tỷ đồng.',
+    "+cmd": "+cmd|' /C calc'!A0 thu nhập bình quân đạt 89,6 triệu đồng.",
+    "-2+3": "-2+3 Tỷ lệ hộ nghèo giảm còn 1,2%.",
+    "@SUM(A1)": "@SUM(A1) Tổng vốn đầu tư đạt 1.200 tỷ đồng.",
+    "'quoted": "'=1+1 Kim ngạch xuất khẩu đạt 3,13 tỷ USD.",
+}
+
+
+def _cells(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def _assert_safe(table: list[list[str]]) -> None:
+    unsafe = [cell for row in table for cell in row if cell.startswith(FORMULA_STARTS)]
+    assert not unsafe, unsafe
+
+
+def test_records_csv_and_eval_errors_csv_start_no_cell_as_a_formula(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in DOCUMENTS.items():
+        (folder / f"{name}.txt").write_text(text + "\n\tTrong đó, thu ngân sách tăng 10%.\n", encoding="utf-8")
+    records_csv, records_jsonl = tmp_path / "records.csv", tmp_path / "records.jsonl"
+    assert main(["extract", str(folder), "-o", str(records_csv), "--workers", "1"]) == 0
+    assert main(["extract", str(folder), "-o", str(records_jsonl), "--workers", "1"]) == 0
+
+    table = _cells(records_csv)
+    _assert_safe(table)
+    raw = [json.loads(line) for line in records_jsonl.read_text(encoding="utf-8").splitlines()]
+    assert {r["doc_id"] for r in raw} == set(DOCUMENTS)
+    escaped = [cell for row in table for cell in row if cell[:2] in {f"'{c}" for c in FORMULA_STARTS}]
+    assert len(escaped) >= 2 * len(DOCUMENTS) - 1  # every doc_id but 'quoted, and the first sentences
+    assert [r.to_dict() if hasattr(r, "to_dict") else r for r in read_records(records_csv)] == raw
+
+    # Gold that disagrees with every prediction: each error row carries both sides' cells.
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({**r, "indicator": "=" + r["indicator"], "status": "target"},
+                                       ensure_ascii=False) + "\n" for r in raw), encoding="utf-8")
+    errors_csv = tmp_path / "errors.csv"
+    main(["eval", "--gold", str(gold), "--pred", str(records_jsonl), "--errors", str(errors_csv)])
+    capsys.readouterr()
+    errors = _cells(errors_csv)
+    assert len(errors) > len(raw)
+    _assert_safe(errors)
+    header = errors[0]
+    gold_indicators = [row[header.index("gold_indicator")] for row in errors[1:]]
+    assert gold_indicators and all(cell.startswith("'=") for cell in gold_indicators)
