@@ -174,3 +174,10 @@ def test_a_time_phrase_in_the_next_clause_is_not_the_period_of_a_number():
     assert _at(records, "10 xã").year == 2020
     records = extract("Huyện có 10 xã đạt chuẩn nông thôn mới trong năm 2019.")
     assert _at(records, "10 xã").year == 2019
+
+
+def test_an_estimate_reaches_its_first_value_not_the_ratio_stated_after_it():
+    records = extract("Năm 2023, tổng mức bán lẻ ước đạt 50 tỷ đồng, đạt 106,3% kế hoạch.")
+    assert (_at(records, "50 tỷ đồng").comparator, _at(records, "106,3%").comparator) == ("~", "=")
+    records = extract("Năm 2023, tăng trưởng của Nam Định và Ninh Bình ước đạt lần lượt là 10,9% và 9,9%.")
+    assert [r.comparator for r in records] == ["~", "~"]

@@ -261,7 +261,7 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
     return found
 
 
-def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
+def comparator_for(view: TokenView, first_token: int, after_token: int, floor: int = 0) -> str:
     """SPEC comparator: the nearest bound word before the number wins;
     "trở lên"/"trở xuống" after it (within a few words) make it >= / <=. A
     comparative change word ("thấp hơn") bounds a level when nothing it is
@@ -284,6 +284,12 @@ def comparator_for(view: TokenView, first_token: int, after_token: int) -> str:
     # A restatement continues the clause of the value it restates ("ước đạt
     # 155,6 nghìn tỷ đồng, tương đương [6,5 tỷ USD]").
     clause_start = _clause_start(view, restated.first - 1 if restated and restated.first > 1 else first_token)
+    # An estimate word reaches the values of its clause up to the first one
+    # ("ước thu [50 tỷ đồng]"), not one that states its own ratio after it
+    # ("…, đạt [106,3%] kế hoạch"); a restatement is that first value again.
+    coordinated = floor < first_token and all(view.tokens[i].text in (",", "và") for i in range(floor, first_token))
+    if not restated and not coordinated:  # "ước đạt lần lượt là 10,94% và [9,94%]" is one estimate
+        clause_start = max(clause_start, floor)
     if any(clause_start <= c.first < first_token for c in rules.clause_estimate.find(view)):
         return "~"
     return "="

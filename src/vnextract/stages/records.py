@@ -246,7 +246,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status=status,
         kind=kind,
         direction=direction,
-        comparator=cue_stage.comparator_for(view, first, after),
+        comparator=cue_stage.comparator_for(view, first, after, floor),
         baseline=cue_stage.baseline_for(view, first, after, ceiling),
         period=period.text if period is not None else None,
         year=year,
