@@ -181,3 +181,9 @@ def test_an_estimate_reaches_its_first_value_not_the_ratio_stated_after_it():
     assert (_at(records, "50 tỷ đồng").comparator, _at(records, "106,3%").comparator) == ("~", "=")
     records = extract("Năm 2023, tăng trưởng của Nam Định và Ninh Bình ước đạt lần lượt là 10,9% và 9,9%.")
     assert [r.comparator for r in records] == ["~", "~"]
+
+
+def test_a_first_value_without_a_phrase_takes_the_indicator_its_sentence_named_earlier():
+    text = ("Xuất khẩu tăng mạnh. Quy mô kinh tế Kiên Giang vươn lên đứng thứ hai khu vực; "
+            "năm 2022, Kiên Giang đạt 116 nghìn tỷ đồng.")
+    assert _at(extract(text), "116 nghìn tỷ đồng").indicator == "Quy mô kinh tế"

@@ -513,6 +513,27 @@ def _lexicon():
     return synonyms, regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])")
 
 
+def lexicon_phrase_before(view: TokenView, first_token: int, skip: frozenset[int]) -> str:
+    """"Quy mô kinh tế Kiên Giang vươn lên …; năm 2022, Kiên Giang đạt [116
+    nghìn tỷ đồng]": the last lexicon indicator named earlier in the sentence,
+    as written there, for a first value with no phrase of its own; ""."""
+    tokens = view.tokens
+    idx = [i for i in range(first_token) if i not in skip]
+    if not idx:
+        return ""
+    _synonyms, pattern = _lexicon()
+    found = list(pattern.finditer(fold_text(_text(tokens, idx))))
+    if not found:
+        return ""
+    folded = found[-1].group()
+    # The fewest tokens that hold its last occurrence, as written.
+    i = next((i for i in range(len(idx) - 1, -1, -1) if folded in fold_text(_text(tokens, idx[i:]))), None)
+    if i is None:
+        return folded
+    j = next(j for j in range(i + 1, len(idx) + 1) if folded in fold_text(_text(tokens, idx[i:j])))
+    return _text(tokens, _strip_leading(view, _strip_trailing(view, idx[i:j]))) or folded
+
+
 @lru_cache(maxsize=4096)
 def indicator_id(phrase: str | None) -> str | None:
     """Lexicon id of the longest synonym the phrase contains (compared folded).

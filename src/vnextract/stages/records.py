@@ -24,7 +24,7 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
 from ..gazetteer import place_in_name
 from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
-                         nearest_words, right_phrase, without_share_head)
+                         lexicon_phrase_before, nearest_words, right_phrase, without_share_head)
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -415,6 +415,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         share_of = right_phrase(view, after, skip)
     if share_of and (not left or clause_opens_with_cues(view, first, floor)):
         return f"{head} {share_of}".strip() if head else share_of
+    if not left and floor == 0 and (topic := lexicon_phrase_before(view, first, skip)):
+        return topic
     return left or inherited or nearest_words(view, first, skip) or quantity.unit
 
 
