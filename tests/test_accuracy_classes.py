@@ -187,3 +187,14 @@ def test_a_first_value_without_a_phrase_takes_the_indicator_its_sentence_named_e
     text = ("Xuất khẩu tăng mạnh. Quy mô kinh tế Kiên Giang vươn lên đứng thứ hai khu vực; "
             "năm 2022, Kiên Giang đạt 116 nghìn tỷ đồng.")
     assert _at(extract(text), "116 nghìn tỷ đồng").indicator == "Quy mô kinh tế"
+
+
+def test_names_and_values_paired_respectively():
+    records = extract("Năm 2023, cơ cấu kinh tế khu vực I - II - III tương ứng là 30,1% - 25,4% - 44,5% "
+                      "(kế hoạch là 31% - 25% - 44%).")
+    assert [r.indicator for r in records] == ["cơ cấu kinh tế khu vực I", "cơ cấu kinh tế khu vực II",
+                                              "cơ cấu kinh tế khu vực III"] * 2
+    assert [r.status for r in records] == ["actual"] * 3 + ["target"] * 3
+    # Names and values that do not pair one to one are left as they were read.
+    records = extract("Năm 2023, nông nghiệp và dịch vụ tăng lần lượt là 3,1%, 8,2% và 6,5%.")
+    assert all(r.indicator != "dịch vụ" for r in records[:2])

@@ -270,7 +270,8 @@ def test_indicators_example(expected_id, phrase):
 def _phrase_cases():
     phrase = _rules("indicators")["phrase"]
     return [_case("indicators", f"phrase.{key}#{i}", ex)
-            for key in ("phrase_examples", "not_indicator_examples", "clause_verb_examples", "share_head_examples") for i, ex in enumerate(phrase[key])]
+            for key in ("phrase_examples", "not_indicator_examples", "clause_verb_examples", "share_head_examples",
+                        "respectively_examples") for i, ex in enumerate(phrase[key])]
 
 
 @pytest.mark.parametrize("example", _phrase_cases())
@@ -409,7 +410,7 @@ RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples"},
     "localities": {"examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
-                   "phrase.clause_verb_examples", "phrase.share_head_examples"},
+                   "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

@@ -513,6 +513,38 @@ def _lexicon():
     return synonyms, regex.compile(rf"(?<![\p{{L}}\p{{N}}])(?:{alternation})(?![\p{{L}}\p{{N}}])")
 
 
+@lru_cache(maxsize=1)
+def _respectively() -> tuple[regex.Pattern, regex.Pattern]:
+    words = load_rules("indicators")["phrase"]["respectively"]
+    alternation = "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+    cue = regex.compile(rf"(?i)(?<!\p{{L}})(?:{alternation})(?!\p{{L}})")
+    tail = regex.compile(rf"(?i)[\s,]*(?:{alternation})(?:\s+là)?[\s,:]*$")
+    return cue, tail
+
+
+def says_respectively(text: str) -> bool:
+    """"tương ứng", "lần lượt": the sentence pairs a list of names with a list of values."""
+    return _respectively()[0].search(text) is not None
+
+
+_NAME_SEPARATOR = regex.compile(r"\s*[-–]\s*|\s*,\s*|\s+và\s+")
+
+
+def respective_names(phrase: str, count: int) -> list[str] | None:
+    """"cơ cấu khu vực I-II-III-thuế sản phẩm tương ứng là 41,57% - 15,45% - …":
+    the phrase names `count` items apart by dashes, commas or "và"; the words
+    before the first item (as long as the second) are the head every item shares
+    ("cơ cấu khu vực I", "cơ cấu khu vực II", …). None when the counts differ."""
+    phrase = _respectively()[1].sub("", phrase).strip()
+    parts = [p for p in _NAME_SEPARATOR.split(phrase) if p]
+    if len(parts) != count or count < 2:
+        return None
+    words = parts[0].split()
+    size = min(len(parts[1].split()), len(words) - 1) or 1  # the first name is as long as the second
+    head = " ".join(words[:-size])
+    return [f"{head} {name}".strip() for name in [" ".join(words[-size:]), *parts[1:]]]
+
+
 def lexicon_phrase_before(view: TokenView, first_token: int, skip: frozenset[int]) -> str:
     """"Quy mô kinh tế Kiên Giang vươn lên …; năm 2022, Kiên Giang đạt [116
     nghìn tỷ đồng]": the last lexicon indicator named earlier in the sentence,

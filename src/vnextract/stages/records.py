@@ -24,7 +24,8 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
 from ..gazetteer import place_in_name
 from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
-                         lexicon_phrase_before, nearest_words, right_phrase, without_share_head)
+                         lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
+                         without_share_head)
 from .localities import Place, find_places, subject
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
@@ -158,11 +159,45 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous))
             carried.indicator = records[-1].indicator
             floor = after
+        if len(in_sentence) > 1 and says_respectively(sentence.text):
+            _pair_respectively(doc.text, records[len(records) - len(in_sentence) :])
+            carried.indicator = records[-1].indicator
         if not pending:
             break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues))
         _carry_period(carried, own_periods)
     return records
+
+
+_BETWEEN_LISTED = regex.compile(r"\s*(?:[-–,;]|và)\s*")
+
+
+def _pair_respectively(text: str, records: list[Record]) -> None:
+    """"khu vực I - II - III tương ứng là 40,97% - 16,18% - 39,77%": the values
+    of a run joined only by dashes, commas or "và" take the names the first
+    run's first value was given, in order; a later run of as many values (its
+    plan: "(chỉ tiêu nghị quyết là 41,42% - 16,84% - 38,56%)") takes them too."""
+    runs, run = [], [records[0]]
+    for prev, record in zip(records, records[1:]):
+        if _BETWEEN_LISTED.fullmatch(text, prev.end, record.start):
+            run.append(record)
+        else:
+            runs.append(run)
+            run = [record]
+    runs.append(run)
+    names = None
+    for run in runs:
+        if len(run) < 2:
+            continue
+        if names is None:
+            names = respective_names(run[0].indicator, len(run))
+            if names is None:
+                return
+        if len(run) != len(names):
+            continue
+        for record, name in zip(run, names):
+            record.indicator, record.indicator_id = name, indicator_id(name)
+            record.evidence["indicator"] = evidence.absent("respectively")
 
 
 def _starting_in(pending: list, sentence: Sentence) -> list:
