@@ -198,3 +198,9 @@ def test_names_and_values_paired_respectively():
     # Names and values that do not pair one to one are left as they were read.
     records = extract("Năm 2023, nông nghiệp và dịch vụ tăng lần lượt là 3,1%, 8,2% và 6,5%.")
     assert all(r.indicator != "dịch vụ" for r in records[:2])
+
+
+def test_a_clause_of_cue_words_only_goes_on_with_the_subject_before_the_comma():
+    text = ("Năm 2017, tổng vốn đầu tư đạt 5.000 tỷ đồng. Tổng sản lượng lương thực cả năm đã tăng "
+            "so với năm 2016, ước đạt trên 39 vạn tấn.")
+    assert _at(extract(text), "39 vạn tấn").indicator == "Tổng sản lượng lương thực"

@@ -249,7 +249,7 @@ def _segment(
             break
         if text == ",":
             fragment = [j for j in sorted(kept[len(kept) - walked :]) if j not in skip] if walked else []
-            if _crosses_comma(view, i, fragment, piece, walked, floor, after_cues):
+            if _crosses_comma(view, i, fragment, piece, walked, floor, after_cues, skip):
                 kept.append(i)
                 piece = walked = 0
                 i -= 1
@@ -270,7 +270,7 @@ def _segment(
 
 
 def _crosses_comma(
-    view: TokenView, comma: int, fragment: list[int], piece: int, walked: int, floor: int, after_cues: bool
+    view: TokenView, comma: int, fragment: list[int], piece: int, walked: int, floor: int, after_cues: bool, skip: frozenset[int] = frozenset()
 ) -> bool:
     """Whether the phrase goes on left of this comma.
 
@@ -280,10 +280,12 @@ def _crosses_comma(
     nông, lâm, thủy sản"); never when a number or cue word closes the clause
     left of the comma, or that clause is a source or a verb phrase of its own
     ("Theo số liệu của …, GRDP …")."""
-    if _ends_clause(view, comma - 1) or _left_clause_breaks(view, comma, floor):
+    if _ends_clause(view, comma - 1, skip):
         return False
-    if walked == 0:
+    if walked == 0:  # "X đã tăng so với năm 2016, ước đạt [39 vạn tấn]": X goes on
         return after_cues
+    if _left_clause_breaks(view, comma, floor):
+        return False
     if not _has_content(view, fragment):
         return True
     if not 0 < piece <= 3 or _has_cue(view, fragment) or _starts_with_head(view, fragment):
@@ -335,10 +337,17 @@ def _has_digit(token: Token) -> bool:
     return any(map(str.isdigit, token.text))
 
 
-def _ends_clause(view: TokenView, index: int) -> bool:
-    """A number, "%" or a cue word just before a comma closes a clause."""
+def _ends_clause(view: TokenView, index: int, skip: frozenset[int] = frozenset()) -> bool:
+    """A number, "%" or a cue word just before a comma closes a clause; the
+    year a value was compared with does not ("đã tăng so với năm 2016, ước đạt …")."""
     if index < 0:
         return True
+    if index in skip:  # a compared year, not a number of the clause's own
+        start = index
+        while start - 1 in skip:
+            start -= 1
+        if start > 0 and cue_rules().baseline_introducers.ending_at(view, start - 1) is not None:
+            return False
     token = view.tokens[index]
     if _has_digit(token) or token.text == "%" or index > 0 and _has_digit(view.tokens[index - 1]):
         return True
