@@ -204,3 +204,9 @@ def test_a_clause_of_cue_words_only_goes_on_with_the_subject_before_the_comma():
     text = ("Năm 2017, tổng vốn đầu tư đạt 5.000 tỷ đồng. Tổng sản lượng lương thực cả năm đã tăng "
             "so với năm 2016, ước đạt trên 39 vạn tấn.")
     assert _at(extract(text), "39 vạn tấn").indicator == "Tổng sản lượng lương thực"
+
+
+def test_a_name_in_a_list_takes_the_head_noun_even_after_a_cue_of_its_own():
+    records = extract("Năm 2019, đông nhất là thị trường khách Hàn Quốc 24,4%; Thái Lan chiếm 13,1%; Pháp 9,4%; GRDP tăng 7%.")
+    assert [r.indicator for r in records] == ["thị trường khách Hàn Quốc", "thị trường khách Thái Lan",
+                                              "thị trường khách Pháp", "GRDP"]

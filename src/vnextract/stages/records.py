@@ -241,7 +241,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
             kind, direction = previous.kind, previous.direction
             kind_from = evidence.absent("inherited")
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside)
-    if previous is not None and cue_stage.is_bare_list_item(view, first):
+    if previous is not None and (cue_stage.is_bare_list_item(view, first) or _is_name(indicator)):
         indicator = _with_item_head(previous.indicator, indicator)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
@@ -298,6 +298,13 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         "locality": evidence.locality(doc.text, place, doc.section_place, doc.main_place_note),
     }
     return record
+
+
+def _is_name(phrase: str) -> bool:
+    """A phrase of capitalised words only ("Thái Lan"; not an acronym such as
+    "GRDP", nor a lexicon indicator): a name, not what is measured."""
+    words = phrase.split()
+    return 0 < len(words) <= 4 and all(w[:1].isupper() and not w.isupper() for w in words) and not indicator_id(phrase)
 
 
 def _with_item_head(previous: str, item: str) -> str:
