@@ -66,7 +66,7 @@ def report(tmp_path_factory):
     gold = out / "gold.jsonl"
     gold.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in load_jsonl_records(GOLD)
                             if g["doc_id"] in DOCS), encoding="utf-8")
-    inputs = [str(DEV / f"{d}.txt") for d in DOCS]
+    inputs = [os.path.relpath(DEV / f"{d}.txt") for d in DOCS]  # as a user types them, from the checkout
     assert main(["show", *inputs, "--gold", str(gold), "-o", str(out / "site")]) == 0
     return out / "site", {r.doc_id: r for r in collect(inputs, gold=gold)}
 

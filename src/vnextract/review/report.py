@@ -119,7 +119,7 @@ def _score(report: DocumentReport, golds: list[dict]) -> None:
     report.scored = True
     index = {id(r): k for k, r in enumerate(report.records)}
     for outcome in evaluate(golds, report.records).outcomes:
-        gold = {k: outcome.gold.get(k) for k in ("start", "end", "span", *SHOWN)} if outcome.gold else None
+        gold = {k: outcome.gold.get(k) for k in ("start", "end", "span", "value", "unit", *SHOWN)} if outcome.gold else None
         if outcome.type == "FN":
             report.missed.append(gold)
         elif outcome.type == "FP":
@@ -240,7 +240,7 @@ def _records_table(report: DocumentReport) -> str:
             value = _cell(r, key)
             bad = any(_CELL_OF.get(f, f) == key for f in wrong)
             gold_value = _cell(mark["gold"], key) if bad and mark and mark["gold"] else None
-            shown = _esc(value) + (f'<span class="gold-value">gold: {_esc(gold_value)}</span>' if gold_value is not None else "")
+            shown = _esc(value) + (f'<span class="gold-value">gold: {_esc(gold_value or "—")}</span>' if gold_value is not None else "")
             cells.append(f'<td class="{key}{" wrong" if bad else ""}">{shown}</td>')
         gold_cell = ""
         if report.scored:
@@ -278,11 +278,13 @@ def _legend(scored: bool) -> str:
 
 def _cell(record: dict, key: str) -> str:
     value = record.get(key)
-    if key == "value":
-        number = record.get("norm_value")
+    if key == "value":  # as written when it can be (89.6 triệu đồng), else in the base unit
+        written = record.get("value") is not None and record.get("unit")
+        number = record.get("value") if written else record.get("norm_value")
         top = record.get("value_max")
+        unit = record.get("unit") if written else record.get("norm_unit")
         shown = "" if number is None else f"{number:g}"
-        return f"{shown}{'' if top is None else f' – {top:g}'} {record.get('norm_unit') or ''}".strip()
+        return f"{shown}{'' if top is None else f' – {top:g}'} {unit or ''}".strip()
     if key == "kind" and record.get("direction"):
         return f"{value} {'▲' if record['direction'] == 'up' else '▼'}"
     return "" if value is None else str(value)
