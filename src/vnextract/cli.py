@@ -193,6 +193,8 @@ def _cmd_show(args) -> int:
         reports = collect(args.inputs, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
         if len(reports) != 1:
             raise ValueError(f"{len(reports)} documents: give a folder to -o")
+        if reports[0].error is not None:
+            raise ValueError(f"{reports[0].source}: {reports[0].error}")
         sys.stdout.write(document_page(reports[0]))
     for report in reports:
         if report.error is not None:

@@ -80,6 +80,8 @@ def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.Pat
     if target.suffix.lower() in (".html", ".htm"):
         if len(reports) != 1:
             raise ValueError(f"{output}: {len(reports)} documents do not fit one page; give a folder to -o")
+        if reports[0].error is not None:  # a page of nothing but the failure would hide it
+            raise ValueError(f"{reports[0].source}: {reports[0].error}")
         with atomic_path(target, "w", encoding="utf-8") as handle:
             handle.write(document_page(reports[0]))
         return reports
