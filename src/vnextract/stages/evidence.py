@@ -14,6 +14,8 @@ keeping the one whose label is the record's value.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from .cues import Cue, TokenView, cue_rules, left_cues
@@ -86,7 +88,13 @@ _EDGE_BEFORE = r"(?<![\p{L}\p{M}\p{N}])"
 _EDGE_AFTER = r"(?![\p{L}\p{M}\p{N}])"
 
 
-def _words_pattern(words: list[str]) -> regex.Pattern:
+# Beyond this many words an indicator is only looked for whole: finding one in
+# pieces costs a search per piece length, and such phrases are runaway cuts.
+_MOST_WORDS_IN_PIECES = 20
+
+
+@lru_cache(maxsize=4096)
+def _words_pattern(words: tuple[str, ...]) -> regex.Pattern:
     return regex.compile(_EDGE_BEFORE + r"\s*".join(map(regex.escape, words)) + _EDGE_AFTER, regex.IGNORECASE)
 
 
@@ -96,8 +104,10 @@ def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[
     that follows."""
     if not words:
         return []
+    words = tuple(words)
     readings = []
-    for size in range(len(words), 0, -1):
+    smallest = 1 if len(words) <= _MOST_WORDS_IN_PIECES else len(words)
+    for size in range(len(words), smallest - 1, -1):
         starts = list(_words_pattern(words[:size]).finditer(text, lo, hi))
         for first in starts:
             parts = [first.span()]
