@@ -349,9 +349,10 @@ def test_text_command_chooses_a_document_of_a_jsonl(tmp_path, capsysbinary):
 
 
 def test_show_renders_a_page():
-    from vnextract.review.render import render_html
+    from vnextract.review.report import collect, document_page
 
-    assert "25/25" in render_html(FIXTURES / "article.pdf")
+    (report,) = collect([FIXTURES / "article.pdf"])
+    assert "25/25" in document_page(report)
 
 
 # ---------------------------------------------------------------- PDF lines

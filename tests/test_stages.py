@@ -1,11 +1,10 @@
 """Fast unit tests per stage, for behaviour the rule examples do not cover:
-documents, metadata, segmentation, quantities, writers, render."""
+documents, metadata, segmentation, quantities, writers."""
 from __future__ import annotations
 
 import io
 import json
 import os
-import re
 import subprocess
 import sys
 import unicodedata
@@ -24,7 +23,6 @@ from vnextract.inputs.metadata import meta_from_fields, parse_locality, parse_ye
 from vnextract.pipeline import extract_documents
 from vnextract.stages.quantities import find_quantities
 from vnextract.stages.records import FIELDS
-from vnextract.review.render import records_html
 from vnextract.rules import WORD_START
 from vnextract.stages.segmentation import spacy_doc, split_sentences, syllable_tokens, tokenize
 from vnextract.outputs.writers import RecordWriter, atomic_path, read_records, write_records
@@ -694,39 +692,3 @@ def test_unknown_output_extension_is_an_error(tmp_path, sample_records):
         write_records(sample_records, tmp_path / "r.xlsx")
     assert _leftovers(tmp_path) == []
 
-
-# -------------------------------------------------------------------- render ---
-
-def _marks(html: str) -> list[str]:
-    return re.findall(r"<mark\b[^>]*>(.*?)</mark>", html, flags=re.S)
-
-
-def _mark_text(inner: str) -> str:
-    inner = re.sub(r"<span\b.*?</span>", "", inner, flags=re.S)
-    import html as _html
-
-    return _html.unescape(inner).strip()
-
-
-@pytest.mark.parametrize("name", ["haiha-2024", "damha-2024", "lao-cai-25-chi-tieu-2024"])
-def test_records_html_marks_every_span_once(name):
-    [(doc, records)] = list(extract_documents([str(DEV / f"{name}.txt")]))
-    assert records
-    page = records_html(doc.text, records, title=name)
-    marks = _marks(page)
-    assert len(marks) == len(records)
-    assert [_mark_text(m) for m in marks] == [r.span for r in records]
-    assert page.startswith("<!doctype html>") and "</html>" in page
-
-
-@pytest.mark.filterwarnings("ignore:.*W006")
-def test_records_html_escapes_and_handles_no_records():
-    text = "<b>Không có số liệu</b> & xong"
-    page = records_html(text, [], title="<t>")
-    assert "<mark" not in page
-    assert "<b>Không" not in page and "&lt;b&gt;" in page
-    text = "Tỷ lệ <đô thị hóa> đạt 36,3%"
-    records = extract(text)
-    page = records_html(text, records)
-    assert [_mark_text(m) for m in _marks(page)] == ["36,3%"]
-    assert "<đô" not in page

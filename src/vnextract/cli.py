@@ -69,9 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_encoding(ev)
     ev.set_defaults(run=_cmd_eval)
 
-    sh = sub.add_parser("show", help="render one article's records as HTML with displaCy")
-    sh.add_argument("input", help="a .txt file")
-    sh.add_argument("-o", "--output", help="HTML file (stdout when absent)")
+    sh = sub.add_parser("show", help="a review report in the browser: each document's text with its records "
+                                     "highlighted, a records table, the evidence of the selected record")
+    sh.add_argument("inputs", nargs="+", help="the inputs of extract: files, folders, JSONL or -")
+    sh.add_argument("-o", "--output", help="a folder (index.html and one page per document), or a .html file "
+                                           "for one document (stdout when absent and one document)")
+    sh.add_argument("--gold", help="gold records (JSONL): mark missed figures and wrong fields")
+    sh.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(sh)
     sh.set_defaults(run=_cmd_show)
 
@@ -177,18 +181,26 @@ def _meta(args):
 
 
 def _cmd_show(args) -> int:
-    from .review.render import render_html
+    """Exit status 1 when a document could not be read (its row says why)."""
+    from .review.report import collect, document_page, write_report
 
-    path = Path(args.input)
-    html = render_html(path, encoding=_encoding(args))
     if args.output:
-        from .outputs.writers import atomic_path
-
-        with atomic_path(args.output, "w", encoding="utf-8") as handle:
-            handle.write(html)
+        reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
+        where = Path(args.output)
+        where = where if where.suffix.lower() in (".html", ".htm") else where / "index.html"
+        print(f"vnextract show: {len(reports)} documents, {sum(len(r.records) for r in reports)} records → {where}",
+              file=sys.stderr)
     else:
-        sys.stdout.write(html)
-    return 0
+        reports = collect(args.inputs, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
+        if len(reports) != 1:
+            raise ValueError(f"{len(reports)} documents: give a folder to -o")
+        if reports[0].error is not None:
+            raise ValueError(f"{reports[0].source}: {reports[0].error}")
+        sys.stdout.write(document_page(reports[0]))
+    for report in reports:
+        if report.error is not None:
+            print(f"vnextract: skipped {report.source}: {report.error}", file=sys.stderr)
+    return 1 if any(r.error is not None for r in reports) else 0
 
 
 # ------------------------------------------------- encodings and `text` ---

@@ -108,6 +108,11 @@ class _Squeezed:
         return None
 
 
+# Beyond this many words an indicator is only looked for whole: finding one in
+# pieces costs a search per piece length, and such phrases are runaway cuts.
+_MOST_WORDS_IN_PIECES = 20
+
+
 @lru_cache(maxsize=4)
 def _squeezed(text: str, lo: int, hi: int) -> _Squeezed:
     """One per sentence: its records look their words up in the same one."""
@@ -129,7 +134,8 @@ def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[
         return []
     squeezed = _squeezed(text, lo, hi)
     readings = []
-    for size in range(len(words), 0, -1):
+    smallest = 1 if len(words) <= _MOST_WORDS_IN_PIECES else len(words)
+    for size in range(len(words), smallest - 1, -1):
         starts, frm = [], 0
         while (hit := squeezed.find(words[:size], frm)) is not None:
             starts.append(hit)
@@ -151,7 +157,6 @@ def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[
                 readings.append(parts)
         if readings:
             return readings
-    return readings
     return readings
 
 
