@@ -66,6 +66,9 @@ def indicator(text: str, sentence, start: int, end: int, phrase: str, inherited:
     noun and the words after it) spans from its first word to its last, noted
     `composed`. One carried from the value before is `inherited`; one that is
     only the unit, `unit`."""
+    whole = _nearest_as_written(text, sentence.start, sentence.end, phrase, start, end)
+    if whole is not None:
+        return at(text, *whole)
     words = phrase.split()
     best = None
     for parts in _readings(text, words, sentence.start, sentence.end):
@@ -81,6 +84,31 @@ def indicator(text: str, sentence, start: int, end: int, phrase: str, inherited:
     if phrase == unit:
         return absent("unit")
     return absent("composed")
+
+
+def _nearest_as_written(text: str, lo: int, hi: int, phrase: str, start: int, end: int) -> tuple[int, int] | None:
+    """The occurrence of the phrase, spaced as in the text, nearest the number
+    (most phrases are; the squeezed search below is for the others)."""
+    if not phrase:
+        return None
+    lowered, needle = _lowered(text, lo, hi), phrase.lower()
+    if len(lowered) != hi - lo:  # a letter whose lower case is longer ("İ"): offsets would move
+        return None
+    best = None
+    k = lowered.find(needle)
+    while k >= 0:
+        left, right = lo + k, lo + k + len(needle)
+        if not _is_word(text, left - 1) and not _is_word(text, right):
+            key = (max(0, left - end, start - right), right - left)
+            if best is None or key < best[0]:
+                best = (key, left, right)
+        k = lowered.find(needle, k + 1)
+    return best[1:] if best is not None else None
+
+
+@lru_cache(maxsize=4)
+def _lowered(text: str, lo: int, hi: int) -> str:
+    return text[lo:hi].lower()
 
 
 class _Squeezed:

@@ -126,6 +126,13 @@ _SIMPLE_NAME = regex.compile(_NAME_RUN)
 _WORD = regex.compile(_NAME_WORD)
 
 
+@lru_cache(maxsize=2)
+def _name_runs(text: str) -> list[list]:
+    """The runs of capitalised words of a text, each as its word matches;
+    found once for the two lookups of an article."""
+    return [list(_WORD.finditer(text, run.start(), run.end())) for run in _RUN.finditer(text)]
+
+
 def _find_names(text: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, name) of each bare occurrence of one of `names`, leftmost
     and longest first, not overlapping. Names made of capitalised words are
@@ -136,8 +143,7 @@ def _find_names(text: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
     longest = max((len(_WORD.findall(name)) for name in simple), default=0)
     hits = []
     if keyed:
-        for run in _RUN.finditer(text):
-            words = list(_WORD.finditer(text, run.start(), run.end()))
+        for words in _name_runs(text):
             i = 0
             while i < len(words):
                 for j in range(min(len(words), i + longest), i, -1):
