@@ -156,14 +156,14 @@ def test_sample_articles_no_record_over_non_quantities(phrase, dev):
 # ------------------------------------------------------------ score floors ---
 
 def test_mention_and_record_f1_floors(report):
-    # Floors at the level reached on the 67-article dev set (0.999 and 0.912
+    # Floors at the level reached on the 67-article dev set (0.999 and 0.948
     # when they were set): a change that costs accuracy must say so here.
     assert report.mention.f1 >= 0.99, report.summary_line()
-    assert report.record.f1 >= 0.91, report.summary_line()
+    assert report.record.f1 >= 0.945, report.summary_line()
 
 
-FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.985, "kind": 0.975,
-                "year": 0.94, "locality": 0.975, "indicator": 0.915}
+FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.99, "kind": 0.98,
+                "year": 0.945, "locality": 0.98, "indicator": 0.95}
 
 
 @pytest.mark.parametrize("field, floor", FIELD_FLOORS.items())
