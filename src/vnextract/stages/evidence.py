@@ -15,6 +15,7 @@ keeping the one whose label is the record's value.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 
 from .cues import Cue, TokenView, cue_rules, left_cues
@@ -71,7 +72,7 @@ def indicator(text: str, sentence, start: int, end: int, phrase: str, inherited:
         return at(text, *whole)
     words = phrase.split()
     best = None
-    for parts in _readings(text, words, sentence.start, sentence.end):
+    for parts in _readings(text, words, sentence.start, sentence.end, start - _WINDOW, end + _WINDOW):
         left, right = parts[0][0], parts[-1][1]
         distance = max(0, left - end, start - right)
         key = (len(parts), distance, right - left)
@@ -88,22 +89,36 @@ def indicator(text: str, sentence, start: int, end: int, phrase: str, inherited:
 
 def _nearest_as_written(text: str, lo: int, hi: int, phrase: str, start: int, end: int) -> tuple[int, int] | None:
     """The occurrence of the phrase, spaced as in the text, nearest the number
-    (most phrases are; the squeezed search below is for the others)."""
+    (most phrases are; the squeezed search below is for the others): one
+    overlapping the number, else the nearest on either side, the left one on
+    a tie. Searched outward from the number, so a sentence of thousands of
+    figures costs no more per record than a short one."""
     if not phrase:
         return None
     lowered, needle = _lowered(text, lo, hi), phrase.lower()
     if len(lowered) != hi - lo:  # a letter whose lower case is longer ("İ"): offsets would move
         return None
-    best = None
-    k = lowered.find(needle)
-    while k >= 0:
-        left, right = lo + k, lo + k + len(needle)
-        if not _is_word(text, left - 1) and not _is_word(text, right):
-            key = (max(0, left - end, start - right), right - left)
-            if best is None or key < best[0]:
-                best = (key, left, right)
-        k = lowered.find(needle, k + 1)
-    return best[1:] if best is not None else None
+    size, a, b = len(needle), start - lo, end - lo
+
+    def edged(k: int) -> bool:
+        return not _is_word(text, lo + k - 1) and not _is_word(text, lo + k + size)
+
+    k = lowered.find(needle, max(0, a - size + 1), b + size - 1)
+    while 0 <= k < b:  # overlapping the number: starts before its end
+        if edged(k):
+            return lo + k, lo + k + size
+        k = lowered.find(needle, k + 1, b + size - 1)
+    left = lowered.rfind(needle, 0, a)
+    while left >= 0 and not edged(left):
+        left = lowered.rfind(needle, 0, left + size - 1)
+    right = lowered.find(needle, b)
+    while right >= 0 and not edged(right):
+        right = lowered.find(needle, right + 1)
+    if left < 0 and right < 0:
+        return None
+    if right < 0 or left >= 0 and a - (left + size) <= right - b:
+        return lo + left, lo + left + size
+    return lo + right, lo + right + size
 
 
 @lru_cache(maxsize=4)
@@ -123,16 +138,17 @@ class _Squeezed:
         self.positions = [i for i in range(lo, hi) if not text[i].isspace()]
         self.chars = "".join(text[i] for i in self.positions).lower()
 
-    def find(self, words: list[str], frm: int = 0) -> tuple[int, int, int] | None:
+    def find(self, words: list[str], frm: int = 0, stop: int | None = None) -> tuple[int, int, int] | None:
         """(start, end, next squeezed index) of the first run of `words` at or after
-        squeezed index `frm` that starts and ends on a word edge."""
+        squeezed index `frm` (and ending by `stop`) that starts and ends on a word edge."""
         needle = "".join(words).lower()
-        k = self.chars.find(needle, frm)
+        stop = len(self.chars) if stop is None else stop
+        k = self.chars.find(needle, frm, stop)
         while k >= 0:
             start, last = self.positions[k], self.positions[k + len(needle) - 1]
             if not _is_word(self.text, start - 1) and not _is_word(self.text, last + 1):
                 return start, last + 1, k + len(needle)
-            k = self.chars.find(needle, k + 1)
+            k = self.chars.find(needle, k + 1, stop)
         return None
 
 
@@ -154,18 +170,24 @@ def _is_word(text: str, i: int) -> bool:
     return c.isalnum() or unicodedata.category(c).startswith("M")
 
 
-def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[int, int]]]:
-    """Ways of finding `words` in text[lo:hi] in order, as few runs as possible:
-    from each place its longest first run stands, each next run the longest
-    that follows."""
+# How far from its number an indicator's words are looked for: the phrase
+# stages read at most a 1,000-character piece of a sentence.
+_WINDOW = 1500
+
+
+def _readings(text: str, words: list[str], lo: int, hi: int, near_lo: int, near_hi: int) -> list[list[tuple[int, int]]]:
+    """Ways of finding `words` in text[lo:hi] (only between near_lo and near_hi)
+    in order, as few runs as possible: from each place its longest first run
+    stands, each next run the longest that follows."""
     if not words:
         return []
     squeezed = _squeezed(text, lo, hi)
+    frm0, stop = bisect_left(squeezed.positions, near_lo), bisect_left(squeezed.positions, near_hi)
     readings = []
     smallest = 1 if len(words) <= _MOST_WORDS_IN_PIECES else len(words)
     for size in range(len(words), smallest - 1, -1):
-        starts, frm = [], 0
-        while (hit := squeezed.find(words[:size], frm)) is not None:
+        starts, frm = [], frm0
+        while (hit := squeezed.find(words[:size], frm, stop)) is not None:
             starts.append(hit)
             frm = hit[2]
         for first in starts:
@@ -173,7 +195,7 @@ def _readings(text: str, words: list[str], lo: int, hi: int) -> list[list[tuple[
             k = size
             while k < len(words) and parts is not None:
                 for j in range(len(words), k, -1):
-                    m = squeezed.find(words[k:j], resume)
+                    m = squeezed.find(words[k:j], resume, stop)
                     if m is not None:
                         parts.append(m[:2])
                         resume = m[2]
