@@ -320,7 +320,8 @@ def _scale_at(tokens: list[str], i: int, scales: dict[tuple[str, ...], float]) -
     return 0, 0.0
 
 
-def find_numbers(text: str, unit_at: UnitAt | None = None) -> tuple[list[NumberMatch], list[NonQuantity]]:
+def find_numbers(text: str, unit_at: UnitAt | None = None, skip: list[tuple[int, int]] = ()
+                 ) -> tuple[list[NumberMatch], list[NonQuantity]]:
     """The numerals of `text` that may be quantities, and the spans that are not.
 
     The rules are tried, left to right, only where an anchor says one can
@@ -329,10 +330,25 @@ def find_numbers(text: str, unit_at: UnitAt | None = None) -> tuple[list[NumberM
     not rise, …) gives way to the rules after it at the same place.
     `unit_at(offset)` gives the norm_unit of a unit that starts at an offset
     of `text`, or None: two years before a unit are a range of values, a lone
-    "một" before a measure is 1. Without it no unit is assumed.
+    "một" before a measure is 1. Without it no unit is assumed. No rule is
+    tried inside the `skip` spans (sorted, disjoint: the time phrases, whose
+    numbers are no quantities): a search resumes at a span's end.
     """
-    starts = {a.start() for p in _rules().anchors for a in p.finditer(text)}
-    return _scan(text, sorted(starts), unit_at or _never)
+    starts = sorted({a.start() for p in _rules().anchors for a in p.finditer(text)})
+    if skip:
+        starts = _outside(starts, skip)
+    return _scan(text, starts, unit_at or _never)
+
+
+def _outside(starts: list[int], spans: list[tuple[int, int]]) -> list[int]:
+    """The positions (ascending) that lie in none of the spans (sorted, disjoint)."""
+    kept, k = [], 0
+    for start in starts:
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if k == len(spans) or start < spans[k][0]:
+            kept.append(start)
+    return kept
 
 
 def _scan(text: str, starts, unit_at: UnitAt = _never) -> tuple[list[NumberMatch], list[NonQuantity]]:

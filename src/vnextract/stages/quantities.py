@@ -41,9 +41,9 @@ class Quantity(NamedTuple):
 def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantity mentions of `text`, in order; numbers inside `excluded` spans
     (time phrases found by the period stage) are not quantities."""
-    numbers, _ = find_numbers(text, unit_at=lambda pos: getattr(match_unit(text, pos), "norm_unit", None))
-    quantities: list[Quantity] = []
     spans = _union(excluded)
+    numbers, _ = find_numbers(text, unit_at=lambda pos: getattr(match_unit(text, pos), "norm_unit", None), skip=spans)
+    quantities: list[Quantity] = []
     ends = [end for _, end in spans]
     for number in numbers:
         if quantities and number.start < quantities[-1].end:
