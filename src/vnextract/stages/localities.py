@@ -141,11 +141,15 @@ def _find_names(text: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
     simple = {name for name in names if _SIMPLE_NAME.fullmatch(name)}
     keyed = {_BLANKS.sub(" ", name): name for name in simple}
     longest = max((len(_WORD.findall(name)) for name in simple), default=0)
+    firsts = {_WORD.match(name).group() for name in simple}
     hits = []
     if keyed:
         for words in _name_runs(text):
             i = 0
             while i < len(words):
+                if words[i].group() not in firsts:  # most words start no name
+                    i += 1
+                    continue
                 for j in range(min(len(words), i + longest), i, -1):
                     start, end = words[i].start(), words[j - 1].end()
                     name = keyed.get(_BLANKS.sub(" ", text[start:end]))
