@@ -497,6 +497,7 @@ def _share_head_words() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted((tuple(h.lower().split()) for h in heads), key=len, reverse=True))
 
 
+@lru_cache(maxsize=2048)
 def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
     words (rules/indicators.yaml `not_indicators`), longest first from the left."""

@@ -231,17 +231,18 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     kind, direction = cue_stage.change_for(view, first, after)
     aside = cue_stage.aside_for(view, first)
     aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
+    list_item = previous is not None and cue_stage.is_bare_list_item(view, first)
     kind_from = None  # evidence of a kind no cue word said
     if not cue_stage.has_kind_cue(view, first):
         sign = _sign(doc.text, quantity)
         if sign is not None:
-            kind, direction = "change", sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
-            kind_from = evidence.at(doc.text, *_sign_span(doc.text, quantity), "sign")
-        elif _reads_like(previous, quantity) and (aside_kind == "plan" or cue_stage.is_bare_list_item(view, first)):
+            direction, sign_start, sign_end = sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
+            kind, kind_from = "change", evidence.at(doc.text, sign_start, sign_end, "sign")
+        elif _reads_like(previous, quantity) and (aside_kind == "plan" or list_item):
             kind, direction = previous.kind, previous.direction
             kind_from = evidence.absent("inherited")
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside)
-    if previous is not None and (cue_stage.is_bare_list_item(view, first) or _is_name(indicator)):
+    if previous is not None and (list_item or _is_name(indicator)):
         indicator = _with_item_head(previous.indicator, indicator)
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
@@ -318,22 +319,18 @@ def _with_item_head(previous: str, item: str) -> str:
     return item if head.lower() in item.lower() else f"{head} {item}"
 
 
-def _sign(text: str, quantity: Quantity) -> str | None:
-    """A signed figure is a change: "-15,31%" or "âm 2%" down, "+6,1%" up."""
+_SIGN = regex.compile(r"[-−]|âm(?!\w)", regex.IGNORECASE)
+
+
+def _sign(text: str, quantity: Quantity) -> tuple[str, int, int] | None:
+    """A signed figure is a change: "-15,31%" or "âm 2%" down (the sign opens
+    the span), "+6,1%" up (the "+" stands before it); with where the sign is written."""
     if quantity.number.negative:
-        return "down"
+        sign = _SIGN.match(quantity.span)
+        return "down", quantity.start, quantity.start + (sign.end() if sign else 0)
     if text[max(0, quantity.start - 1) : quantity.start] == "+":
-        return "up"
+        return "up", quantity.start - 1, quantity.start
     return None
-
-
-def _sign_span(text: str, quantity: Quantity) -> tuple[int, int]:
-    """Where the sign of a signed figure is written: the "+" before it, or
-    the "-"/"âm" that opens its span."""
-    if not quantity.number.negative:
-        return quantity.start - 1, quantity.start
-    digit = next(i for i, ch in enumerate(quantity.span) if ch.isdigit() or ch.isalpha() and i > 2)
-    return quantity.start, quantity.start + len(quantity.span[:digit].rstrip())
 
 
 def _reads_like(previous: Record | None, quantity: Quantity) -> bool:
