@@ -21,19 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import psutil
+from throughput import CLI, ROOT, _timed  # the same runner and RSS watcher, beside this file
 
-ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "corpus" / "dev"
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-CLI = [sys.executable, "-m", "vnextract.cli", "extract"]
 
 _PAD = "Tỉnh tiếp tục đẩy mạnh cải cách hành chính, thu hút đầu tư và phát triển du lịch cộng đồng. "
 
@@ -64,48 +59,11 @@ def _in_process(text: str) -> tuple[float, int]:
     return time.perf_counter() - began, len(records)
 
 
-def _peak_rss(pid: int) -> int:
-    """VmHWM, the kernel's own running peak (0 once the process has ended)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0
-
-
 def _run(command: list[str], stdin_path: Path | None = None) -> tuple[float, int, list[int]]:
-    """Wall seconds, the parent's peak RSS and each worker's, of one CLI run."""
-    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    began = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdin=stdin, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
-    parent = [0]
-    workers: dict[int, int] = {}
-
-    def watch() -> None:
-        root = psutil.Process(process.pid)
-        while process.poll() is None:
-            parent[0] = max(parent[0], _peak_rss(process.pid))
-            try:
-                for child in root.children(recursive=True):
-                    workers[child.pid] = max(workers.get(child.pid, 0), _peak_rss(child.pid))
-            except psutil.Error:
-                pass
-            time.sleep(0.2)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    _, err = process.communicate()
-    seconds = time.perf_counter() - began
-    watcher.join()
-    if stdin_path:
-        stdin.close()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
-    return seconds, parent[0], sorted(workers.values(), reverse=True)
+    """Wall seconds, the parent's peak RSS and each worker's, of one CLI run
+    (measured as throughput.py measures its runs)."""
+    seconds, workers, parent = _timed(command, stdin_path)
+    return seconds, parent, sorted(workers.values(), reverse=True)
 
 
 def _jsonl(path: Path, megabytes: int) -> int:

@@ -121,10 +121,13 @@ def _write_folder(folder: Path, docs: list[tuple[str, str]]) -> Path:
     return folder
 
 
-def _timed(command: list[str]) -> tuple[float, dict[int, int], int]:
-    """Wall seconds, peak RSS (bytes) of each child process, and the parent's peak."""
+def _timed(command: list[str], stdin_path: Path | None = None) -> tuple[float, dict[int, int], int]:
+    """Wall seconds, peak RSS (bytes) of each child process, and the parent's
+    peak, of one command (reading `stdin_path` on its standard input, if given)."""
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     began = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdin=stdin, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     peaks: dict[int, int] = {}
     parent_peak = [0]
 
@@ -151,6 +154,8 @@ def _timed(command: list[str]) -> tuple[float, dict[int, int], int]:
     _, err = process.communicate()
     seconds = time.perf_counter() - began
     watcher.join()
+    if stdin_path:
+        stdin.close()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
     return seconds, peaks, parent_peak[0]
