@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,14 @@ STATUSES = {"target", "actual"}
 KINDS = {"level", "change"}
 DIRECTIONS = {"up", "down", None}
 COMPARATORS = {"=", ">", ">=", "<", "<=", "~"}
+
+
+def python_output(code: str) -> str:
+    """What `python -c code` prints in a fresh process that imports the
+    package from src/: for what must hold at start-up, before anything else is loaded."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    return done.stdout.strip()
 
 
 def _is_number(v) -> bool:

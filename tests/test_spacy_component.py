@@ -2,9 +2,6 @@
 its spans the records of `extract`, in one process or several."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tomllib
 import unicodedata
 from importlib.metadata import entry_points
@@ -13,7 +10,7 @@ import pytest
 import spacy
 
 import vnextract
-from conftest import DEV, ROOT
+from conftest import DEV, ROOT, python_output
 from vnextract import extract
 from vnextract.review import spacy_component
 from vnextract.stages.segmentation import split_sentences
@@ -51,9 +48,7 @@ def test_the_installed_package_lets_spacy_find_the_component_by_itself():
     code = ("import sys, spacy; nlp = spacy.blank('xx'); nlp.add_pipe('vnextract'); "
             "doc = nlp('Thu nhập đạt 89,6 triệu đồng.'); "
             "print([(s.text, s.label_) for s in doc.spans['vnextract']])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    assert out.stdout.strip() == "[('89,6 triệu đồng', 'actual')]"
+    assert python_output(code) == "[('89,6 triệu đồng', 'actual')]"
 
 
 @pytest.mark.parametrize("path", sorted(DEV.glob("*.txt"))[:3], ids=lambda p: p.stem)
@@ -142,6 +137,4 @@ def test_the_pipeline_saves_and_loads(tmp_path):
 
 def test_importing_the_package_does_not_load_spacy():
     code = "import sys, vnextract; assert callable(vnextract.nlp); print('spacy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    assert out.stdout.strip() == "False"
+    assert python_output(code) == "False"

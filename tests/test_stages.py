@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -16,6 +13,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import python_output
 from vnextract import extract, to_frame
 from vnextract.stages import segmentation, underthesea_parts
 from vnextract.inputs.documents import Document, DocumentFailure, DocumentMeta, files_in
@@ -393,9 +391,7 @@ def test_extraction_does_not_import_the_underthesea_package():
     code = ("import sys; from vnextract import extract; "
             "assert extract('Năm 2024, doanh thu đạt 89,6 tỷ đồng. Tăng 15%.'); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('underthesea', 'joblib')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    assert out.stdout.strip() == "[]"
+    assert python_output(code) == "[]"
 
 
 def test_without_underthesea_files_the_public_api_gives_the_same_records(monkeypatch):
