@@ -20,7 +20,7 @@ from conftest import DEV, ROOT, record_problems
 from vnextract.cli import main
 from vnextract.inputs.documents import Document, DocumentFailure, DocumentMeta, files_in, iter_documents
 from vnextract.inputs.encodings import (DecodeError, decode_bytes, detect, encode_cp1258, encode_legacy,
-                                        legacy_table, vietnamese_share)
+                                        legacy_table)
 from vnextract.inputs.html import PageError, read_html
 from vnextract.inputs.pdf import PDFError, join_layout_lines, read_pdf
 from vnextract.pipeline import extract_document
@@ -228,14 +228,26 @@ def test_legacy_tables_cover_every_vietnamese_letter():
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(ARTICLE.split()), min_size=8, max_size=40))
 def test_legacy_encodings_round_trip_and_are_detected(words):
+    """Any text round-trips; one with a few different accented words is
+    detected. (With fewer there may be no evidence to go on: "bộ" in TCVN3 is
+    one byte that VNI and Windows-1258 read as "bé", a word too.)"""
     text = " ".join(words)
-    if vietnamese_share(text) is None:
-        return  # ASCII only: every encoding reads it the same
     for encoding, data in (("tcvn3", encode_legacy(text, "tcvn3")), ("vni", encode_legacy(text, "vni")),
                            ("cp1258", encode_cp1258(text))):
         assert decode_bytes(data, encoding=encoding) == text
+    if len({w for w in words if not w.isascii()}) < 4:
+        return
+    for encoding, data in (("tcvn3", encode_legacy(text, "tcvn3")), ("vni", encode_legacy(text, "vni")),
+                           ("cp1258", encode_cp1258(text))):
         decoded, found = detect(data)
         assert found == encoding, (encoding, text)
+
+
+def test_a_lone_ambiguous_word_is_still_read_as_a_vietnamese_text():
+    """Where the bytes read as Vietnamese in two encodings, detection picks
+    one of them, never an error, and the text keeps its figures."""
+    decoded, found = detect(encode_legacy("2025, 2025, bộ", "tcvn3"))
+    assert decoded in ("2025, 2025, bộ", "2025, 2025, bé") and found in ("tcvn3", "vni", "cp1258")
 
 
 # ---------------------------------------------------------------- bad inputs

@@ -159,7 +159,8 @@ def _syllables() -> tuple[regex.Pattern, float]:
     def alternation(items):
         return "|".join(regex.escape(str(i)) for i in sorted(items, key=len, reverse=True))
 
-    pattern = f"(?:{alternation(rules['onsets'])})?(?:{alternation(rules['vowels'])})(?:{alternation(rules['finals'])})?"
+    pattern = (f"(?:{alternation(rules['onsets'])})?"
+               f"(?:(?:{alternation(rules['vowels'])})(?:{alternation(rules['finals'])})?|{alternation(rules['open_vowels'])})")
     return regex.compile(pattern), float(rules["min_share"])
 
 
