@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import json
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import regex
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import python_output
@@ -22,6 +23,7 @@ from vnextract.pipeline import extract_documents
 from vnextract.stages.quantities import find_quantities
 from vnextract.stages.records import FIELDS
 from vnextract.rules import WORD_START
+from vnextract.stages.word_crf import CachedCRFTagger, CoreCRFTagger, ModelFormatError, read_crfsuite
 from vnextract.stages.segmentation import spacy_doc, split_sentences, syllable_tokens, tokenize
 from vnextract.outputs.writers import RecordWriter, atomic_path, read_records, write_records
 
@@ -379,11 +381,60 @@ def test_word_tagger_tags_as_underthesea_word_tokenize():
     word_tokenize_module.word_tokenize("khởi động")
     theirs = word_tokenize_module.word_tokenize_model
     ours = underthesea_parts.word_tagger()
-    assert isinstance(ours, underthesea_parts.CRFWordTagger)
+    assert isinstance(ours, CachedCRFTagger)  # decoded from the model file, not run on underthesea_core
     for line in [*_dev_lines(), *SEG_TEXTS]:
         syllables = [[t.text] for t in syllable_tokens(line)]
         if syllables:
             assert ours.predict(syllables) == theirs.predict(syllables)
+
+
+@lru_cache(maxsize=1)
+def _both_taggers() -> tuple[CachedCRFTagger, CoreCRFTagger]:
+    model_dir = underthesea_parts._model_dir()
+    files = underthesea_parts._templates_and_dictionary(model_dir)
+    return CachedCRFTagger(model_dir, *files), CoreCRFTagger(model_dir, *files)
+
+
+# What the featurizer treats specially: i32 digits and their bounds, signs,
+# digits of other scripts, title case, letters whose upper case is longer,
+# the edge markers' own names, dictionary words in any case.
+_TAGGER_PIECES = ["2024", "+12", "-5", "2147483647", "2147483648", "-2147483648", "0012", "٣", "²", "1.400", "89,6",
+                  "BOS", "EOS", "bos", "ǅ", "ß", "ﬁ", "İ", "ΣΑΣ", "Thành", "THÀNH", "phố", "Hồ", "Chí", "Minh",
+                  "tăng", "trưởng", "kinh", "tế", "đạt", "%", "(", ")", ",", ".", "-", "–", "KH", "GRDP", "x"]
+
+
+@example(["2024", "BOS", "2147483648", "B c", "@<$\x1f", "2147483648", "\x080"])  # two paths score alike
+@given(st.lists(st.one_of(st.sampled_from(_TAGGER_PIECES), st.text(min_size=1, max_size=4)), min_size=1, max_size=30))
+def test_decoded_crf_tags_as_underthesea_core(pieces):
+    """The decoder and underthesea_core's featurizer + tagger give the same
+    tags for any syllables the segmentation stage can hand them, at the
+    sentence's edges (one, two, three syllables) as inside."""
+    ours, theirs = _both_taggers()
+    syllables = [[t.text] for t in syllable_tokens(" ".join(pieces))]
+    if syllables:
+        assert ours.predict(syllables) == theirs.predict(syllables)
+        assert ours.predict(syllables) == theirs.predict(syllables)  # and again, from its caches
+
+
+def test_a_model_file_the_decoder_cannot_read_falls_back_to_underthesea_core(tmp_path, monkeypatch):
+    (tmp_path / "models.bin").write_bytes(b"not a model")
+    with pytest.raises(ModelFormatError, match="models.bin"):
+        read_crfsuite(tmp_path / "models.bin")
+    with pytest.raises(ModelFormatError, match="template"):
+        CachedCRFTagger(underthesea_parts._model_dir(), ["W[0]"], set())
+
+    def unreadable(*args):
+        raise ModelFormatError("models.bin: not a CRFsuite model")
+
+    underthesea_parts.word_tagger.cache_clear()
+    monkeypatch.setattr(underthesea_parts, "CachedCRFTagger", unreadable)
+    try:
+        tagger = underthesea_parts.word_tagger()
+        assert isinstance(tagger, CoreCRFTagger)
+        assert tagger.predict([["kinh"], ["tế"]]) == ["B-W", "I-W"]
+    finally:
+        monkeypatch.undo()
+        underthesea_parts.word_tagger.cache_clear()
 
 
 def test_extraction_does_not_import_the_underthesea_package():
@@ -406,7 +457,7 @@ def test_without_underthesea_files_the_public_api_gives_the_same_records(monkeyp
         from underthesea import sent_tokenize
 
         assert underthesea_parts.sentence_splitter() is sent_tokenize
-        assert not isinstance(underthesea_parts.word_tagger(), underthesea_parts.CRFWordTagger)
+        assert not isinstance(underthesea_parts.word_tagger(), (CachedCRFTagger, CoreCRFTagger))
         assert extract(text) == expected
     finally:
         monkeypatch.undo()

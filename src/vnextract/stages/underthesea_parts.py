@@ -7,7 +7,8 @@ about half a second that every run and every fresh worker pays before the
 first document. vnextract needs two of them: the sentence splitter and the
 word-segmentation CRF. Both are loaded from underthesea's own files: the
 splitter's module, which is pure Python and self-contained, and the CRF's
-model files, through `underthesea_core`, the engine underthesea runs them on.
+model files, decoded by `word_crf` (or run on `underthesea_core`, the
+engine underthesea runs them on).
 Where this version of underthesea is laid out differently, each part comes
 from the package's public API instead: the same results, a slower start.
 """
@@ -18,6 +19,8 @@ import pickle
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
+
+from .word_crf import CachedCRFTagger, CoreCRFTagger
 
 
 @lru_cache(maxsize=1)
@@ -39,41 +42,36 @@ def sentence_splitter() -> Callable[[str], list[str]]:
     return sent_tokenize
 
 
-class CRFWordTagger:
-    """B-W/I-W tags for a sentence of syllables, as underthesea's
-    `word_tokenize` computes them (its `FastCRFSequenceTagger.predict`)."""
-
-    def __init__(self, model_dir: Path):
-        from underthesea_core import CRFFeaturizer, CRFTagger
-
-        self._tagger = CRFTagger()
-        self._tagger.load(str(model_dir / "models.bin"))
-        # Written by joblib.dump as plain pickles (a list and a set of str),
-        # inside the installed underthesea package.
-        with open(model_dir / "features.bin", "rb") as handle:
-            features = pickle.load(handle)
-        with open(model_dir / "dictionary.bin", "rb") as handle:
-            dictionary = pickle.load(handle)
-        self._featurizer = CRFFeaturizer(features, dictionary)
-
-    def predict(self, syllables: Sequence[Sequence[str]]) -> list[str]:
-        return self._tagger.tag(self._featurizer.process([syllables])[0])
+def _templates_and_dictionary(model_dir: Path) -> tuple[list[str], set[str]]:
+    """The feature templates and the word dictionary of the model, written by
+    joblib.dump as plain pickles (a list and a set of str) inside the
+    installed underthesea package."""
+    with open(model_dir / "features.bin", "rb") as handle:
+        templates = pickle.load(handle)
+    with open(model_dir / "dictionary.bin", "rb") as handle:
+        dictionary = pickle.load(handle)
+    return templates, dictionary
 
 
 @lru_cache(maxsize=1)
 def word_tagger():
     """The word-segmentation CRF: an object whose `predict([[syllable], ...])`
-    gives one B-W/I-W tag per syllable; None if neither way works, and then
-    the caller uses `word_tokenize` itself."""
-    package = _package_dir()
-    models = sorted((package / "pipeline" / "word_tokenize" / "models").glob("*/models.bin")) if package else []
-    if len(models) == 1:  # the one model word_tokenize loads
-        try:
-            tagger = CRFWordTagger(models[0].parent)
-            tagger.predict([["thử"]])
-            return tagger
-        except Exception:  # noqa: BLE001 - any surprise here means: use the public API
-            pass
+    gives one B-W/I-W tag per syllable; None if no way works, and then the
+    caller uses `word_tokenize` itself.
+
+    First choice: the model decoded by `CachedCRFTagger` (the same tags, a
+    fraction of the time); then underthesea_core's own tagger on the same
+    files; then underthesea's public API."""
+    model_dir = _model_dir()
+    if model_dir is not None:
+        for make in (lambda: CachedCRFTagger(model_dir, *_templates_and_dictionary(model_dir)),
+                     lambda: CoreCRFTagger(model_dir, *_templates_and_dictionary(model_dir))):
+            try:
+                tagger = make()
+                tagger.predict([["thử"]])
+                return tagger
+            except Exception:  # noqa: BLE001 - any surprise here means: try the next way
+                pass
     try:
         import underthesea.pipeline.word_tokenize as word_tokenize_module
 
@@ -83,6 +81,14 @@ def word_tagger():
         return tagger
     except (ImportError, AttributeError, TypeError):
         return None
+
+
+def _model_dir() -> Path | None:
+    """The folder of the one model `word_tokenize` loads, if it is where this
+    version of underthesea keeps it."""
+    package = _package_dir()
+    models = sorted((package / "pipeline" / "word_tokenize" / "models").glob("*/models.bin")) if package else []
+    return models[0].parent if len(models) == 1 else None
 
 
 @lru_cache(maxsize=1)
