@@ -10,7 +10,9 @@ swapped for another pair. Then, on that same text, it reports:
 
 - bare `underthesea.word_tokenize` over every text: the reference;
 - `vnextract extract --workers 1` (the whole CLI, start-up included) and its
-  ratio to the reference, plus the bare `extract_document` loop in-process;
+  ratio to the reference, plus the bare `extract_document` loop in-process,
+  on the corpus and on the 67 dev articles once each (text the word
+  segmenter's caches have not seen: the corpus repeats its articles);
 - `--workers 2` and its speed-up over one worker;
 - peak RSS of each worker process for 1k and 10k documents (the 10k corpus is
   the 2k cycled with new ids);
@@ -242,6 +244,11 @@ def main() -> None:
     corpus_1k = _write_folder(CACHE / "1k", docs[:1000])
     corpus_10k = _write_folder(CACHE / "10k", [(f"{doc_id}-c{k}", text) for k in range(5) for doc_id, text in docs])
     texts = [text for _, text in docs]
+    # The corpus repeats 67 articles with new figures and names, so the word
+    # segmenter's caches (stages/word_crf.py) see much of its text again; the
+    # 67 articles once each, in a fresh process, show the cost on text never seen.
+    dev_files = sorted(DEV.glob("*.txt"))
+    dev_kib = sum(len(p.read_text(encoding="utf-8").encode("utf-8")) for p in dev_files) / 1024
     kib = sum(len(t.encode("utf-8")) for t in texts) / 1024
     n = len(texts)
     rows: list[tuple[str, str]] = [("corpus", f"{n} documents, {kib:,.0f} kB UTF-8 (mean {kib / n:.2f} kB)")]
@@ -253,12 +260,14 @@ def main() -> None:
     # the reference and every contender back to back, ratios are taken within
     # a round, and the median round is reported with the range. Each loop runs
     # in a fresh process of its own, so none inherits another's memory.
-    seconds: dict[str, list[float]] = {"reference": [], "in-process": [], "w1": [], "w2": []}
+    seconds: dict[str, list[float]] = {"reference": [], "in-process": [], "w1": [], "w2": [],
+                                       "reference-dev": [], "in-process-dev": []}
     capacities: list[float] = []  # what the machine gave two processes, measured in each round
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.rounds):
             for loop in ("reference", "in-process"):
                 seconds[loop].append(_time_loop(loop, corpus_2k))
+                seconds[f"{loop}-dev"].append(_time_loop(loop, DEV))
             for workers in (1, 2):
                 took, _, _ = _timed([*CLI, str(corpus_2k), "-o", f"{tmp}/w{workers}.jsonl", "--workers", str(workers)])
                 seconds[f"w{workers}"].append(took)
@@ -266,9 +275,9 @@ def main() -> None:
             if Path(f"{tmp}/w1.jsonl").read_bytes() != Path(f"{tmp}/w2.jsonl").read_bytes():
                 raise SystemExit("--workers 1 and --workers 2 wrote different bytes")
 
-        def rate(key: str) -> str:
+        def rate(key: str, size: float = kib, count: int = n) -> str:
             took = statistics.median(seconds[key])
-            return f"{kib / took:,.1f} kB/s, {n / took:,.1f} docs/s"
+            return f"{size / took:,.1f} kB/s, {count / took:,.1f} docs/s"
 
         def ratio(numerator: str, denominator: str, unit: str) -> str:
             per_round = [a / b for a, b in zip(seconds[numerator], seconds[denominator])]
@@ -278,6 +287,8 @@ def main() -> None:
         rows.append(("underthesea.word_tokenize (reference)", rate("reference")))
         rows.append(("extract_document loop, in-process",
                      f"{rate('in-process')}, {ratio('reference', 'in-process', 'reference')}"))
+        rows.append(("extract_document loop, the 67 dev articles once each",
+                     f"{rate('in-process-dev', dev_kib, len(dev_files))}, {ratio('reference-dev', 'in-process-dev', 'reference')}"))
         rows.append(("vnextract extract --workers 1 (CLI)", f"{rate('w1')}, {ratio('reference', 'w1', 'reference')}"))
         rows.append(("vnextract extract --workers 2 (CLI)", f"{rate('w2')}, {ratio('w1', 'w2', 'one worker')}"))
         rows.append(("machine: 2 processes vs 1, after each round",

@@ -9,10 +9,12 @@ beside both rather than inside either.
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
 
 import regex
@@ -30,10 +32,20 @@ class District(NamedTuple):
 def _units(era: str) -> dict:
     """One of vietnamadminunits' tables: "legacy" (before 2025) or "from_2025"."""
     try:
-        source = resources.files("vietnamadminunits") / "data" / f"parser_{era}.json"
-        return json.loads(source.read_text(encoding="utf-8"))
+        return json.loads((_package_dir() / "data" / f"parser_{era}.json").read_text(encoding="utf-8"))
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
         raise RuleError(f"the gazetteer needs the package vietnamadminunits ({exc}); pip install vietnamadminunits") from exc
+
+
+def _package_dir():
+    """Where vietnamadminunits keeps its tables, found without importing it:
+    its `__init__` loads its parsers and pandas, half a second of every start."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None:
+        raise ModuleNotFoundError("No module named 'vietnamadminunits'")
+    if spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return resources.files("vietnamadminunits")
 
 
 def _province_locality(full_name: str, short: str) -> str:

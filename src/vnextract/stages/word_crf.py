@@ -35,9 +35,10 @@ class ModelFormatError(ValueError):
     """The model file is not a CRFsuite model this reader knows."""
 
 
-def read_crfsuite(path: Path) -> tuple[list[str], dict[str, list[float]], list[list[float]]]:
-    """Labels, state weights (attribute → one weight per label) and transition
-    weights (from → to) of a CRFsuite model file, as `underthesea_core` loads it."""
+def read_crfsuite(path: Path) -> tuple[list[str], list[str], list[list[float]], list[list[float]]]:
+    """Labels, attributes, state weights (one list per label, by attribute)
+    and transition weights (from → to) of a CRFsuite model file, as
+    `underthesea_core` loads it."""
     data = Path(path).read_bytes()
     if len(data) < 48 or data[:4] != b"lCRF" or data[8:12] != b"FOMC":
         raise ModelFormatError(f"{path}: not a CRFsuite model")
@@ -48,14 +49,15 @@ def read_crfsuite(path: Path) -> tuple[list[str], dict[str, list[float]], list[l
     if data[off_features : off_features + 4] != b"FEAT":
         raise ModelFormatError(f"{path}: no feature chunk")
     count = struct.unpack_from("<I", data, off_features + 8)[0] or num_features
-    state: dict[str, list[float]] = {}
+    state = [[0.0] * len(attrs) for _ in labels]
     transition = [[0.0] * len(labels) for _ in labels]
+    n_attrs, n_labels = len(attrs), len(labels)
     for kind, source, target, weight in struct.iter_unpack("<IIId", data[off_features + 12 : off_features + 12 + 20 * count]):
-        if kind == 0 and source < len(attrs) and target < len(labels):
-            state.setdefault(attrs[source], [0.0] * len(labels))[target] = weight
-        elif kind == 1 and source < len(labels) and target < len(labels):
+        if kind == 0 and source < n_attrs and target < n_labels:
+            state[target][source] = weight
+        elif kind == 1 and source < n_labels and target < n_labels:
             transition[source][target] = weight
-    return labels, state, transition
+    return labels, attrs, state, transition
 
 
 def _read_strings(data: bytes, offset: int, count: int) -> list[str]:
@@ -81,7 +83,7 @@ class CachedCRFTagger:
     """B-W/I-W tags of a sentence of syllables; `predict` as underthesea's tagger."""
 
     def __init__(self, model_dir: Path, templates: Sequence[str], dictionary: Iterable[str]):
-        labels, state, transition = read_crfsuite(Path(model_dir) / "models.bin")
+        labels, attrs, state, transition = read_crfsuite(Path(model_dir) / "models.bin")
         if len(labels) != 2:
             raise ModelFormatError(f"{model_dir}: {len(labels)} labels, expected 2")
         self.labels = labels
@@ -112,22 +114,25 @@ class CachedCRFTagger:
         # attributes are "template=value"; a value no attribute has weighs nothing.
         self._tables: dict[int, dict[str | None, dict[str, list[complex]]]] = {
             width: {} for width in self._roles}
-        for attribute, weights in state.items():
+        width_of = {template: span[1] - span[0] + 1 for template, (span, _) in read.items()}
+        role_of = {template: self._roles[width_of[template]].index(span) for template, (span, _) in read.items()}
+        for attribute, weight_b, weight_i in zip(attrs, state[0], state[1]):
             template, _, value = attribute.partition("=")
-            if template not in read:
+            width = width_of.get(template)
+            if width is None:
                 continue
-            span, function = read[template]
-            width = span[1] - span[0] + 1
-            row = self._tables[width].setdefault(function, {}).setdefault(value, [0j] * len(self._roles[width]))
-            row[self._roles[width].index(span)] += complex(weights[0], weights[1])
+            row = self._tables[width].setdefault(read[template][1], {}).get(value)
+            if row is None:
+                row = self._tables[width][read[template][1]][value] = [0j] * len(self._roles[width])
+            row[role_of[template]] += complex(weight_b, weight_i)
         for width, roles in self._roles.items():  # functions no attribute uses are still computed
             for span, function in read.values():
                 if span in roles:
                     self._tables[width].setdefault(function, {})
-        weight = {attribute: complex(w[0], w[1]) for attribute, w in state.items()}
-        self._edge = {span: tuple(sum((weight.get(f"{t}={edge}", 0j) for t, (s, _) in read.items() if s == span), 0j)
+        # A position whose span lies past an edge reads "BOS" or "EOS" in every template of that span.
+        self._edge = {span: tuple(sum((table[edge][role] for table in self._tables[width].values() if edge in table), 0j)
                                   for edge in ("BOS", "EOS"))
-                      for roles in self._roles.values() for span in roles}
+                      for width, roles in self._roles.items() for role, span in enumerate(roles)}
         self._caches: dict[int, dict[str, tuple[complex, ...]]] = {width: {} for width in self._roles}
 
     def _value(self, text: str, function: str | None) -> str:
