@@ -28,7 +28,10 @@ _I32 = re.compile(r"[+-]?[0-9]+")
 # Two Viterbi scores closer than this are a tie to settle as underthesea_core
 # would; the orders of summation differ by far less (about 1e-13).
 _TIE = 1e-6
-_CACHE_LIMIT = 200_000  # entries per cache before it starts afresh: bounded memory on any input
+# Entries a cache holds before it starts afresh: memory stays bounded on any
+# input (a few MB: the weight tuples are shared, most runs of three
+# syllables weigh alike), while a language's syllables and its common pairs stay.
+_CACHE_LIMIT = 50_000
 
 
 class ModelFormatError(ValueError):
@@ -134,6 +137,7 @@ class CachedCRFTagger:
                                   for edge in ("BOS", "EOS"))
                       for width, roles in self._roles.items() for role, span in enumerate(roles)}
         self._caches: dict[int, dict[str, tuple[complex, ...]]] = {width: {} for width in self._roles}
+        self._shared: dict[tuple[complex, ...], tuple[complex, ...]] = {}
 
     def _value(self, text: str, function: str | None) -> str:
         """The feature value underthesea_core computes for a run of syllables."""
@@ -157,6 +161,8 @@ class CachedCRFTagger:
             found = tuple(sum(parts, 0j) for parts in zip(*rows)) if rows else (0j,) * len(self._roles[width])
             if len(cache) >= _CACHE_LIMIT:
                 cache.clear()
+                self._shared.clear()
+            found = self._shared.setdefault(found, found)
             cache[text] = found
         return found
 
