@@ -416,6 +416,26 @@ def test_decoded_crf_tags_as_underthesea_core(pieces):
         assert ours.predict(syllables) == theirs.predict(syllables)  # and again, from its caches
 
 
+def test_the_decoder_caches_stay_bounded_and_keep_their_tags(monkeypatch):
+    """Two generations of at most `_CACHE_LIMIT` runs per width, on any
+    number of new syllables; tags from a fresh cache and a recycled one agree."""
+    from vnextract.stages import word_crf
+
+    monkeypatch.setattr(word_crf, "_CACHE_LIMIT", 50)
+    _, theirs = _both_taggers()
+    fresh = CachedCRFTagger(underthesea_parts._model_dir(), *underthesea_parts._templates_and_dictionary(
+        underthesea_parts._model_dir()))
+    lines = _dev_lines()[:40]
+    for line in lines:
+        syllables = [[t.text] for t in syllable_tokens(line)]
+        assert fresh.predict(syllables) == theirs.predict(syllables)
+        assert all(len(c) <= 50 and len(fresh._older[w]) <= 50 for w, c in fresh._caches.items())
+        assert len(fresh._shared) <= 50 * (1 + len(fresh._caches))  # reset at a rollover once full
+    for line in lines:  # again, now from recycled generations
+        syllables = [[t.text] for t in syllable_tokens(line)]
+        assert fresh.predict(syllables) == theirs.predict(syllables)
+
+
 def test_a_model_file_the_decoder_cannot_read_falls_back_to_underthesea_core(tmp_path, monkeypatch):
     (tmp_path / "models.bin").write_bytes(b"not a model")
     with pytest.raises(ModelFormatError, match="models.bin"):

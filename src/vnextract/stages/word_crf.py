@@ -28,10 +28,11 @@ _I32 = re.compile(r"[+-]?[0-9]+")
 # Two Viterbi scores closer than this are a tie to settle as underthesea_core
 # would; the orders of summation differ by far less (about 1e-13).
 _TIE = 1e-6
-# Entries a cache holds before it starts afresh: memory stays bounded on any
-# input (a few MB: the weight tuples are shared, most runs of three
-# syllables weigh alike), while a language's syllables and its common pairs stay.
-_CACHE_LIMIT = 50_000
+# Runs a cache generation holds before the next one starts (two are kept):
+# memory stays bounded on any input, a few MB, as the weight tuples are
+# shared (most runs of three syllables weigh alike), while a language's
+# syllables and its common pairs stay at hand.
+_CACHE_LIMIT = 20_000
 
 
 class ModelFormatError(ValueError):
@@ -137,6 +138,7 @@ class CachedCRFTagger:
                                   for edge in ("BOS", "EOS"))
                       for width, roles in self._roles.items() for role, span in enumerate(roles)}
         self._caches: dict[int, dict[str, tuple[complex, ...]]] = {width: {} for width in self._roles}
+        self._older: dict[int, dict[str, tuple[complex, ...]]] = {width: {} for width in self._roles}
         self._shared: dict[tuple[complex, ...], tuple[complex, ...]] = {}
 
     def _value(self, text: str, function: str | None) -> str:
@@ -156,13 +158,19 @@ class CachedCRFTagger:
         cache = self._caches[width]
         found = cache.get(text)
         if found is None:
-            rows = [row for row in (table.get(self._value(text, function))
-                                    for function, table in self._tables[width].items()) if row is not None]
-            found = tuple(sum(parts, 0j) for parts in zip(*rows)) if rows else (0j,) * len(self._roles[width])
+            found = self._older[width].get(text)
+            if found is None:
+                rows = [row for row in (table.get(self._value(text, function))
+                                        for function, table in self._tables[width].items()) if row is not None]
+                found = tuple(sum(parts, 0j) for parts in zip(*rows)) if rows else (0j,) * len(self._roles[width])
+                found = self._shared.setdefault(found, found)
             if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-                self._shared.clear()
-            found = self._shared.setdefault(found, found)
+                # A new generation: the runs met since the last one stay at hand
+                # while it fills, the ones not met again are dropped with it.
+                self._older[width], cache = cache, {}
+                self._caches[width] = cache
+                if len(self._shared) >= _CACHE_LIMIT:
+                    self._shared = {}
             cache[text] = found
         return found
 
