@@ -64,10 +64,13 @@ def word_tagger():
     files; then underthesea's public API."""
     model_dir = _model_dir()
     if model_dir is not None:
-        for make in (lambda: CachedCRFTagger(model_dir, *_templates_and_dictionary(model_dir)),
-                     lambda: CoreCRFTagger(model_dir, *_templates_and_dictionary(model_dir))):
+        try:
+            files = _templates_and_dictionary(model_dir)
+        except Exception:  # noqa: BLE001 - any surprise here means: use the public API
+            files = None
+        for make in (CachedCRFTagger, CoreCRFTagger) if files is not None else ():
             try:
-                tagger = make()
+                tagger = make(model_dir, *files)
                 tagger.predict([["thử"]])
                 return tagger
             except Exception:  # noqa: BLE001 - any surprise here means: try the next way

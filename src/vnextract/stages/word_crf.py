@@ -125,14 +125,11 @@ class CachedCRFTagger:
             width = width_of.get(template)
             if width is None:
                 continue
-            row = self._tables[width].setdefault(read[template][1], {}).get(value)
+            table = self._tables[width].setdefault(read[template][1], {})
+            row = table.get(value)
             if row is None:
-                row = self._tables[width][read[template][1]][value] = [0j] * len(self._roles[width])
+                row = table[value] = [0j] * len(self._roles[width])
             row[role_of[template]] += complex(weight_b, weight_i)
-        for width, roles in self._roles.items():  # functions no attribute uses are still computed
-            for span, function in read.values():
-                if span in roles:
-                    self._tables[width].setdefault(function, {})
         # A position whose span lies past an edge reads "BOS" or "EOS" in every template of that span.
         self._edge = {span: tuple(sum((table[edge][role] for table in self._tables[width].values() if edge in table), 0j)
                                   for edge in ("BOS", "EOS"))
