@@ -22,8 +22,9 @@ The reference, the in-process loop and the two CLI runs are timed back to
 back in each of `--rounds` rounds (5 by default), each loop in a fresh
 process, the CLI runs in the order 1, 2, 2, 1 workers; ratios are taken
 within a round and the median is printed with every round's figure, because
-the speed of a shared machine drifts from one minute to the next. After each round a pure-Python loop in one and in two
-processes shows how much of a second core the machine gave at that moment.
+the speed of a shared machine drifts from one minute to the next. After each
+round a pure-Python loop in one and in two processes shows how much of a
+second core the machine gave at that moment.
 """
 from __future__ import annotations
 

@@ -232,13 +232,13 @@ def test_legacy_encodings_round_trip_and_are_detected(words):
     detected. (With fewer there may be no evidence to go on: "bộ" in TCVN3 is
     one byte that VNI and Windows-1258 read as "bé", a word too.)"""
     text = " ".join(words)
-    for encoding, data in (("tcvn3", encode_legacy(text, "tcvn3")), ("vni", encode_legacy(text, "vni")),
-                           ("cp1258", encode_cp1258(text))):
+    encoded = (("tcvn3", encode_legacy(text, "tcvn3")), ("vni", encode_legacy(text, "vni")),
+               ("cp1258", encode_cp1258(text)))
+    for encoding, data in encoded:
         assert decode_bytes(data, encoding=encoding) == text
     if len({w for w in words if not w.isascii()}) < 4:
         return
-    for encoding, data in (("tcvn3", encode_legacy(text, "tcvn3")), ("vni", encode_legacy(text, "vni")),
-                           ("cp1258", encode_cp1258(text))):
+    for encoding, data in encoded:
         decoded, found = detect(data)
         assert found == encoding, (encoding, text)
 
