@@ -133,7 +133,8 @@ def record_problems(record, text: str) -> list[str]:
     return out
 
 
-EVIDENCE_KEYS = ("indicator", "status", "kind", "comparator", "period", "locality")
+EVIDENCE_KEYS = ("indicator", "status", "kind", "comparator", "period", "locality", "confidence")
+DECISIONS = ("status", "indicator", "year")
 
 
 def evidence_problems(evidence, text: str) -> list[str]:
@@ -142,7 +143,14 @@ def evidence_problems(evidence, text: str) -> list[str]:
     if not isinstance(evidence, dict) or tuple(evidence) != EVIDENCE_KEYS:
         return [f"evidence {evidence!r} is not a dict of {EVIDENCE_KEYS}"]
     out = []
+    confidence = evidence["confidence"]
+    if not isinstance(confidence, dict) or tuple(confidence) != DECISIONS or not all(
+        p is None or (isinstance(p, float) and 0.0 <= p <= 1.0) for p in confidence.values()
+    ):
+        out.append(f"evidence confidence {confidence!r} is not a probability (or null) per {DECISIONS}")
     for key, entry in evidence.items():
+        if key == "confidence":
+            continue
         if not isinstance(entry, dict) or set(entry) != {"start", "end", "text", "note"}:
             out.append(f"evidence {key}: {entry!r} is not {{start, end, text, note}}")
             continue

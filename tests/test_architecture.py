@@ -28,6 +28,7 @@ ALLOWED = {
     | {"vnextract", "vnextract.inputs", "vnextract.stages", "vnextract.outputs", "vnextract.pipeline"},
     "vnextract.review": HELPERS
     | {"vnextract.inputs", "vnextract.stages", "vnextract.outputs", "vnextract.evaluation", "vnextract.pipeline"},
+    "vnextract.learning": HELPERS | {"vnextract.inputs", "vnextract.stages", "vnextract.evaluation"},
     "vnextract.tracking": HELPERS
     | {"vnextract.inputs", "vnextract.outputs", "vnextract.evaluation", "vnextract.pipeline"},
 }

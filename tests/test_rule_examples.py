@@ -37,7 +37,9 @@ import yaml
 
 from vnextract import extract
 from vnextract.folding import fold_text
+from vnextract.inputs.metadata import DocumentMeta
 from vnextract.stages.indicators import indicator_id
+from vnextract.stages.records import build_records
 from vnextract.stages.numbers import find_numbers
 from vnextract.stages.segmentation import tokenize
 from vnextract.stages.periods import find_periods
@@ -46,7 +48,8 @@ from vnextract.rules import load_rules, rules_dir
 from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings", "tracking")
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings", "tracking",
+              "features")
 
 
 def _rules(name: str) -> dict:
@@ -87,10 +90,11 @@ def _unbracket(text: str) -> tuple[str, int, str]:
     return text[:start] + inner + text[end + 1 :], start, inner
 
 
-def _record_at(text: str):
-    """(plain text, record whose span starts at the bracket) for a bracketed example."""
+def _record_at(text: str, published: int | None = None):
+    """(plain text, record whose span starts at the bracket) for a bracketed
+    example, decided by the rules alone; `published`: the article's year."""
     plain, start, inner = _unbracket(text)
-    records = extract(plain, doc_id="example")
+    records = build_records("example", unicodedata.normalize("NFC", plain), DocumentMeta(year=published))
     found = [r for r in records if r.start == start]
     assert found, (
         f"no record starts at the bracketed quantity {inner!r} (offset {start}); "
@@ -196,9 +200,10 @@ def _cue_cases():
 
 @pytest.mark.parametrize("example", _cue_cases())
 def test_cues_example(example):
-    expected = {k: v for k, v in example.items() if k != "text"}
+    """`published`: the year the example's article was written, when the cue needs it."""
+    expected = {k: v for k, v in example.items() if k not in ("text", "published")}
     assert expected and set(expected) <= set(ASIDE_FIELDS), f"unknown fields in cue example: {sorted(expected)}"
-    _, record = _record_at(example["text"])
+    _, record = _record_at(example["text"], example.get("published"))
     got = {k: getattr(record, k) for k in expected}
     assert got == expected, f"span {record.span!r}"
 
@@ -271,7 +276,7 @@ def _phrase_cases():
     phrase = _rules("indicators")["phrase"]
     return [_case("indicators", f"phrase.{key}#{i}", ex)
             for key in ("phrase_examples", "not_indicator_examples", "clause_verb_examples", "share_head_examples",
-                        "respectively_examples") for i, ex in enumerate(phrase[key])]
+                        "respectively_examples", "dateline_examples") for i, ex in enumerate(phrase[key])]
 
 
 @pytest.mark.parametrize("example", _phrase_cases())
@@ -356,6 +361,28 @@ def test_rule_file_loads_and_is_nfc(name):
     assert yaml.safe_load(text) == data
 
 
+# -------------------------------------------------------------------- features ---
+
+def _feature_cases():
+    return [_case("features", f"examples#{i}", ex) for i, ex in enumerate(_rules("features")["examples"])]
+
+
+@pytest.mark.parametrize("example", _feature_cases())
+def test_features_example(example):
+    """The bracketed quantity's candidates carry the named features: `status`
+    among its status features, `indicator` on some indicator candidate."""
+    assert set(example) <= {"text", "status", "indicator"} and len(example) > 1, example
+    plain, start, inner = _unbracket(example["text"])
+    found: list = []
+    records = build_records("example", unicodedata.normalize("NFC", plain), collect=found)
+    k = next((k for k, r in enumerate(records) if r.start == start), None)
+    assert k is not None, f"no record at {inner!r}"
+    candidates = found[k]
+    missing = [f for f in example.get("status", []) if f not in candidates.status]
+    missing += [f for f in example.get("indicator", []) if not any(f in fs for fs in candidates.indicators.values())]
+    assert not missing, f"missing features {missing}"
+
+
 def test_no_unknown_rule_files():
     """A YAML file in rules/ that no stage reads would be silently ignored."""
     present = {p.stem for p in rules_dir().glob("*.yaml")}
@@ -410,7 +437,8 @@ RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples"},
     "localities": {"examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
-                   "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples"},
+                   "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
+                   "phrase.dateline_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

@@ -17,6 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if getattr(args, "model", None):
+            from .pipeline import use_model
+
+            use_model(args.model)
         return args.run(args)
     except BrokenPipeError:
         return 0
@@ -52,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="add the evidence columns (where each decision came from) to a CSV or Parquet output; "
                          "JSONL always has them")
     _add_encoding(ex)
+    _add_model(ex)
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
@@ -66,6 +71,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--docs", metavar="FILE",
                     help="score only the doc_ids listed in FILE (one per line, # comments), e.g. a held-out split")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
+    ev.add_argument("--cv", type=int, metavar="K",
+                    help="K-fold cross-validation grouped by document: each fold scored by a model trained on the "
+                         "other folds, beside the rules alone on the same folds")
+    _add_model(ev)
     _add_encoding(ev)
     ev.set_defaults(run=_cmd_eval)
 
@@ -77,6 +86,9 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--gold", help="gold records (JSONL): mark missed figures and wrong fields")
     sh.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(sh)
+    sh.add_argument("--below", type=float, metavar="P",
+                    help="show only the records whose confidence is below P (0-1), least certain first")
+    _add_model(sh)
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
@@ -85,9 +97,85 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("-o", "--output", required=True,
                     help="a .csv, .parquet or .json file, or a folder (index.html with charts, tracking.csv, tracking.json)")
     tr.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
+    _add_model(tr)
     tr.set_defaults(run=_cmd_track)
     _add_labelstudio_command(sub)
+    _add_train_command(sub)
     return parser
+
+
+def _add_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", metavar="MODEL",
+                        help="decide status, year and indicator with this model file (written by `vnextract train`); "
+                             "`rules` for the rules alone (default: the model shipped with vnextract)")
+
+
+def _add_train_command(sub) -> None:
+    tn = sub.add_parser("train", help="train the decisions (status, year, indicator) on a gold set (SPEC §3)",
+                        description="Train the model that decides each record's status, year and indicator over "
+                                    "the rules' candidates, from a gold set and its documents; print what it learned "
+                                    "from and its cross-validated figures (folds grouped by document).")
+    tn.add_argument("inputs", nargs="+", help="the gold set's documents: files, folders, JSONL or -")
+    tn.add_argument("--gold", required=True, help="gold records (JSONL, SPEC §3)")
+    tn.add_argument("-o", "--output", required=True, help="the model file to write (JSON)")
+    tn.add_argument("--docs", metavar="FILE", help="train only on the doc_ids listed in FILE (one per line)")
+    tn.add_argument("--cv", type=int, default=5, metavar="K", help="folds of the cross-validation printed (0: none)")
+    tn.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    _add_encoding(tn)
+    tn.set_defaults(run=_cmd_train)
+
+
+def _training(args):
+    """Gold and documents of `train` and `eval --cv`, restricted to --docs."""
+    from .learning import prepare
+    from .outputs.writers import load_jsonl_records
+    from .inputs.documents import iter_documents
+
+    gold = load_jsonl_records(args.gold)
+    if args.docs:
+        wanted = _doc_list(args.docs)
+        gold = [g for g in gold if g.get("doc_id") in wanted]
+    items = iter_documents(args.inputs, meta=_meta(args), sheets=not getattr(args, "no_meta", False),
+                           encoding=_encoding(args))
+    training = prepare(gold, items)
+    for failure in training.failures:
+        print(f"vnextract: skipped {failure}", file=sys.stderr)
+    if not training.documents:
+        raise ValueError(f"{args.gold}: no gold record belongs to any of the documents given "
+                         "(their doc_ids are the file names without extension)")
+    return training
+
+
+def _print_folds(folds) -> None:
+    print(f"{'fold':>4} {'docs':>5} {'gold':>5}   {'rules F1':>8} {'model F1':>8}   "
+          f"{'status':>6} {'indic.':>6} {'year':>6} (model)")
+    totals = {"rules": [0, 0, 0], "model": [0, 0, 0]}
+    for k, fold in enumerate(folds, 1):
+        for name in totals:
+            score = getattr(fold, name).record
+            totals[name] = [a + b for a, b in zip(totals[name], (score.tp, score.fp, score.fn))]
+        acc = fold.model.field_accuracy
+        print(f"{k:>4} {len(fold.documents):>5} {fold.model.record.support:>5}   {fold.rules.record.f1:>8.3f} "
+              f"{fold.model.record.f1:>8.3f}   {acc['status']:>6.3f} {acc['indicator']:>6.3f} {acc['year']:>6.3f}")
+    f1 = {name: 2 * tp / (2 * tp + fp + fn) if tp else 0.0 for name, (tp, fp, fn) in totals.items()}
+    print(f"{'all':>4} {sum(len(f.documents) for f in folds):>5} {sum(f.model.record.support for f in folds):>5}   "
+          f"{f1['rules']:>8.3f} {f1['model']:>8.3f}   (record F1, micro over the folds)")
+
+
+def _cmd_train(args) -> int:
+    from .learning import cross_validate, train
+
+    training = _training(args)
+    data = train(training, args.output)
+    examples = training.examples
+    print(f"trained on {examples.documents} documents, {examples.records} gold records "
+          f"({len(examples.year)} year and {len(examples.indicator)} indicator candidates); "
+          f"{sum(len(data[d]['weights']) for d in ('status', 'year', 'indicator'))} weights → {args.output}")
+    if args.cv:
+        print(f"\n{args.cv}-fold cross-validation, folds grouped by document (each fold scored by a model "
+              "trained on the others):")
+        _print_folds(cross_validate(training.documents, training.golds, examples, args.cv))
+    return 1 if training.failures else 0
 
 
 def _version() -> str:
@@ -127,6 +215,16 @@ def _cmd_extract(args) -> int:
 def _cmd_eval(args) -> int:
     from .evaluation.scoring import evaluate
     from .outputs.writers import load_jsonl_records, read_records
+
+    if args.cv:
+        from .learning import cross_validate
+
+        if args.pred or not args.inputs:
+            raise ValueError("--cv trains and scores: give the documents, not --pred")
+        training = _training(args)
+        print(f"{args.cv}-fold cross-validation over {training.examples.documents} documents, grouped by document:")
+        _print_folds(cross_validate(training.documents, training.golds, training.examples, args.cv))
+        return 1 if training.failures else 0
 
     gold = load_jsonl_records(args.gold)
     wanted = _doc_list(args.docs) if args.docs else None
@@ -185,7 +283,8 @@ def _cmd_show(args) -> int:
     from .review.report import collect, document_page, write_report
 
     if args.output:
-        reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
+        reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args),
+                               below=args.below)
         where = Path(args.output)
         where = where if where.suffix.lower() in (".html", ".htm") else where / "index.html"
         print(f"vnextract show: {len(reports)} documents, {sum(len(r.records) for r in reports)} records → {where}",
@@ -196,6 +295,7 @@ def _cmd_show(args) -> int:
             raise ValueError(f"{len(reports)} documents: give a folder to -o")
         if reports[0].error is not None:
             raise ValueError(f"{reports[0].source}: {reports[0].error}")
+        reports[0].below = args.below
         sys.stdout.write(document_page(reports[0]))
     for report in reports:
         if report.error is not None:
@@ -289,6 +389,10 @@ def _add_labelstudio_command(sub) -> None:
     ex.add_argument("--records", help="records written by extract for these documents (default: extract them now)")
     ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(ex)
+    ex.add_argument("--order", choices=["text", "uncertain"], default="text",
+                    help="task order: as the documents come, or the least certain documents first "
+                         "(lowest record confidence), so labelling goes where the model is unsure")
+    _add_model(ex)
     ex.set_defaults(run=_cmd_ls_export)
     im = cmds.add_parser("import", help="a Label Studio JSON export → gold records (SPEC §3 JSONL)")
     im.add_argument("export", help="the project exported from Label Studio as JSON")
@@ -317,7 +421,7 @@ def _cmd_ls_export(args) -> int:
     import json
 
     from .outputs.writers import atomic_path
-    from .review.labelstudio import tasks_from_documents
+    from .review.labelstudio import tasks_from_documents, uncertain_first
 
     if args.records:
         from .inputs.documents import iter_documents
@@ -337,6 +441,8 @@ def _cmd_ls_export(args) -> int:
 
         pairs = extract_documents(args.inputs, meta=_meta(args), encoding=_encoding(args))
     tasks, failures = tasks_from_documents(pairs)
+    if args.order == "uncertain":
+        tasks = uncertain_first(tasks)
     for failure in failures:
         print(f"vnextract: skipped {failure}", file=sys.stderr)
     with atomic_path(args.output, "w", encoding="utf-8") as handle:

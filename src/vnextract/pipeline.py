@@ -5,19 +5,45 @@ documents (read, NFC) → sentences/tokens (segmentation) → quantities
 """
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
 from .inputs.documents import Document, DocumentFailure, DocumentMeta, iter_documents, normalize_text
+from .stages.decisions import Model, load_model
 from .stages.records import Record, build_records
 
+# The model the commands of this process (and the workers it starts) decide with:
+# a file written by `vnextract train`, "rules" for the rules alone, unset for the shipped model.
+MODEL_VARIABLE = "VNEXTRACT_MODEL"
 
-def extract(text: str, doc_id: str = "doc") -> list[Record]:
-    """Records of one text (NFC-normalised first: offsets index the NFC text)."""
-    return build_records(doc_id, normalize_text(text))
+
+def use_model(name: "str | Path | None") -> Model | None:
+    """Decide with this model from now on, in this process and the workers it
+    starts; the model is read (and a bad file reported) at once."""
+    model = load_model(str(name) if name is not None else None)
+    if name is None:
+        os.environ.pop(MODEL_VARIABLE, None)
+    else:
+        os.environ[MODEL_VARIABLE] = str(name) if str(name) in ("rules", "default") else str(Path(name).resolve())
+    return model
 
 
-def extract_document(document: Document) -> list[Record]:
-    return build_records(document.doc_id, document.text, document.meta)
+def current_model(model: "str | Path | Model | None" = None) -> Model | None:
+    """`model` when given, else the one `use_model` chose, else the shipped model."""
+    if model is not None:
+        return load_model(model)
+    return load_model(os.environ.get(MODEL_VARIABLE) or None)
+
+
+def extract(text: str, doc_id: str = "doc", model: "str | Path | Model | None" = None) -> list[Record]:
+    """Records of one text (NFC-normalised first: offsets index the NFC text).
+    `model`: a model file, a loaded model, or "rules"; default the shipped model."""
+    return build_records(doc_id, normalize_text(text), model=current_model(model))
+
+
+def extract_document(document: Document, model: "str | Path | Model | None" = None) -> list[Record]:
+    return build_records(document.doc_id, document.text, document.meta, model=current_model(model))
 
 
 def extract_documents(
@@ -26,6 +52,7 @@ def extract_documents(
     meta: dict[str, DocumentMeta] | None = None,
     sheets: bool = True,
     encoding: str | None = None,
+    model: "str | Path | Model | None" = None,
 ) -> Iterator[tuple[Document | DocumentFailure, list[Record]]]:
     """For each input document, in order: the document (or why it failed) and its records.
 
@@ -36,6 +63,6 @@ def extract_documents(
             yield item, []
             continue
         try:
-            yield item, extract_document(item)
+            yield item, extract_document(item, model)
         except Exception as err:  # one bad document must not cost the others
             yield DocumentFailure(item.doc_id, item.source, type(err).__name__, str(err)), []

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Mapping
 
-from ..stages.evidence import COLUMNS as EVIDENCE_COLUMNS, KEYS as EVIDENCE_KEYS, columns as evidence_columns
+from ..stages.evidence import COLUMNS as EVIDENCE_COLUMNS, columns as evidence_columns, from_columns
 from ..stages.records import FIELDS, Record
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -183,17 +183,17 @@ def read_records(path: str | os.PathLike) -> list[dict]:
     return [_fold_evidence(_from_table(row)) for row in rows]
 
 
-_NUMERIC = {"start": int, "end": int, "value": float, "value_max": float, "norm_value": float, "year": int}
+_NUMERIC = {"start": int, "end": int, "value": float, "value_max": float, "norm_value": float, "year": int,
+            "confidence": float}
 _NUMERIC.update({c: int for c in EVIDENCE_COLUMNS if c.endswith(("_start", "_end"))})
+_NUMERIC.update({c: float for c in EVIDENCE_COLUMNS if c.startswith("evidence_confidence_")})
 
 
 def _fold_evidence(row: dict) -> dict:
     """Evidence columns of a table back into one `evidence` dict, as in JSONL."""
     if EVIDENCE_COLUMNS[0] not in row:
         return row
-    flat = {c: row.pop(c, None) for c in EVIDENCE_COLUMNS}
-    row["evidence"] = {key: {part: flat[f"evidence_{key}_{part}"] for part in ("start", "end", "text", "note")}
-                       for key in EVIDENCE_KEYS}
+    row["evidence"] = from_columns({c: row.pop(c, None) for c in EVIDENCE_COLUMNS})
     return row
 
 

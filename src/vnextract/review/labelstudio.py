@@ -111,12 +111,25 @@ def task(doc_id: str, text: str, records: Iterable[Mapping]) -> dict:
     """One Label Studio task: the document and its records as a prediction."""
     result: list[dict] = []
     units = _utf16_offsets(text) if _has_astral(text) else None
-    for i, record in enumerate(sorted(records, key=lambda r: (r["start"], r["end"]))):
+    records = sorted(records, key=lambda r: (r["start"], r["end"]))
+    for i, record in enumerate(records):
         result.extend(_regions(f"vx{i}", record, text, units))
-    return {
-        "data": {TEXT: text, "doc_id": doc_id},
-        "predictions": [{"model_version": MODEL_VERSION, "result": result}],
-    }
+    prediction = {"model_version": MODEL_VERSION, "result": result}
+    confidences = [r["confidence"] for r in records if r.get("confidence") is not None]
+    if confidences:
+        # Label Studio sorts and filters tasks by their prediction's score: the mean record confidence.
+        prediction["score"] = round(sum(confidences) / len(confidences), 4)
+    return {"data": {TEXT: text, "doc_id": doc_id}, "predictions": [prediction]}
+
+
+def uncertain_first(tasks: list[dict]) -> list[dict]:
+    """Tasks by their prediction's score, lowest first; tasks without one
+    (no records, or the rules alone) keep their order after them."""
+    def score(task: dict) -> float:
+        value = task["predictions"][0].get("score")
+        return value if value is not None else float("inf")
+
+    return sorted(tasks, key=score)
 
 
 def _regions(region_id: str, record: Mapping, text: str, units: list[int] | None) -> list[dict]:

@@ -41,10 +41,13 @@ from ..stages.evidence import KEYS as EVIDENCE_KEYS
 
 # The record fields a page shows and embeds; `sentence` is left out (the text is on the page).
 SHOWN_FIELDS = ("start", "end", "span", "value", "value_max", "unit", "norm_value", "norm_unit", "indicator",
-                "indicator_id", "status", "kind", "direction", "comparator", "baseline", "period", "year", "locality")
+                "indicator_id", "status", "kind", "direction", "comparator", "baseline", "period", "year", "locality",
+                "confidence")
 TABLE_COLUMNS = (("span", "span"), ("value", "value"), ("indicator", "indicator"), ("status", "status"),
                  ("kind", "kind"), ("comparator", "cmp"), ("period", "period"), ("year", "year"),
-                 ("locality", "locality"))
+                 ("locality", "locality"), ("confidence", "conf."))
+# Confidence bands a record's row and mark are coloured by: at least 0.9, at least 0.5, below.
+CONFIDENCE_BANDS = ((0.9, "conf-high"), (0.5, "conf-mid"), (0.0, "conf-low"))
 
 _CELL_OF = {"norm_unit": "value", "direction": "kind"}  # the table cell that shows a scored field
 
@@ -62,6 +65,14 @@ class DocumentReport:
     marks: dict[int, dict] = field(default_factory=dict)  # record index → {"error": "fp"|"wrong", "fields", "gold"}
     missed: list[dict] = field(default_factory=list)  # gold records nobody found
     page: str = ""  # file name of its page in the folder
+    below: float | None = None  # show only the records whose confidence is below this, least certain first
+
+    def shown(self) -> list[int]:
+        """Indices of the records the page shows, in the order its table lists them."""
+        if self.below is None:
+            return list(range(len(self.records)))
+        low = [k for k, r in enumerate(self.records) if r.get("confidence") is None or r["confidence"] < self.below]
+        return sorted(low, key=lambda k: (self.records[k].get("confidence") or 0.0, k))
 
     @property
     def counts(self) -> dict:
@@ -72,10 +83,14 @@ class DocumentReport:
 
 
 def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.PathLike | None = None,
-                 meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None) -> list[DocumentReport]:
+                 meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None,
+                 below: float | None = None) -> list[DocumentReport]:
     """Extract the inputs and write the report to `output`: a folder (index and
-    one page per document), or a `.html` file for a single document."""
+    one page per document), or a `.html` file for a single document. `below`:
+    show only the records whose confidence is below it, least certain first."""
     reports = collect(inputs, gold, meta, encoding)
+    for report in reports:
+        report.below = below
     target = Path(output)
     if target.suffix.lower() in (".html", ".htm"):
         if len(reports) != 1:
@@ -200,9 +215,11 @@ def _marked_text(report: DocumentReport) -> str:
     (`span.t`, with their offsets), records wrapped in `mark.record`. Records
     never overlap, so the marks nest; evidence and gold, which may cross a
     record's edge, are marked on the pieces."""
-    text, records = report.text, report.records
+    text = report.text
+    shown = set(report.shown())
+    records = [r if k in shown else None for k, r in enumerate(report.records)]
     edges = {0, len(text)}
-    for r in records:
+    for r in filter(None, records):
         edges.update((r["start"], r["end"]))
         for entry in (r.get("evidence") or {}).values():
             if entry and entry.get("start") is not None:
@@ -210,8 +227,8 @@ def _marked_text(report: DocumentReport) -> str:
     for g in report.missed:
         edges.update((g["start"], g["end"]))
     edges = sorted(e for e in edges if 0 <= e <= len(text))
-    starts = {r["start"]: k for k, r in enumerate(records)}
-    ends = {r["end"] for r in records}
+    starts = {r["start"]: k for k, r in enumerate(records) if r is not None}
+    ends = {r["end"] for r in records if r is not None}
     out = []
     for left, right in zip(edges, edges[1:]):
         if left in starts:
@@ -219,7 +236,7 @@ def _marked_text(report: DocumentReport) -> str:
             r = records[k]
             error = report.marks.get(k, {}).get("error", "")
             title = f'{r["status"]} · {r["indicator"]} · {r["norm_value"]:g} {r["norm_unit"]}'
-            out.append(f'<mark class="record {_attr(r["status"])}{" " + error if error else ""}" tabindex="0" '
+            out.append(f'<mark class="record {_attr(r["status"])}{" " + error if error else ""} {_band(r)}" tabindex="0" '
                        f'data-i="{k}" data-start="{r["start"]}" data-end="{r["end"]}" title="{_attr(title)}">')
         missed = [j for j, g in enumerate(report.missed) if g["start"] <= left and right <= g["end"]]
         extra = f' missed" data-gold="{missed[0]}" title="missed: {_attr(_gold_title(report.missed[missed[0]]))}' \
@@ -234,7 +251,8 @@ def _records_table(report: DocumentReport) -> str:
     gold_head = "<th>gold</th>" if report.scored else ""
     head = "".join(f"<th>{_esc(label)}</th>" for _, label in TABLE_COLUMNS)
     rows = []
-    for k, r in enumerate(report.records):
+    for k in report.shown():
+        r = report.records[k]
         mark = report.marks.get(k)
         wrong = set(mark["fields"]) if mark else set()
         cells = []
@@ -249,7 +267,8 @@ def _records_table(report: DocumentReport) -> str:
             verdict = {"fp": "not in gold", "wrong": "wrong: " + ", ".join(mark["fields"])}[mark["error"]] if mark else "ok"
             gold_cell = f'<td class="verdict">{_esc(verdict)}</td>'
         error = f' {mark["error"]}' if mark else ""
-        rows.append(f'<tr class="rec {_attr(r["status"])}{error}" tabindex="0" data-i="{k}" data-status="{_attr(r["status"])}" '
+        rows.append(f'<tr class="rec {_attr(r["status"])}{error} {_band(r)}" tabindex="0" data-i="{k}" '
+                    f'data-status="{_attr(r["status"])}" data-confidence="{_attr(_cell(r, "confidence"))}" '
                     f'data-indicator="{_attr(_folded(r))}">{"".join(cells)}{gold_cell}</tr>')
     for j, g in enumerate(report.missed):
         cells = "".join(f'<td class="{key}">{_esc(_cell(g, key))}</td>' for key, _ in TABLE_COLUMNS)
@@ -278,8 +297,18 @@ def _legend(scored: bool) -> str:
     return f'<p class="legend">{" ".join(items)}</p>'
 
 
+def _band(record: dict) -> str:
+    """The confidence band's class ("conf-high" …), "conf-none" under the rules alone."""
+    confidence = record.get("confidence")
+    if confidence is None:
+        return "conf-none"
+    return next(name for bound, name in CONFIDENCE_BANDS if confidence >= bound)
+
+
 def _cell(record: dict, key: str) -> str:
     value = record.get(key)
+    if key == "confidence":
+        return "" if value is None else f"{value:.2f}"
     if key == "value":  # as written when it can be (89.6 triệu đồng), else in the base unit
         written = record.get("value") is not None and record.get("unit")
         number = record.get("value") if written else record.get("norm_value")

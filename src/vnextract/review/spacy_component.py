@@ -29,6 +29,7 @@ from spacy.util import registry
 
 from ..inputs.documents import normalize_text
 from ..inputs.metadata import DocumentMeta
+from ..pipeline import current_model
 from ..stages.records import build_records
 from ..stages.segmentation import iter_sentences, spacy_doc, tokenize
 
@@ -54,27 +55,29 @@ def _record_of(span: Span) -> dict | None:
 @Language.factory(
     FACTORY,
     assigns=["doc.spans"],
-    default_config={"spans_key": "vnextract"},
+    default_config={"spans_key": "vnextract", "model": ""},
 )
-def make_vnextract(nlp: Language, name: str, spans_key: str) -> "VnextractComponent":
-    return VnextractComponent(spans_key)
+def make_vnextract(nlp: Language, name: str, spans_key: str, model: str) -> "VnextractComponent":
+    """`model`: a file written by `vnextract train`, "rules", or "" for the shipped model."""
+    return VnextractComponent(spans_key, model)
 
 
 class VnextractComponent:
     """Records of a Doc as spans. `doc.user_data["doc_id"]`, `["locality"]`
     and `["year"]` stand in for the document's id and metadata when set."""
 
-    def __init__(self, spans_key: str = "vnextract"):
+    def __init__(self, spans_key: str = "vnextract", model: str = ""):
         if ":" in spans_key:
             raise ValueError(f"spans_key {spans_key!r}: no ':' in the key, it is part of each span's id")
         self.spans_key = spans_key
+        self.model = current_model(model or None)
 
     def __call__(self, doc: Doc) -> Doc:
         text = normalize_text(doc.text)
         back = _offsets_back(doc.text, text)
         meta = DocumentMeta(locality=doc.user_data.get("locality"), year=doc.user_data.get("year"))
         records, spans = [], []
-        for record in build_records(str(doc.user_data.get("doc_id", "doc")), text, meta):
+        for record in build_records(str(doc.user_data.get("doc_id", "doc")), text, meta, model=self.model):
             row = record.to_dict()
             if back is not None:
                 row["start"], row["end"] = back[record.start], back[record.end]

@@ -154,6 +154,7 @@ class CueRules:
     aside_comparison: PhraseSet
     restating: PhraseSet
     result_value: PhraseSet
+    estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
 
     @property
     def qualifiers(self) -> tuple[PhraseSet, ...]:
@@ -186,6 +187,7 @@ def cue_rules() -> CueRules:
         aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
         restating=PhraseSet(comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
+        estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
     )
 
 
@@ -526,6 +528,12 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
             continue
         found.append(cue)
     return found
+
+
+def is_estimate(view: TokenView, cue: Cue) -> bool:
+    """Whether a status cue is an estimate or forecast word ("ước đạt", "dự kiến")."""
+    words = " ".join(" ".join(view.sylls[i]) for i in range(cue.first, cue.last + 1))
+    return words in cue_rules().estimate_words
 
 
 def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | None:

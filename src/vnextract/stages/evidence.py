@@ -22,6 +22,8 @@ from .cues import Cue, TokenView, cue_rules, left_cues
 
 KEYS = ("indicator", "status", "kind", "comparator", "period", "locality")
 ENTRY_KEYS = ("start", "end", "text", "note")
+# The model's probability for each decision it made (`evidence["confidence"]`), null under the rules alone.
+DECISION_KEYS = ("status", "indicator", "year")
 
 _BOUNDS = frozenset(["=", ">", ">=", "<", "<=", "~"])  # the labels of bound words, not of "xuống còn"
 # How far right of the number a bound word ("trở lên") is looked for, as in `cues.comparator_for`.
@@ -269,10 +271,26 @@ def locality(text: str, place, section: str | None, main_note: str) -> dict:
     return absent("heading" if section else main_note)
 
 
+def confidences(probabilities: dict | None) -> dict:
+    """The evidence's `confidence` entry: each decision's probability, or nulls."""
+    probabilities = probabilities or {}
+    return {key: probabilities.get(key) for key in DECISION_KEYS}
+
+
 def columns(evidence: dict | None) -> dict:
-    """The evidence flattened into CSV/Parquet cells: `evidence_status_start` …"""
+    """The evidence flattened into CSV/Parquet cells: `evidence_status_start` …,
+    `evidence_confidence_status` …"""
     evidence = evidence or {}
-    return {f"evidence_{key}_{part}": (evidence.get(key) or {}).get(part) for key in KEYS for part in ENTRY_KEYS}
+    cells = {f"evidence_{key}_{part}": (evidence.get(key) or {}).get(part) for key in KEYS for part in ENTRY_KEYS}
+    cells.update({f"evidence_confidence_{key}": (evidence.get("confidence") or {}).get(key) for key in DECISION_KEYS})
+    return cells
+
+
+def from_columns(cells: dict) -> dict:
+    """`columns` undone: the evidence dict of a table row."""
+    found = {key: {part: cells.get(f"evidence_{key}_{part}") for part in ENTRY_KEYS} for key in KEYS}
+    found["confidence"] = {key: cells.get(f"evidence_confidence_{key}") for key in DECISION_KEYS}
+    return found
 
 
 COLUMNS = list(columns(None))

@@ -112,6 +112,18 @@ def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int
     return [j for j in range(head, idx[0]) if j not in skip] + idx
 
 
+@lru_cache(maxsize=1)
+def _dateline_pattern() -> regex.Pattern:
+    patterns = load_rules("indicators")["phrase"]["datelines"]
+    return regex.compile(rf"\s*(?:{'|'.join(f'(?:{p})' for p in patterns)})")
+
+
+def dateline_end(text: str, start: int, end: int) -> int | None:
+    """Where a dateline or agency tag that opens the sentence [start, end) ends ("(BNV) - "), or None."""
+    found = _dateline_pattern().match(text, start, end)
+    return found.end() if found else None
+
+
 def nearest_words(view: TokenView, first_token: int, skip: frozenset[int], limit: int = 6) -> str:
     """Last resort when no phrase is found: the words just before the value
     in its sentence, numbers and punctuation left out ("Dân số 1,2 triệu, tăng [2%]")."""
@@ -123,13 +135,16 @@ def nearest_words(view: TokenView, first_token: int, skip: frozenset[int], limit
 
 
 def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
-    """The noun phrase before a colon that introduces a list of values
-    ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or ""."""
+    """The noun phrase right before a colon that introduces a list of values
+    ("Cơ cấu kinh tế: Công nghiệp 41,8%; dịch vụ 39,7%"), or "" (also when a
+    verb stands between it and the colon: then the items are examples)."""
     tokens = view.tokens
     idx = [i for i in _segment(view, colon, 0, skip) if i not in skip]
     if any(_has_digit(tokens[i]) for i in idx) or _is_intro(view, idx):
         return ""
     idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
+    if idx and any(i not in skip and any(c.isalnum() for c in tokens[i].text) for i in range(idx[-1] + 1, colon)):
+        return ""  # "Một số mặt hàng tăng mạnh như: dệt may …": a clause before the colon, its items name themselves
     return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
 
 

@@ -19,11 +19,13 @@ import regex
 
 from . import cues as cue_stage
 from . import evidence
+from .candidates import indicator_candidates, joined_syllables, status_features, year_candidates
 from .cues import TokenView
+from .decisions import Candidates, Model, record_confidence
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
 from ..gazetteer import place_in_name
-from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
+from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
                          lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
                          without_share_head)
 from .localities import Place, find_places, subject
@@ -56,6 +58,8 @@ class Record:
     year: int | None
     locality: str | None
     sentence: str
+    # The chance that status and indicator are both right, from the model (None when the rules alone decide).
+    confidence: float | None = None
     # Where the decisions came from (stages/evidence.py): not a SPEC column, kept in JSONL and the API.
     evidence: dict | None = field(default=None, compare=False)
 
@@ -81,6 +85,8 @@ class _Carried:
     # after a plan's year ("…vào năm 2025. … hiện đã có …") outweighs that year.
     status_is_newer: bool = False
     status_cued: bool = False  # whether any cue set `status` yet (else it is the default)
+    status_end: int = -1  # where the sentence whose cue set `status` ends
+    status_opens_list: bool = False  # that sentence ends with a colon: a list of items follows
 
 
 @dataclass(slots=True)
@@ -94,6 +100,9 @@ class _DocumentContext:
     published: int | None
     section_place: str | None = None
     main_place_note: str = "subject"  # evidence for the default locality: "metadata" when the sheet gave it
+    model: Model | None = None  # decides status, year and indicator over the rules' candidates; None: the cascade
+    collect: list | None = None  # when given, every quantity's candidates are appended (training data)
+    cascade_indicator: str = ""  # the cascade's phrase for the last value: what the next one inherits
 
 
 @dataclass(slots=True)
@@ -109,9 +118,12 @@ class _SentenceContext:
     values: frozenset[int]  # tokens of its quantities
 
 
-def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -> list[Record]:
+def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), model: Model | None = None,
+                  collect: list | None = None) -> list[Record]:
     """All records of one document, in text order; `meta` supplies the
-    subject locality and the publication year where the text lacks them."""
+    subject locality and the publication year where the text lacks them.
+    `model` decides status, year and indicator (None: the rules' cascade);
+    `collect` receives every quantity's candidates, in record order."""
     periods = find_periods(text)
     quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods])
     if not quantities:
@@ -119,7 +131,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
     named = meta.locality or place_in_name(doc_id.rsplit("/", 1)[-1])
     places = find_places(text, named)
     doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year,
-                           main_place_note="metadata" if meta.locality else "subject")
+                           main_place_note="metadata" if meta.locality else "subject", model=model, collect=collect)
     headings = _heading_places(text, places)
     carried = _Carried()
     between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
@@ -140,6 +152,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         between.clear()
         spans = [(p.start, p.end) for p in sentence_periods]
         spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end)]
+        if (dateline := dateline_end(text, sentence.start, sentence.end)) is not None:
+            spans.append((sentence.start, dateline))
         edges = [x for span in [*spans, *((q.start, q.end) for q in in_sentence)] for x in span]
         view = TokenView(tokenize(text, sentence.start, sentence.end, edges))
         ranges = [view.token_range(q.start, q.end) for q in in_sentence]
@@ -157,14 +171,14 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
             previous = records[-1] if k else None
             records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous))
-            carried.indicator = records[-1].indicator
+            carried.indicator = doc.cascade_indicator
             floor = after
         if len(in_sentence) > 1 and says_respectively(sentence.text):
             _pair_respectively(doc.text, records[len(records) - len(in_sentence) :])
             carried.indicator = records[-1].indicator
         if not pending:
             break  # what follows the last figure sets nothing any record reads
-        _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues))
+        _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence))
         _carry_period(carried, own_periods)
     return records
 
@@ -241,31 +255,70 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         elif _reads_like(previous, quantity) and (aside_kind == "plan" or list_item):
             kind, direction = previous.kind, previous.direction
             kind_from = evidence.absent("inherited")
-    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside)
+    proposals: list = []
+    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside, proposals)
     if previous is not None and (list_item or _is_name(indicator)):
         indicator = _with_item_head(previous.indicator, indicator)
+        proposals.append(("item_head", indicator))
     own_period = _period_for(quantity, ctx.periods, doc.text)
     period = own_period or carried.period
-    year = _year_of(period, carried, doc.published, _earlier_year(ctx.periods, own_period))
+    earlier = _earlier_year(ctx.periods, own_period)
+    year = _year_of(period, carried, doc.published, earlier)
+    years = [("own", own_period.year if own_period is not None else None), ("earlier", earlier),
+             ("carried", carried.year), ("published", doc.published),
+             ("sentence", next((p.year for p in ctx.periods if p.year is not None), None))]
     if aside_kind == "comparison":
         year = _compared_year(ctx, view, aside, quantity, year)
+        years.append(("compared", year))
     before = [c for c in cue_stage.outside_other_asides(view, ctx.status_cues, aside) if c.last < first]
+    scope = _scope_distance(doc.text, carried, ctx.sentence.start)
+    plan_cue = None if aside_kind == "plan" else cue_stage.states_plan_value(view, first, floor)
     if aside_kind == "plan":
-        status, status_from = "target", evidence.aside_cue(doc.text, view, aside)
-    elif plan_cue := cue_stage.states_plan_value(view, first, floor):
-        status, status_from = "target", evidence.cue_at(doc.text, view, plan_cue)
+        status, status_from, rung = "target", evidence.aside_cue(doc.text, view, aside), "aside_plan"
+    elif plan_cue:
+        status, status_from, rung = "target", evidence.cue_at(doc.text, view, plan_cue), "plan_value"
     elif aside_kind == "comparison":
-        status, status_from = "actual", evidence.aside_cue(doc.text, view, aside)
+        status, status_from, rung = "actual", evidence.aside_cue(doc.text, view, aside), "comparison"
+    elif before and cue_stage.is_estimate(view, before[-1]):
+        # an estimate of a year still to come is a plan; of the year under way or past, a result
+        future = year is not None and doc.published is not None and year > doc.published
+        status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, before[-1]), "estimate"
     elif before:
-        status, status_from = before[-1].label, evidence.cue_at(doc.text, view, before[-1])
+        status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
     elif own_period is None and carried.status_is_newer:
-        status, status_from = carried.status, evidence.absent("inherited")
+        status, status_from, rung = carried.status, evidence.absent("inherited"), "inherited_newer"
+    elif own_period is not None and carried.status == "target" and _status_by_year(year, doc.published) is None \
+            and scope == "paragraph":
+        # a new paragraph that names a period under way reports it: a plan's scope does not reach it
+        status, status_from, rung = "actual", evidence.absent("paragraph"), "paragraph"
     else:
         by_year = _status_by_year(year, doc.published)
         status = by_year or carried.status
-        status_from = evidence.absent("year" if by_year else "inherited" if carried.status_cued else "default")
+        rung = "year" if by_year else "inherited" if carried.status_cued else "default"
+        status_from = evidence.absent(rung)
     if status == "actual" and year is not None and doc.published is not None and year > doc.published:
         year = doc.published  # a result is never of a year still to come: the plan year was carried over
+    probabilities = None
+    doc.cascade_indicator = indicator
+    if doc.model is not None or doc.collect is not None:
+        found = Candidates(
+            status=status_features(view, first, after, floor, cue_stage.outside_other_asides(view, ctx.status_cues, aside),
+                                   rung=rung, cascade=status, aside_kind=aside_kind, plan_value=plan_cue is not None,
+                                   carried_status=carried.status, carried_cued=carried.status_cued,
+                                   carried_newer=carried.status_is_newer, own_period=own_period, year=year,
+                                   published=doc.published,
+                                   carried_from=scope),
+            cascade_status=status, cascade_year=year, cascade_indicator=indicator)
+        found.years = year_candidates(years, cascade=year, status=status, published=doc.published, own_period=own_period)
+        found.indicators = indicator_candidates(proposals, cascade=indicator, unit=quantity.unit,
+                                                norm_unit=quantity.norm_unit, is_count=quantity.is_count, kind=kind,
+                                                joined=joined_syllables(view), list_intro=_list_intro(view, first))
+        if doc.collect is not None:
+            doc.collect.append(found)
+    if doc.model is not None:
+        new_status, year, indicator, probabilities = doc.model.decide(found)
+        if new_status != status:
+            status, status_from = new_status, _status_evidence(doc.text, view, before, new_status)
     place = _locality_for(doc.text, quantity, ctx.sentence, doc.places)
     record = Record(
         doc_id=doc.doc_id,
@@ -298,7 +351,26 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         "period": evidence.period(doc.text, own_period, period),
         "locality": evidence.locality(doc.text, place, doc.section_place, doc.main_place_note),
     }
+    if probabilities is not None:
+        record.confidence = record_confidence(probabilities)
+    record.evidence["confidence"] = evidence.confidences(probabilities)
     return record
+
+
+def _scope_distance(text: str, carried: _Carried, start: int) -> str:
+    """How far back the carried scope was set: "list" (a sentence ending with a
+    colon), "line" (the same paragraph), "paragraph" (an earlier one), "none"."""
+    if not carried.status_cued or carried.status_end < 0:
+        return "none"
+    if carried.status_opens_list:
+        return "list"
+    return "paragraph" if "\n" in text[carried.status_end : start] else "line"
+
+
+def _status_evidence(text: str, view, before: list, status: str) -> dict:
+    """The nearest cue before the value that says the status the model chose, else a note."""
+    cue = next((c for c in reversed(before) if c.label == status), None)
+    return evidence.cue_at(text, view, cue, "model")
 
 
 def _is_name(phrase: str) -> bool:
@@ -418,11 +490,17 @@ def _place_key(locality: str) -> str:
 
 
 def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind: str, carried, aside_kind: str = "",
-               aside=None) -> str:
+               aside=None, proposals: list | None = None) -> str:
+    """The cascade's indicator phrase; every phrase it weighed on the way goes
+    into `proposals` as (source, phrase), for the model to weigh instead."""
+    propose = proposals.append if proposals is not None else (lambda item: None)
     skip = ctx.skip
     left = left_phrase(view, first, floor, skip, ctx.values)
+    propose(("left", left))
     if left and names_no_indicator(left):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
+    if carried.indicator:
+        propose(("inherited", carried.indicator))
     if aside_kind and not left and carried.indicator:
         return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis
     if not left and aside is not None and after == aside.close and all(
@@ -430,33 +508,70 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     ):
         # "cao hơn bình quân chung cả nước ([3,55%])": a bare figure in brackets restates the words before them
         left = left_phrase(view, aside.open, floor, skip, ctx.values)
+        propose(("before_aside", left))
         if left and names_no_indicator(left):
             left = ""
     head = _head_before(view, first, skip)
+    if head:
+        propose(("list_head", head))
     if left and head and head.lower() not in left.lower():
         left = f"{head} {left}"
+        propose(("head_left", left))
     inherited = carried.indicator if quantity.norm_unit == "%" else without_share_head(carried.indicator)
     if quantity.is_count:
         right = right_phrase(view, after, skip)
         noun = _strip_scale(quantity.unit.split("/")[0])
+        propose(("noun", noun))
         if right:
+            propose(("noun_right", f"{noun} {right}"))
             return f"{noun} {right}"
         if not left and noun.lower() in inherited.lower().split():
             return inherited
         if left and left.lower().split()[-1:] == noun.lower().split()[-1:]:
             return left
         return f"{left} {noun}".strip()
+    if quantity.norm_unit not in ("%", "pp", "times"):
+        noun_after = right_phrase(view, after, skip)
+        if noun_after:
+            propose(("right", noun_after))
+            if indicator_id(noun_after) and not indicator_id(left or carried.indicator or ""):
+                # "Thu hút [250 triệu USD] vốn đầu tư nước ngoài": what is measured is named after the value
+                propose(("left_right", f"{left} {noun_after}".strip()))
+                return f"{left} {noun_after}".strip()
     subject = named_after(view, after, skip)
+    if subject:
+        propose(("named_after", subject))
     if subject and kind == "change":
         return subject
     share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
-        share_of = right_phrase(view, after, skip)
+        share_of = "" if _compared_period_after(view, after) else right_phrase(view, after, skip)
+        if share_of:
+            propose(("share_of", f"{head} {share_of}".strip() if head else share_of))
     if share_of and (not left or clause_opens_with_cues(view, first, floor)):
         return f"{head} {share_of}".strip() if head else share_of
-    if not left and floor == 0 and (topic := lexicon_phrase_before(view, first, skip)):
+    topic = lexicon_phrase_before(view, first, skip) if not left and floor == 0 else ""
+    if topic:
+        propose(("lexicon_before", topic))
         return topic
-    return left or inherited or nearest_words(view, first, skip) or quantity.unit
+    nearest = "" if left or inherited else nearest_words(view, first, skip)
+    return left or inherited or nearest or quantity.unit
+
+
+def _compared_period_after(view, after: int) -> bool:
+    """"mức tăng [8,1%] của cùng kỳ năm trước": the words after the value name
+    the period it belongs to (a comparison), not what it is a share of."""
+    start = after + 1 if after < len(view.tokens) and view.sylls[after] == ("của",) else after
+    return start < len(view.tokens) and cue_stage.cue_rules().aside_comparison.starting_at(view, start) is not None
+
+
+def _list_intro(view, first: int) -> str:
+    """The two syllables before the nearest colon before the value ("như:", "gồm:", "tế:")."""
+    colons = [i for i in range(first - 1, -1, -1) if view.tokens[i].text == ":"]
+    if not colons:
+        return ""
+    words = [s for i in range(max(0, colons[0] - 2), colons[0]) for s in view.sylls[i]]
+    return " ".join(words[-2:])
 
 
 def _head_before(view, first, skip) -> str:
@@ -521,7 +636,7 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             break
     for k, (_, periods) in enumerate(between):
         if k == with_cues:
-            _carry_status(carried, cues)
+            _carry_status(carried, cues, sentence_end(text, between[k][0]))
         _carry_period(carried, periods)
 
 
@@ -534,12 +649,18 @@ def _carry_period(carried: _Carried, periods: list[Period]) -> None:
             carried.year = with_year[-1].year
 
 
-def _carry_status(carried: _Carried, status_cues: list) -> None:
+def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = (-1, False)) -> None:
     """The last cue of a sentence sets the scope the next sentences inherit."""
     if status_cues:
         carried.status = status_cues[-1].label
         carried.status_is_newer = True
         carried.status_cued = True
+        carried.status_end, carried.status_opens_list = end
+
+
+def sentence_end(text: str, sentence: Sentence) -> tuple[int, bool]:
+    """Where a sentence ends, and whether it ends with a colon (it opens a list)."""
+    return sentence.end, text[sentence.start : sentence.end].rstrip().endswith(":")
 
 
 @lru_cache(maxsize=1)

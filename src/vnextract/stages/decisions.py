@@ -1,0 +1,136 @@
+"""Stage 6c: the decisions a model makes over the rules' candidates.
+
+For each quantity the rules propose what a reader could take: the status
+cues in reach (and the rung of the old cascade that would decide), the years
+of the time phrases in reach, the indicator phrases cut from the sentence.
+Each proposal is described by named features (`rules/features.yaml` names
+the templates and their windows). A model — logistic weights over those
+feature names, plain JSON written by `vnextract train` — scores them:
+
+- status: one probability of `target`;
+- year and indicator: one score per candidate, the highest wins (a ranker
+  read pointwise).
+
+The record's `confidence` is the product of the chosen decisions'
+probabilities: the chance that its status and indicator are both right.
+With no model (`--model rules`) the cascade's answer is kept and the
+confidence is left empty.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..rules import load_rules
+
+DECISIONS = ("status", "year", "indicator")
+DEFAULT_MODEL = Path(__file__).resolve().parent / "model" / "default.json"
+
+
+@dataclass(slots=True)
+class Candidates:
+    """What the rules propose for one quantity, with the features of each proposal."""
+
+    status: list[str] = field(default_factory=list)  # features of the quantity for the status decision
+    years: dict = field(default_factory=dict)  # year (or None) → features
+    indicators: dict = field(default_factory=dict)  # phrase → features
+    cascade_status: str = "actual"
+    cascade_year: int | None = None
+    cascade_indicator: str = ""
+
+
+@lru_cache(maxsize=1)
+def templates() -> dict:
+    """The named feature templates and their windows (`rules/features.yaml`)."""
+    return load_rules("features")
+
+
+class Model:
+    """Logistic weights per decision over named features; read from plain JSON."""
+
+    __slots__ = ("weights", "bias", "path", "meta")
+
+    def __init__(self, data: dict, path: str = ""):
+        self.weights = {d: data[d]["weights"] for d in DECISIONS}
+        self.bias = {d: float(data[d]["bias"]) for d in DECISIONS}
+        self.meta = data.get("meta", {})
+        self.path = path
+
+    def score(self, decision: str, features: list[str]) -> float:
+        weights = self.weights[decision]
+        return self.bias[decision] + sum(weights.get(f, 0.0) for f in features)
+
+    def probability(self, decision: str, features: list[str]) -> float:
+        return _sigmoid(self.score(decision, features))
+
+    def choose(self, decision: str, candidates: dict):
+        """The candidate with the highest score, and its probability of being right.
+        Ties go to the first proposed (the rules' order)."""
+        best, best_score = None, -math.inf
+        for key, features in candidates.items():
+            s = self.score(decision, features)
+            if s > best_score:
+                best, best_score = key, s
+        return best, _sigmoid(best_score)
+
+    def decide(self, found: Candidates) -> tuple[str, int | None, str, dict]:
+        """Status, year and indicator of one quantity, and each decision's probability."""
+        p_target = self.probability("status", found.status)
+        status = "target" if p_target >= 0.5 else "actual"
+        p_status = p_target if status == "target" else 1.0 - p_target
+        year, p_year = self.choose("year", found.years) if found.years else (found.cascade_year, 1.0)
+        if found.indicators:
+            indicator, p_indicator = self.choose("indicator", found.indicators)
+        else:
+            indicator, p_indicator = found.cascade_indicator, 0.5
+        return status, year, indicator, {"status": round(p_status, 4), "year": round(p_year, 4),
+                                         "indicator": round(p_indicator, 4)}
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def record_confidence(probabilities: dict) -> float:
+    """The chance that the record as written is right (SPEC §4: status and indicator)."""
+    return round(probabilities["status"] * probabilities["indicator"], 4)
+
+
+class ModelError(ValueError):
+    """A model file that cannot be read: the message names the file and what is wrong."""
+
+
+def read_model(path: str | Path) -> Model:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read the model file ({err.strerror or err})") from None
+    except ValueError as err:
+        raise ModelError(f"{path}: not a vnextract model (not JSON: {err})") from None
+    if not isinstance(data, dict) or any(not isinstance(data.get(d), dict) or "weights" not in data[d] for d in DECISIONS):
+        raise ModelError(f"{path}: not a vnextract model (it needs weights for {', '.join(DECISIONS)}; "
+                         "make one with `vnextract train`)")
+    return Model(data, str(path))
+
+
+@lru_cache(maxsize=8)
+def _cached_model(path: str) -> Model:
+    return read_model(path)
+
+
+def load_model(name: "str | Path | Model | None" = None) -> Model | None:
+    """`None` or "default": the model shipped with the package; "rules": no
+    model (the rules' cascade decides); else a model file written by `vnextract train`."""
+    if isinstance(name, Model):
+        return name
+    if name is None or name == "default":
+        return _cached_model(str(DEFAULT_MODEL)) if DEFAULT_MODEL.exists() else None
+    if name == "rules":
+        return None
+    return _cached_model(str(Path(name).resolve()))
