@@ -229,6 +229,15 @@ def _period_cases():
     return cases
 
 
+@pytest.mark.parametrize("example", [_case("periods", f"part_of_year_examples#{i}", ex)
+                                     for i, ex in enumerate(_rules("periods")["part_of_year_examples"])])
+def test_part_of_year_example(example):
+    """"[bracketed]" value of an article written in `published` → its record's `year`."""
+    assert set(example) == {"text", "published", "year"}, example
+    _, record = _record_at(example["text"], example["published"])
+    assert record.year == example["year"]
+
+
 @pytest.mark.parametrize("example", _period_cases())
 def test_periods_example(example):
     periods = find_periods(example["text"])
@@ -434,7 +443,7 @@ def test_every_rule_entry_has_examples(label, examples):
 
 # Example lists each runner above executes (list indices written as []).
 RUN_EXAMPLE_LISTS = {
-    "periods": {"rules[].examples"},
+    "periods": {"rules[].examples", "part_of_year_examples"},
     "localities": {"examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",

@@ -160,6 +160,12 @@ def _print_folds(folds) -> None:
     f1 = {name: 2 * tp / (2 * tp + fp + fn) if tp else 0.0 for name, (tp, fp, fn) in totals.items()}
     print(f"{'all':>4} {sum(len(f.documents) for f in folds):>5} {sum(f.model.record.support for f in folds):>5}   "
           f"{f1['rules']:>8.3f} {f1['model']:>8.3f}   (record F1, micro over the folds)")
+    from .learning import pooled
+
+    bands = pooled(folds).calibration()
+    if bands:
+        print("\nthe folds' records by confidence: " + "; ".join(
+            f"{b['band']} {b['right']}/{b['records']} right" for b in bands))
 
 
 def _cmd_train(args) -> int:

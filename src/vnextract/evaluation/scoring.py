@@ -24,6 +24,8 @@ from ..outputs.writers import safe_row
 FIELDS = ("value", "norm_unit", "indicator", "status", "kind", "direction", "comparator", "year", "locality")
 # The record test (§4 step 4) is exactly these four field tests together.
 RECORD_FIELDS = frozenset({"value", "norm_unit", "indicator", "status"})
+# Confidence bands the eval reports: below 0.5, 0.5 to 0.9, 0.9 and above.
+CONFIDENCE_BOUNDS = (0.5, 0.9)
 # Record keys shown in error items; `value` is judged on norm_value and value_max.
 SHOWN = ("norm_value", "value_max", "norm_unit", "indicator", "status", "kind", "direction", "comparator", "year", "locality")
 
@@ -265,8 +267,31 @@ class EvalReport:
                 m, r = t.mention, t.record
                 lines.append(f"{name:<{width}}{m.support:>9}{m.p:>11.3f}{m.r:>7.3f}{m.f1:>7.3f}"
                              f"{r.p:>10.3f}{r.r:>7.3f}{r.f1:>7.3f}{r.tp:>6}{r.fp:>6}{r.fn:>6}")
+        bands = self.calibration()
+        if bands:
+            lines += ["", "records by confidence (right = a true positive record)",
+                      f"{'confidence':<12}{'records':>9}{'right':>7}{'share right':>13}"]
+            for band in bands:
+                share = f"{band['right'] / band['records']:.3f}" if band["records"] else "–"
+                lines.append(f"{band['band']:<12}{band['records']:>9}{band['right']:>7}{share:>13}")
         lines += ["", self.summary_line()]
         return "\n".join(lines)
+
+    def calibration(self, bounds: Sequence[float] = CONFIDENCE_BOUNDS) -> list[dict]:
+        """Predicted records (paired or not; those paired with optional gold left
+        out, as in every count) by confidence band, with how many were right; []
+        when no prediction carries a confidence."""
+        scored = [(o.pred["confidence"], o.record_ok) for o in self.outcomes
+                  if o.pred is not None and o.pred.get("confidence") is not None]
+        if not scored:
+            return []
+        edges = [0.0, *bounds, 1.0]
+        rows = []
+        for k, (low, high) in enumerate(zip(edges, edges[1:])):
+            last = k == len(edges) - 2
+            inside = [ok for p, ok in scored if low <= p < high or (last and p == high)]
+            rows.append({"band": f"[{low:g}, {high:g}{']' if last else ')'}", "records": len(inside), "right": sum(inside)})
+        return rows
 
     def write_errors_csv(self, path: str | os.PathLike) -> None:
         """One row per error; UTF-8 with BOM so Excel shows the Vietnamese correctly."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..inputs.documents import Document, DocumentFailure
-from .crossval import Fold, cross_validate
+from .crossval import Fold, cross_validate, pooled
 from .examples import Examples, collect_examples, gold_by_document
 from .train import fit, write_model
 
@@ -43,5 +43,5 @@ def train(training: Training, output: str | Path) -> dict:
     return data
 
 
-__all__ = ["Examples", "Fold", "Training", "collect_examples", "cross_validate", "fit", "gold_by_document", "prepare",
+__all__ = ["pooled", "Examples", "Fold", "Training", "collect_examples", "cross_validate", "fit", "gold_by_document", "prepare",
            "train", "write_model"]

@@ -17,6 +17,13 @@ class Fold:
     documents: list[str]
     rules: EvalReport
     model: EvalReport
+    golds: list[dict]
+    predictions: list[dict]  # the model's records of the fold's documents
+
+
+def pooled(folds: list[Fold]) -> EvalReport:
+    """The model's records of every fold scored together (each by the model that did not see it)."""
+    return evaluate([g for f in folds for g in f.golds], [p for f in folds for p in f.predictions])
 
 
 def folds_of(doc_ids: list[str], k: int) -> list[list[str]]:
@@ -28,9 +35,8 @@ def folds_of(doc_ids: list[str], k: int) -> list[list[str]]:
     return [[ids[i] for i in test] for _, test in GroupKFold(n_splits=k).split(ids, groups=ids)]
 
 
-def score_documents(documents: list[Document], golds: dict[str, list[dict]], model) -> EvalReport:
-    preds = [r.to_dict() for d in documents for r in build_records(d.doc_id, d.text, d.meta, model=model)]
-    return evaluate([g for d in documents for g in golds.get(d.doc_id, [])], preds)
+def predictions(documents: list[Document], model) -> list[dict]:
+    return [r.to_dict() for d in documents for r in build_records(d.doc_id, d.text, d.meta, model=model)]
 
 
 def cross_validate(documents: list[Document], golds: dict[str, list[dict]], examples: Examples, k: int) -> list[Fold]:
@@ -41,5 +47,8 @@ def cross_validate(documents: list[Document], golds: dict[str, list[dict]], exam
         held_out = set(test_ids)
         model = to_model(fit(examples, keep=set(by_id) - held_out))
         docs = [by_id[i] for i in test_ids]
-        result.append(Fold(test_ids, score_documents(docs, golds, None), score_documents(docs, golds, model)))
+        fold_golds = [g for d in docs for g in golds.get(d.doc_id, [])]
+        predicted = predictions(docs, model)
+        result.append(Fold(test_ids, evaluate(fold_golds, predictions(docs, None)), evaluate(fold_golds, predicted),
+                           fold_golds, predicted))
     return result

@@ -28,6 +28,9 @@ class Examples:
     status: list = field(default_factory=list)  # (doc_id, features, is_target)
     year: list = field(default_factory=list)  # (doc_id, group, features, is_gold)
     indicator: list = field(default_factory=list)
+    # Per paired quantity: (doc_id, its candidates, the gold status, the candidate phrases the scorer accepts),
+    # for calibrating the record's confidence on decisions made without its document.
+    quantities: list = field(default_factory=list)
     documents: int = 0
     records: int = 0
 
@@ -68,6 +71,8 @@ def collect_examples(documents: Iterable[Document], golds: dict[str, list[dict]]
                                   for year, features in candidates.years.items()]
             labels = {phrase: indicator_match({"indicator": phrase, "indicator_id": indicator_id(phrase)}, gold)
                       for phrase in candidates.indicators}
+            examples.quantities.append((doc_id, candidates, gold.get("status"),
+                                        frozenset(p for p, ok in labels.items() if ok)))
             if any(labels.values()):
                 group += 1
                 examples.indicator += [(doc_id, group, features, labels[phrase])

@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from ..stages.decisions import DECISIONS, Model, templates
+from ..stages.decisions import CONFIDENCE_INPUTS, DECISIONS, Model, confidence_inputs, templates
 from .examples import Examples
 
 FORMAT = "vnextract-decisions/1"
@@ -49,17 +49,57 @@ def fit_decision(rows: list[tuple[list[str], bool]], c: float, min_count: int, i
     return {"bias": round(float(learner.intercept_[0]), 5), "weights": weights}
 
 
-def fit(examples: Examples, keep: set[str] | None = None) -> dict:
-    """The model's JSON data from the examples of the documents in `keep` (all when None)."""
+def _fit_decisions(examples: Examples, keep: set[str]) -> dict:
     settings = _settings()
     data = {"format": FORMAT}
     for decision in DECISIONS:
-        rows = [(ex[-2], ex[-1]) for ex in examples.by_decision()[decision] if keep is None or ex[0] in keep]
+        rows = [(ex[-2], ex[-1]) for ex in examples.by_decision()[decision] if ex[0] in keep]
         data[decision] = fit_decision(rows, float(settings["C"][decision]), int(settings["min_count"]),
                                       tuple(settings.get("ignored", {}).get(decision, ())))
-    docs = {ex[0] for ex in examples.status if keep is None or ex[0] in keep}
-    data["meta"] = {"documents": len(docs), "records": sum(1 for ex in examples.status if keep is None or ex[0] in keep)}
     return data
+
+
+def _held_out_decisions(examples: Examples, keep: set[str], k: int) -> list[tuple[list[float], bool]]:
+    """For each quantity of `keep`'s documents: the decision probabilities of a
+    model fitted without its document (grouped folds), and whether the record
+    those decisions make is right (status and an accepted indicator)."""
+    from .crossval import folds_of
+
+    rows = []
+    for held_out in folds_of(sorted(keep), k):
+        held = set(held_out)
+        model = Model(_fit_decisions(examples, keep - held))
+        for doc_id, candidates, gold_status, accepted in examples.quantities:
+            if doc_id in held:
+                status, _year, indicator, probabilities = model.decide(candidates)
+                rows.append((confidence_inputs(probabilities), status == gold_status and indicator in accepted))
+    return rows
+
+
+def fit(examples: Examples, keep: set[str] | None = None) -> dict:
+    """The model's JSON data from the examples of the documents in `keep` (all when None):
+    the decisions, and the record confidence calibrated on held-out decisions."""
+    keep = {ex[0] for ex in examples.status} if keep is None else set(keep) & {ex[0] for ex in examples.status}
+    settings = _settings()
+    data = _fit_decisions(examples, keep)
+    held_out = _held_out_decisions(examples, keep, int(settings["calibration_folds"]))
+    data["confidence"] = fit_calibration(held_out, float(settings["C"]["confidence"]))
+    data["meta"] = {"documents": len(keep), "records": sum(1 for ex in examples.status if ex[0] in keep)}
+    return data
+
+
+def fit_calibration(rows: list[tuple[list[float], bool]], c: float) -> dict:
+    """A logistic regression from the decisions' log-odds to whether the record is right."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    labels = [ok for _, ok in rows]
+    if len(set(labels)) < 2:
+        return {"bias": 0.0, "weights": dict.fromkeys(CONFIDENCE_INPUTS, 1.0)}
+    learner = LogisticRegression(C=c, solver="lbfgs", max_iter=5000, tol=1e-8)
+    learner.fit(np.array([x for x, _ in rows]), labels)
+    return {"bias": round(float(learner.intercept_[0]), 5),
+            "weights": {name: round(float(w), 5) for name, w in zip(CONFIDENCE_INPUTS, learner.coef_[0])}}
 
 
 def to_model(data: dict) -> Model:

@@ -35,7 +35,8 @@ class TokenView:
 
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
-        self.sylls = sylls = [tuple(t.text.lower().split()) for t in tokens]
+        spelled = _spellings()
+        self.sylls = sylls = [tuple(spelled.get(s, s) for s in t.text.lower().split()) for t in tokens]
         self.starts_with: dict[str, list[int]] = {}  # first syllable → token indices
         starts_with = self.starts_with
         for i, words in enumerate(sylls):
@@ -57,6 +58,12 @@ class TokenView:
         first = bisect_right(self._ends, start)
         after = bisect_left(self._starts, end, lo=first)
         return first, after
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, str]:
+    """Syllable → the spelling cue phrases are written in ("kì" → "kỳ")."""
+    return dict(load_rules("cues").get("spellings") or {})
 
 
 class PhraseSet:
@@ -326,6 +333,18 @@ def _measured_against(view: TokenView, after_token: int) -> bool:
                                          or rules.baseline_plan.starting_at(view, start) is not None):
             return True
     return False
+
+
+def reports_results(view: TokenView, ranges: list[tuple[int, int]], cues: list[Cue], after_token: int) -> bool:
+    """What follows the value in its sentence says it reports results: an
+    actual cue ("so với cùng kỳ"), a value measured against its plan ("đạt
+    [49,7%] kế hoạch") or set beside its plan in an aside ("(KH 10 - 11%)")."""
+    if any(c.label == "actual" and c.first >= after_token for c in cues):
+        return True
+    if any(a.kind == "plan" and a.open >= after_token for a in _asides(view)[0]):
+        return True  # "tăng [11,5%] so với năm 2015 (KH tăng 10 - 11%)": a result beside its plan
+    return any(first >= after_token and view.tokens[after - 1].text == "%" and _plan_follows(view, after)
+               and change_for(view, first, after)[0] == "level" for first, after in ranges)
 
 
 def _plan_follows(view: TokenView, after_token: int) -> bool:

@@ -48,16 +48,41 @@ def templates() -> dict:
     return load_rules("features")
 
 
-class Model:
-    """Logistic weights per decision over named features; read from plain JSON."""
+# What the record's confidence is computed from: the log-odds of the chosen status and indicator.
+CONFIDENCE_INPUTS = ("status", "indicator")
 
-    __slots__ = ("weights", "bias", "path", "meta")
+
+def confidence_inputs(probabilities: dict) -> list[float]:
+    return [_logit(probabilities[name]) for name in CONFIDENCE_INPUTS]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+class Model:
+    """Logistic weights per decision over named features, and a calibration of
+    the record's confidence; read from plain JSON."""
+
+    __slots__ = ("weights", "bias", "path", "meta", "calibration")
 
     def __init__(self, data: dict, path: str = ""):
         self.weights = {d: data[d]["weights"] for d in DECISIONS}
         self.bias = {d: float(data[d]["bias"]) for d in DECISIONS}
+        self.calibration = data.get("confidence")
         self.meta = data.get("meta", {})
         self.path = path
+
+    def confidence(self, probabilities: dict) -> float:
+        """The chance that the record as written is right (SPEC §4: its status and
+        indicator), calibrated on decisions made without the record's document."""
+        if self.calibration is None:
+            return round(probabilities["status"] * probabilities["indicator"], 4)
+        weights = self.calibration["weights"]
+        z = float(self.calibration["bias"]) + sum(
+            weights[name] * x for name, x in zip(CONFIDENCE_INPUTS, confidence_inputs(probabilities)))
+        return round(_sigmoid(z), 4)
 
     def score(self, decision: str, features: list[str]) -> float:
         weights = self.weights[decision]
@@ -86,8 +111,7 @@ class Model:
             indicator, p_indicator = self.choose("indicator", found.indicators)
         else:
             indicator, p_indicator = found.cascade_indicator, 0.5
-        return status, year, indicator, {"status": round(p_status, 4), "year": round(p_year, 4),
-                                         "indicator": round(p_indicator, 4)}
+        return status, year, indicator, {"status": p_status, "year": p_year, "indicator": p_indicator}
 
 
 def _sigmoid(x: float) -> float:
@@ -95,11 +119,6 @@ def _sigmoid(x: float) -> float:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
     return e / (1.0 + e)
-
-
-def record_confidence(probabilities: dict) -> float:
-    """The chance that the record as written is right (SPEC §4: status and indicator)."""
-    return round(probabilities["status"] * probabilities["indicator"], 4)
 
 
 class ModelError(ValueError):

@@ -274,7 +274,7 @@ def locality(text: str, place, section: str | None, main_note: str) -> dict:
 def confidences(probabilities: dict | None) -> dict:
     """The evidence's `confidence` entry: each decision's probability, or nulls."""
     probabilities = probabilities or {}
-    return {key: probabilities.get(key) for key in DECISION_KEYS}
+    return {key: round(probabilities[key], 4) if key in probabilities else None for key in DECISION_KEYS}
 
 
 def columns(evidence: dict | None) -> dict:

@@ -90,3 +90,22 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
         prefix = text[max(0, m.start() - 25) : m.start()]
         periods.append(Period(m.start(), m.end(), m.group(), year, rule.name, bool(baseline_before.search(prefix)), rule.present))
     return periods
+
+
+@lru_cache(maxsize=1)
+def _year_kinds() -> tuple[frozenset[str], frozenset[str], regex.Pattern]:
+    rules = load_rules("periods")
+    horizon = regex.compile(rf"(?i)^(?:{phrase_alternation(rules['horizon_words'])})(?!\w)")
+    return frozenset(rules["part_of_year"]), frozenset(rules["calendar_year"]), horizon
+
+
+def is_part_of_year(period: Period) -> bool:
+    """"6 tháng đầu năm", "quý I": a part of a year, whose year is the calendar year in force."""
+    return period.rule in _year_kinds()[0]
+
+
+def names_calendar_year(period: Period) -> bool:
+    """"năm 2023", "6 tháng đầu năm 2023", "quý I/2024": one calendar year, not a
+    plan's horizon ("đến năm 2025") nor a span ("giai đoạn 2021-2025")."""
+    _, calendar, horizon = _year_kinds()
+    return period.year is not None and period.rule in calendar and not horizon.match(period.text)

@@ -21,7 +21,7 @@ from . import cues as cue_stage
 from . import evidence
 from .candidates import indicator_candidates, joined_syllables, status_features, year_candidates
 from .cues import TokenView
-from .decisions import Candidates, Model, record_confidence
+from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
 from ..gazetteer import place_in_name
@@ -29,7 +29,7 @@ from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, lef
                          lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
                          without_share_head)
 from .localities import Place, find_places, subject
-from .periods import Period, find_periods
+from .periods import Period, find_periods, is_part_of_year, names_calendar_year
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
 from .segmentation import Sentence, iter_sentences, tokenize
@@ -85,6 +85,7 @@ class _Carried:
     # after a plan's year ("…vào năm 2025. … hiện đã có …") outweighs that year.
     status_is_newer: bool = False
     status_cued: bool = False  # whether any cue set `status` yet (else it is the default)
+    calendar_year: int | None = None  # the year of the last phrase that named one calendar year ("năm 2023")
     status_end: int = -1  # where the sentence whose cue set `status` ends
     status_opens_list: bool = False  # that sentence ends with a colon: a list of items follows
 
@@ -116,6 +117,7 @@ class _SentenceContext:
     all_periods: list[Period]  # baselines too ("so với cùng kỳ năm 2023 (35,4 triệu USD)")
     skip: frozenset[int]  # tokens of time phrases and places: never part of an indicator
     values: frozenset[int]  # tokens of its quantities
+    ranges: list  # [first, after) tokens of each quantity, in order
 
 
 def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), model: Model | None = None,
@@ -165,6 +167,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             sentence_periods,
             frozenset(i for start, end in spans for i in range(*view.token_range(start, end))),
             frozenset(i for first, after in ranges for i in range(first, after)),
+            ranges,
         )
         floor = 0
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
@@ -260,7 +263,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     if previous is not None and (list_item or _is_name(indicator)):
         indicator = _with_item_head(previous.indicator, indicator)
         proposals.append(("item_head", indicator))
-    own_period = _period_for(quantity, ctx.periods, doc.text)
+    own_period = _period_for(quantity, ctx.periods, doc.text, ctx.sentence.start)
     period = own_period or carried.period
     earlier = _earlier_year(ctx.periods, own_period)
     year = _year_of(period, carried, doc.published, earlier)
@@ -285,6 +288,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, before[-1]), "estimate"
     elif before:
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
+    elif carried.status == "target" and scope != "list" \
+            and (own_period is None or _status_by_year(year, doc.published) != "target") \
+            and cue_stage.reports_results(view, ctx.ranges, cue_stage.outside_other_asides(view, ctx.status_cues, aside), after):
+        # "…, đạt [49,7%] kế hoạch, bằng 101% so với cùng kỳ": the sentence reports results, a plan's scope ends
+        status, status_from, rung = "actual", evidence.absent("sentence"), "sentence"
     elif own_period is None and carried.status_is_newer:
         status, status_from, rung = carried.status, evidence.absent("inherited"), "inherited_newer"
     elif own_period is not None and carried.status == "target" and _status_by_year(year, doc.published) is None \
@@ -352,7 +360,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         "locality": evidence.locality(doc.text, place, doc.section_place, doc.main_place_note),
     }
     if probabilities is not None:
-        record.confidence = record_confidence(probabilities)
+        record.confidence = doc.model.confidence(probabilities)
     record.evidence["confidence"] = evidence.confidences(probabilities)
     return record
 
@@ -416,15 +424,17 @@ def _reads_like(previous: Record | None, quantity: Quantity) -> bool:
 def _year_of(period: Period | None, carried: _Carried, published: int | None, earlier: int | None = None) -> int | None:
     """The period's end year; "đến nay" is the year of publication; a phrase
     without a year takes the year in force — an earlier phrase of the same
-    sentence ("Nhiệm kỳ 2025-2030, … hàng năm đạt …"), else the one carried —
-    and the article's year at last."""
+    sentence ("Nhiệm kỳ 2025-2030, … hàng năm đạt …"), else the one carried
+    (for a part of a year, "6 tháng đầu năm", the last calendar year named,
+    not a plan's horizon) — and the article's year at last."""
     if period is not None and period.year is not None:
         return period.year
     if period is not None and period.is_present and published is not None:
         return published
     if earlier is not None:
         return earlier
-    return carried.year if carried.year is not None else published
+    in_force = carried.calendar_year if period is not None and is_part_of_year(period) else carried.year
+    return in_force if in_force is not None else published
 
 
 def _earlier_year(periods: list[Period], period: Period | None) -> int | None:
@@ -600,13 +610,33 @@ def _strip_scale(unit: str) -> str:
 _PERIOD_RIGHT_AFTER = regex.compile(r"[ \t\u00a0]*(?:(?:vào|trong|đến|tới)[ \t\u00a0]+)?$")
 
 
-def _period_for(quantity: Quantity, periods: list[Period], text: str) -> Period | None:
+def _open_paren(text: str, position: int, sentence_start: int) -> int | None:
+    """Where the parenthesis that holds `position` opens in its sentence, or None."""
+    opening = text.rfind("(", sentence_start, position)
+    return None if opening < 0 or text.find(")", opening, position) >= 0 else opening
+
+
+def _in_figures_aside(text: str, period: Period, sentence_start: int, own_aside: int | None) -> bool:
+    """The time phrase stands in a parenthesis (not the value's own) that also
+    holds a figure: "(năm 2018 là 3.344 tỉ đồng)", not "(nhiệm kỳ 2020 - 2025)"."""
+    opening = _open_paren(text, period.start, sentence_start)
+    if opening is None or opening == own_aside:
+        return False
+    closing = text.find(")", period.end)
+    rest = text[opening + 1 : period.start] + text[period.end : closing if closing >= 0 else len(text)]
+    return any(ch.isdigit() for ch in rest)
+
+
+def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_start: int = 0) -> Period | None:
     """The time phrase right after the number ("8.000 USD vào năm 2030"),
     else the nearest before it in its sentence, else the first one after it
     in the same clause. A multiple looks back only: the time after it is what
     it multiplies ("gấp 1,5 lần năm 2020")."""
     if quantity.norm_unit == "times":
         periods = [p for p in periods if p.end <= quantity.start]
+    own_aside = _open_paren(text, quantity.start, sentence_start)
+    # "chiếm 26,20% (năm 2022 chiếm 27,12%); … chiếm [33,53%]": a time inside another value's aside is that value's
+    periods = [p for p in periods if not _in_figures_aside(text, p, sentence_start, own_aside)]
     after = next((p for p in periods if p.start >= quantity.end), None)
     if after is not None and after.year is not None and _PERIOD_RIGHT_AFTER.fullmatch(text[quantity.end : after.start]):
         return after
@@ -647,6 +677,9 @@ def _carry_period(carried: _Carried, periods: list[Period]) -> None:
         with_year = [p for p in periods if p.year is not None]
         if with_year:
             carried.year = with_year[-1].year
+        calendar = [p for p in with_year if names_calendar_year(p)]
+        if calendar:
+            carried.calendar_year = calendar[-1].year
 
 
 def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = (-1, False)) -> None:
