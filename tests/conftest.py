@@ -41,6 +41,8 @@ SPEC_COLUMNS = [
     "indicator", "indicator_id", "status", "kind", "direction", "comparator", "baseline",
     "period", "year", "locality", "sentence",
 ]
+# Columns every record file has besides the SPEC ones (not scored by SPEC §4).
+EXTRA_COLUMNS = ["confidence"]
 STATUSES = {"target", "actual"}
 KINDS = {"level", "change"}
 DIRECTIONS = {"up", "down", None}
@@ -74,6 +76,9 @@ def record_problems(record, text: str) -> list[str]:
     missing = [c for c in SPEC_COLUMNS if c not in r]
     if missing:
         return [f"missing fields {missing}"]
+    confidence = r.get("confidence")  # vnextract's records carry it; gold records need not
+    if confidence is not None and not (isinstance(confidence, float) and 0.0 <= confidence <= 1.0):
+        bad(f"confidence {confidence!r} is not a probability")
     if not isinstance(r["doc_id"], str) or not r["doc_id"]:
         bad("doc_id not a non-empty str")
     start, end = r["start"], r["end"]
@@ -178,4 +183,5 @@ def check_record():
 
 @pytest.fixture(scope="session")
 def spec_columns():
-    return list(SPEC_COLUMNS)
+    """The columns of a record table: SPEC §2's, then vnextract's own."""
+    return SPEC_COLUMNS + EXTRA_COLUMNS

@@ -30,7 +30,7 @@ DEV = ROOT / "corpus" / "dev"
 
 
 def _texts(record) -> dict:
-    return {k: (v["text"], v["note"]) for k, v in record.evidence.items()}
+    return {k: (v["text"], v["note"]) for k, v in record.evidence.items() if k != "confidence"}
 
 
 def test_a_target_with_its_cue_period_and_bound_words():
@@ -163,3 +163,11 @@ def test_a_batch_run_writes_evidence_columns_when_asked(tmp_path, suffix):
     (row,) = read_records(out)
     assert row["evidence"]["comparator"] == {"start": 49, "end": 53, "text": "trên", "note": None}
     assert row["evidence"]["status"]["text"] == "phấn đấu"
+
+
+def test_a_sign_inside_a_prefixed_amount_is_its_kind_evidence():
+    """"USD -0,5": the minus stands after the currency prefix, inside the span."""
+    [record] = extract("Cán cân thương mại USD -0,5 tỷ.", model="rules")
+    assert (record.kind, record.direction) == ("change", "down")
+    entry = record.evidence["kind"]
+    assert (entry["text"], entry["note"]) == ("-", "sign")

@@ -155,15 +155,43 @@ def test_sample_articles_no_record_over_non_quantities(phrase, dev):
 
 # ------------------------------------------------------------ score floors ---
 
+SPLITS = ROOT / "corpus" / "splits"
+# Record F1 floors per split, with the shipped model (trained on all 99) and
+# with the rules alone: the articles the rules were written from (dev-67) and
+# those added later (new-32), at the level reached when they were set; a
+# change that costs accuracy must say so here.
+RECORD_FLOORS = {("dev-67", "default"): 0.945, ("new-32", "default"): 0.895,
+                 ("dev-67", "rules"): 0.945, ("new-32", "rules"): 0.88}
+
+
+def _split(name: str) -> set[str]:
+    return set((SPLITS / f"{name}.txt").read_text(encoding="utf-8").split())
+
+
+@pytest.fixture(scope="module")
+def rules_records(dev):
+    """The dev documents decided by the rules alone."""
+    from vnextract.stages.records import build_records
+
+    return [r.to_dict() for document, _ in dev.values()
+            for r in build_records(document.doc_id, document.text, document.meta, model=None)]
+
+
 def test_mention_and_record_f1_floors(report):
-    # Floors at the level reached on the 67-article dev set (0.999 and 0.948
-    # when they were set): a change that costs accuracy must say so here.
     assert report.mention.f1 >= 0.99, report.summary_line()
-    assert report.record.f1 >= 0.945, report.summary_line()
+    assert report.record.f1 >= 0.93, report.summary_line()
 
 
-FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.99, "kind": 0.98,
-                "year": 0.945, "locality": 0.98, "indicator": 0.95}
+@pytest.mark.parametrize("split, model", RECORD_FLOORS, ids=[f"{s}-{m}" for s, m in RECORD_FLOORS])
+def test_record_f1_floor_per_split(split, model, dev, gold, rules_records):
+    docs = _split(split)
+    predicted = rules_records if model == "rules" else [r.to_dict() for _, records in dev.values() for r in records]
+    scored = evaluate([g for g in gold if g["doc_id"] in docs], [p for p in predicted if p["doc_id"] in docs])
+    assert scored.record.f1 >= RECORD_FLOORS[split, model], scored.summary_line()
+
+
+FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.99, "kind": 0.975,
+                "year": 0.945, "locality": 0.98, "indicator": 0.935}
 
 
 @pytest.mark.parametrize("field, floor", FIELD_FLOORS.items())

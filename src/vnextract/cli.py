@@ -174,8 +174,9 @@ def _cmd_train(args) -> int:
     training = _training(args)
     data = train(training, args.output)
     examples = training.examples
-    print(f"trained on {examples.documents} documents, {examples.records} gold records "
-          f"({len(examples.year)} year and {len(examples.indicator)} indicator candidates); "
+    gold = sum(1 for golds in training.golds.values() for g in golds if not g.get("optional"))
+    print(f"trained on {examples.documents} documents: {examples.records} of their {gold} required gold records "
+          f"found as figures ({len(examples.year)} year and {len(examples.indicator)} indicator candidates); "
           f"{sum(len(data[d]['weights']) for d in ('status', 'year', 'indicator'))} weights → {args.output}")
     if args.cv:
         print(f"\n{args.cv}-fold cross-validation, folds grouped by document (each fold scored by a model "

@@ -331,8 +331,9 @@ def _jsonl_to_parquet(source: Path, target: Path, batch: int = 10_000, evidence:
     from ..stages.records import FIELDS
 
     types = {"start": pa.int64(), "end": pa.int64(), "year": pa.int64(),
-             "value": pa.float64(), "value_max": pa.float64(), "norm_value": pa.float64()}
+             "value": pa.float64(), "value_max": pa.float64(), "norm_value": pa.float64(), "confidence": pa.float64()}
     types.update({c: pa.int64() for c in EVIDENCE_COLUMNS if c.endswith(("_start", "_end"))})
+    types.update({c: pa.float64() for c in EVIDENCE_COLUMNS if c.startswith("evidence_confidence_")})
     names = FIELDS + EVIDENCE_COLUMNS if evidence else FIELDS
     schema = pa.schema([(name, types.get(name, pa.string())) for name in names])
     with atomic_path(target, "wb") as handle, open(source, encoding="utf-8") as lines:

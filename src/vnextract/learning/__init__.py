@@ -2,7 +2,10 @@
 
     examples  the rules' candidates of each quantity, labelled by its gold record
     train     one logistic regression per decision → plain JSON weights
-    crossval  K folds grouped by document, the model beside the rules alone
+    folds     K folds grouped by document
+    crossval  each fold scored by a model trained on the others, beside the rules alone
+
+May import: `inputs`, `stages`, `evaluation`. Never batch, review or tracking.
 """
 from __future__ import annotations
 

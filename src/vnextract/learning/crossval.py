@@ -9,6 +9,7 @@ from ..evaluation.scoring import EvalReport, evaluate
 from ..inputs.documents import Document
 from ..stages.records import build_records
 from .examples import Examples
+from .folds import folds_of
 from .train import fit, to_model
 
 
@@ -24,15 +25,6 @@ class Fold:
 def pooled(folds: list[Fold]) -> EvalReport:
     """The model's records of every fold scored together (each by the model that did not see it)."""
     return evaluate([g for f in folds for g in f.golds], [p for f in folds for p in f.predictions])
-
-
-def folds_of(doc_ids: list[str], k: int) -> list[list[str]]:
-    """K groups of documents, by scikit-learn's GroupKFold (balanced by size, no randomness)."""
-    from sklearn.model_selection import GroupKFold
-
-    ids = sorted(doc_ids)
-    k = max(2, min(k, len(ids)))
-    return [[ids[i] for i in test] for _, test in GroupKFold(n_splits=k).split(ids, groups=ids)]
 
 
 def predictions(documents: list[Document], model) -> list[dict]:

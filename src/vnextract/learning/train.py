@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..stages.decisions import CONFIDENCE_INPUTS, DECISIONS, Model, confidence_inputs, templates
 from .examples import Examples
+from .folds import folds_of
 
 FORMAT = "vnextract-decisions/1"
 
@@ -63,8 +64,6 @@ def _held_out_decisions(examples: Examples, keep: set[str], k: int) -> list[tupl
     """For each quantity of `keep`'s documents: the decision probabilities of a
     model fitted without its document (grouped folds), and whether the record
     those decisions make is right (status and an accepted indicator)."""
-    from .crossval import folds_of
-
     rows = []
     for held_out in folds_of(sorted(keep), k):
         held = set(held_out)

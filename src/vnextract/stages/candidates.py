@@ -122,23 +122,12 @@ def year_candidates(proposals: list[tuple[str, int | None]], *, cascade: int | N
     return found
 
 
-def joined_syllables(view: TokenView) -> frozenset[tuple[str, str]]:
-    """Pairs of syllables that one word token of the sentence holds ("nghị quyết"):
-    a shorter candidate is never cut between them."""
-    found = view.memo.get(joined_syllables)
-    if found is None:
-        found = view.memo[joined_syllables] = frozenset(
-            pair for words in view.sylls if len(words) > 1 for pair in zip(words, words[1:]))
-    return found
-
-
 def indicator_candidates(proposals: list[tuple[str, str]], *, cascade: str, unit: str, norm_unit: str,
-                         is_count: bool, kind: str, joined: frozenset = frozenset(), list_intro: str = "") -> dict:
+                         is_count: bool, kind: str, list_intro: str = "") -> dict:
     """Each phrase some rule proposes ("left", "right", "list_head", "inherited",
-    …), and shorter ones cut from the cascade's phrase at a word edge (the
-    words before a cut are what a reader drops: a dateline, a plan's own
-    words, a comment), each with its features."""
-    windows, _, lengths = _settings()
+    …), with its features; `list_intro`: the words before the colon that opens
+    the value's list ("như:", "gồm:")."""
+    _, _, lengths = _settings()
     found: dict = {}
 
     def add(phrase: str, features: list[str]) -> None:
@@ -148,15 +137,7 @@ def indicator_candidates(proposals: list[tuple[str, str]], *, cascade: str, unit
 
     for source, phrase in [("cascade", cascade), *proposals]:
         add(phrase, [f"src={source}"])
-    words = cascade.split()
-    width = windows["cut_syllables"]
-    for k in range(1, min(len(words), windows["shorter_candidates"] + 1)):
-        if (words[k - 1].lower(), words[k].lower()) in joined:
-            continue
-        before = [w.lower().strip("()-–,:") for w in words[max(0, k - width) : k]]
-        add(" ".join(words[k:]), ["src=cut", *(f"cut_before={w}" for w in before), f"cut_at={words[k].lower()}",
-                                  f"cut_k={min(k, 4)}"])
-    shape = f"count" if is_count else norm_unit if norm_unit in ("%", "VND", "USD") else "other"
+    shape = "count" if is_count else norm_unit if norm_unit in ("%", "VND", "USD") else "other"
     for phrase, features in found.items():
         sylls = phrase.split()
         sources = [f for f in features if f.startswith("src=")]

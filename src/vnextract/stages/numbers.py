@@ -185,7 +185,7 @@ def _rules() -> _Rules:
                     checks[name] = _CHECKS[spec["check"]]  # KeyError: unknown check
         if tuple(data["finders"]) != _FINDERS:
             raise RuleError(f"{where}: finders must be {', '.join(_FINDERS)} in this order")
-        forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups")
+        forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups", "comma_thousands_decimal")
         return _Rules(
             sources={k: named(k) for k in raw},
             master=BoundedPattern(regex.compile("|".join(src for _, src in groups)), "numbers.yaml: not_quantities/finders"),
@@ -228,7 +228,8 @@ def parse_number(s: str) -> float:
     """Read one digit numeral: comma is the decimal mark, dot groups thousands.
 
     A dot followed by 1-2 or 4+ digits cannot group thousands, so it is read
-    as a decimal point (`7.5`); `1,234,567` (2+ comma groups) is English style.
+    as a decimal point (`7.5`); `1,234,567` (2+ comma groups) is English style;
+    `7,710,3` (comma groups, then a 1-2 digit one) is 7710.3.
     """
     s = s.strip()
     forms = _rules().forms
@@ -238,6 +239,9 @@ def parse_number(s: str) -> float:
         return float(s)
     if forms["comma_groups"].fullmatch(s):
         return float(s.replace(",", ""))
+    if forms["comma_thousands_decimal"].fullmatch(s):
+        whole, _, fraction = s.rpartition(",")
+        return float(f"{whole.replace(',', '')}.{fraction}")
     raise ValueError(f"not a Vietnamese numeral: {s!r}")
 
 

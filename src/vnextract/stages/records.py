@@ -19,7 +19,7 @@ import regex
 
 from . import cues as cue_stage
 from . import evidence
-from .candidates import indicator_candidates, joined_syllables, status_features, year_candidates
+from .candidates import indicator_candidates, status_features, year_candidates
 from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
@@ -320,7 +320,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         found.years = year_candidates(years, cascade=year, status=status, published=doc.published, own_period=own_period)
         found.indicators = indicator_candidates(proposals, cascade=indicator, unit=quantity.unit,
                                                 norm_unit=quantity.norm_unit, is_count=quantity.is_count, kind=kind,
-                                                joined=joined_syllables(view), list_intro=_list_intro(view, first))
+                                                list_intro=_list_intro(view, first))
         if doc.collect is not None:
             doc.collect.append(found)
     if doc.model is not None:
@@ -403,11 +403,13 @@ _SIGN = regex.compile(r"[-−]|âm(?!\w)", regex.IGNORECASE)
 
 
 def _sign(text: str, quantity: Quantity) -> tuple[str, int, int] | None:
-    """A signed figure is a change: "-15,31%" or "âm 2%" down (the sign opens
+    """A signed figure is a change: "-15,31%" or "âm 2%" down (the sign is in
     the span), "+6,1%" up (the "+" stands before it); with where the sign is written."""
     if quantity.number.negative:
-        sign = _SIGN.match(quantity.span)
-        return "down", quantity.start, quantity.start + (sign.end() if sign else 0)
+        sign = _SIGN.search(quantity.span)  # it opens the span, or follows a currency prefix ("USD -0,5")
+        if sign is None:
+            return "down", quantity.start, quantity.end
+        return "down", quantity.start + sign.start(), quantity.start + sign.end()
     if text[max(0, quantity.start - 1) : quantity.start] == "+":
         return "up", quantity.start - 1, quantity.start
     return None
