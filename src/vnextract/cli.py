@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
+    _add_tables_command(sub)
     tr = sub.add_parser("track", help="targets against results: met / not met / on track / unknown per locality, indicator, year")
     tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .parquet), or articles to extract first")
     tr.add_argument("-o", "--output", required=True,
@@ -219,6 +220,39 @@ def _encoding(args) -> str | None:
     from .inputs.encodings import encoding_name
 
     return encoding_name(args.encoding)
+
+
+def _add_tables_command(sub) -> None:
+    tb = sub.add_parser("tables", help="print the tables found in documents, with each column's role "
+                                       "(label, unit, target, actual, comparison …) and year, as TSV or Markdown")
+    tb.add_argument("inputs", nargs="+", help=".txt, .html, .docx, .pdf, .xlsx files, folders or JSONL")
+    tb.add_argument("--format", choices=["tsv", "markdown"], default="tsv")
+    _add_encoding(tb)
+    tb.set_defaults(run=_cmd_tables)
+
+
+def _cmd_tables(args) -> int:
+    """Exit status 1 when an input could not be read (the others are printed)."""
+    from .inputs.documents import DocumentFailure, iter_documents
+    from .stages.tables import find_tables, show_table
+
+    failed = False
+    for item in iter_documents(args.inputs, encoding=_encoding(args)):
+        if isinstance(item, DocumentFailure):
+            print(f"vnextract: {item}", file=sys.stderr)
+            failed = True
+            continue
+        tables = find_tables(item.text)
+        for k, table in enumerate(tables, 1):
+            caption = item.text[table.caption[0]:table.caption[1]] if table.caption else ""
+            print(f"# {item.doc_id}: table {k} of {len(tables)} ({table.layout} rows"
+                  f"{', transposed' if table.transposed else ''}, characters {table.start}-{table.end}"
+                  f"{', no figure columns' if not table.has_figures else ''}){': ' + caption if caption else ''}")
+            print(show_table(table, args.format))
+            print()
+        if not tables:
+            print(f"# {item.doc_id}: no tables", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _add_text_command(sub) -> None:

@@ -1,0 +1,216 @@
+"""Indicator tables: found in every input format, read by their header, given
+as ordinary records (tests/fixtures/tables/make_tables.py builds the six forms
+of one results table)."""
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vnextract import extract
+from vnextract.inputs.documents import Document, DocumentFailure, iter_documents
+from vnextract.pipeline import extract_document
+from vnextract.stages.tables import find_tables
+from vnextract.tracking import track_records
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "tables"
+SIX_FORMS = ["results.html", "results.docx", "results.pdf", "results.xlsx", "results-pipe.txt", "results-lines.txt"]
+
+# What a reader of the results table takes from it: (span, norm_value,
+# value_max, norm_unit, status, indicator, year, comparator).
+EXPECTED = [
+    ("12", 12, None, "%", "target", "Tốc độ tăng trưởng giá trị sản xuất", 2023, "~"),
+    ("12,5", 12.5, None, "%", "actual", "Tốc độ tăng trưởng giá trị sản xuất", 2023, "="),
+    ("104,2", 104.2, None, "%", "actual", "Tốc độ tăng trưởng giá trị sản xuất", 2023, "="),
+    ("5.200", 5.2e12, None, "VND", "target", "Thu ngân sách nhà nước trên địa bàn", 2023, "="),
+    ("5.356,8", 5.3568e12, None, "VND", "actual", "Thu ngân sách nhà nước trên địa bàn", 2023, "="),
+    ("103", 103, None, "%", "actual", "Thu ngân sách nhà nước trên địa bàn", 2023, "="),
+    ("4.800", 4.8e12, None, "VND", "target", "Thu nội địa", 2023, "="),
+    ("4.911,5", 4.9115e12, None, "VND", "actual", "Thu nội địa", 2023, "="),
+    ("102,3", 102.3, None, "%", "actual", "Thu nội địa", 2023, "="),
+    ("60-62", 6e7, 62, "VND", "target", "Thu nhập bình quân đầu người", 2023, "="),
+    ("63,5", 6.35e7, None, "VND", "actual", "Thu nhập bình quân đầu người", 2023, "="),
+    ("104,1", 104.1, None, "%", "actual", "Thu nhập bình quân đầu người", 2023, "="),
+    ("3", 3, None, "%", "target", "Tỷ lệ hộ nghèo", 2023, "<"),
+    ("2,4", 2.4, None, "%", "actual", "Tỷ lệ hộ nghèo", 2023, "="),
+    ("10", 10, None, "count", "target", "Số bác sĩ trên 1 vạn dân", 2023, "="),
+    ("10,5", 10.5, None, "count", "actual", "Số bác sĩ trên 1 vạn dân", 2023, "="),
+    ("105", 105, None, "%", "actual", "Số bác sĩ trên 1 vạn dân", 2023, "="),
+    ("3", 3, None, "count", "target", "Xã đạt chuẩn nông thôn mới nâng cao", 2023, "="),
+    ("3", 3, None, "count", "actual", "Xã đạt chuẩn nông thôn mới nâng cao", 2023, "="),
+    ("100", 100, None, "%", "actual", "Xã đạt chuẩn nông thôn mới nâng cao", 2023, "="),
+    # the paragraph after the table, read as prose
+    ("6.000 tỷ đồng", 6e12, None, "VND", "target", "thu ngân sách nhà nước trên địa bàn", 2024, "="),
+]
+
+
+def _read(path: Path) -> Document:
+    (item,) = iter_documents([str(path)])
+    assert isinstance(item, Document), item
+    return item
+
+
+def _facts(records) -> list[tuple]:
+    return [(r.span, r.norm_value, r.value_max, r.norm_unit, r.status, r.indicator, r.year, r.comparator)
+            for r in records]
+
+
+def _same(found: list[tuple], expected: list[tuple]) -> bool:
+    return len(found) == len(expected) and all(
+        a[0] == b[0] and math.isclose(a[1], b[1], rel_tol=1e-9) and a[2:] == b[2:] for a, b in zip(found, expected))
+
+
+@pytest.mark.parametrize("name", SIX_FORMS)
+def test_one_results_table_gives_the_same_records_in_all_six_forms(name, check_record):
+    document = _read(FIXTURES / name)
+    records = extract_document(document)
+    found = _facts(records)
+    assert _same(found, EXPECTED), "\n".join(map(str, found))
+    for record in records:
+        check_record(record.to_dict(), document.text)  # grounded in the text `vnextract text` prints
+        assert record.locality == "huyện Hải Hà"
+
+
+def test_a_table_record_carries_its_header_row_label_and_bound_word_as_evidence():
+    document = _read(FIXTURES / "results.html")
+    records = extract_document(document)
+    plan = next(r for r in records if r.indicator == "Tỷ lệ hộ nghèo" and r.status == "target")
+    assert plan.evidence["status"]["text"] == "Kế hoạch năm 2023"
+    assert plan.evidence["indicator"]["text"] == "Tỷ lệ hộ nghèo"
+    assert plan.evidence["comparator"]["text"] == "Dưới"
+    assert plan.evidence["period"]["text"] == "năm 2023"
+    part = next(r for r in records if r.indicator == "Thu nội địa")
+    assert part.evidence["indicator"]["note"] == "part of: Thu ngân sách nhà nước trên địa bàn"
+    # the cells of words only ("Hoàn thành", "Đạt") give nothing
+    assert not [r for r in records if "Quy hoạch" in r.indicator]
+
+
+def test_tracking_one_plan_and_actual_table_gives_a_verdict_per_row():
+    document = _read(FIXTURES / "results.xlsx")
+    rows = track_records(r.to_dict() for r in extract_document(document))
+    verdicts = {(row.indicator, row.year): row.verdict for row in rows}
+    for indicator in ["Tốc độ tăng trưởng giá trị sản xuất", "Thu ngân sách nhà nước trên địa bàn", "Thu nội địa",
+                      "Thu nhập bình quân đầu người", "Tỷ lệ hộ nghèo", "Số bác sĩ trên 1 vạn dân",
+                      "Xã đạt chuẩn nông thôn mới nâng cao"]:
+        assert verdicts[(indicator, 2023)] == "met", (indicator, verdicts)
+
+
+def test_tracking_a_result_below_its_plan_is_not_met():
+    text = ("Kết quả năm 2023 của huyện Tiên Yên\n"
+            "Chỉ tiêu\tĐVT\tKế hoạch năm 2023\tThực hiện năm 2023\n"
+            "Thu ngân sách nhà nước trên địa bàn\tTỷ đồng\t420\t395,2\n"
+            "Tỷ lệ hộ nghèo\t%\tDưới 3\t3,4\n")
+    rows = track_records(r.to_dict() for r in extract(text, "tien-yen"))
+    assert {row.indicator: row.verdict for row in rows} == {
+        "Thu ngân sách nhà nước trên địa bàn": "not met", "Tỷ lệ hộ nghèo": "not met"}
+
+
+def test_a_header_naming_two_years_gives_each_column_its_year():
+    text = ("Chỉ tiêu\tĐVT\tThực hiện 2022\tKế hoạch 2023\n"
+            "Tổng sản phẩm trên địa bàn (GRDP)\tTỷ đồng\t12.450\t13.600\n"
+            "Thu nhập bình quân đầu người\tTriệu đồng\t58,2\t62\n")
+    found = [(r.span, r.status, r.year, r.norm_unit) for r in extract(text, "two-years")]
+    assert found == [("12.450", "actual", 2022, "VND"), ("13.600", "target", 2023, "VND"),
+                     ("58,2", "actual", 2022, "VND"), ("62", "target", 2023, "VND")]
+
+
+def test_a_transposed_table_reads_indicators_from_its_columns():
+    text = ("Một số chỉ tiêu chủ yếu năm 2024\n"
+            "| Chỉ tiêu | Tăng trưởng kinh tế (%) | Thu ngân sách (tỷ đồng) | Tỷ lệ hộ nghèo (%) |\n"
+            "| Kế hoạch | 8 | 1.500 | Dưới 2 |\n"
+            "| Thực hiện | 8,3 | 1.620,5 | 1,8 |\n")
+    (table,) = find_tables(text)
+    assert table.transposed
+    found = [(r.span, r.indicator, r.status, r.norm_value, r.norm_unit, r.comparator, r.year)
+             for r in extract(text, "transposed")]
+    assert found == [
+        ("8", "Tăng trưởng kinh tế", "target", 8, "%", "=", 2024),
+        ("8,3", "Tăng trưởng kinh tế", "actual", 8.3, "%", "=", 2024),
+        ("1.500", "Thu ngân sách", "target", 1.5e12, "VND", "=", 2024),
+        ("1.620,5", "Thu ngân sách", "actual", 1.6205e12, "VND", "=", 2024),
+        ("2", "Tỷ lệ hộ nghèo", "target", 2, "%", "<", 2024),
+        ("1,8", "Tỷ lệ hộ nghèo", "actual", 1.8, "%", "=", 2024),
+    ]
+
+
+def test_units_in_row_labels_stand_for_a_unit_column():
+    text = ("Chỉ tiêu\tKế hoạch năm 2024\tƯớc thực hiện năm 2024\n"
+            "1. Giá trị sản xuất công nghiệp (tỷ đồng)\t2.100\t2.250\n"
+            "2. Sản lượng lương thực (tấn)\t45.000\t46.300\n"
+            "3. Tỷ lệ trường đạt chuẩn quốc gia (%)\t75\t1.200 tỷ đồng\n")
+    found = [(r.span, r.indicator, r.norm_value, r.norm_unit, r.comparator) for r in extract(text, "labels")]
+    assert found == [
+        ("2.100", "Giá trị sản xuất công nghiệp", 2.1e12, "VND", "="),
+        ("2.250", "Giá trị sản xuất công nghiệp", 2.25e12, "VND", "~"),  # an estimate column
+        ("45.000", "Sản lượng lương thực", 45000, "tấn", "="),
+        ("46.300", "Sản lượng lương thực", 46300, "tấn", "~"),
+        ("75", "Tỷ lệ trường đạt chuẩn quốc gia", 75, "%", "="),
+        ("1.200 tỷ đồng", "Tỷ lệ trường đạt chuẩn quốc gia", 1.2e12, "VND", "~"),  # the cell's own unit wins
+    ]
+
+
+def test_a_group_header_over_two_columns_gives_both_its_year():
+    page = ("<html><body><article><h1>Kết quả năm 2023</h1><p>Huyện đạt nhiều chỉ tiêu quan trọng trong năm qua, "
+            "theo báo cáo của Ủy ban nhân dân huyện gửi Hội đồng nhân dân huyện.</p><table><tr><th rowspan=2>TT"
+            "</th><th rowspan=2>Chỉ tiêu</th><th rowspan=2>ĐVT</th><th colspan=2>Năm 2023</th></tr><tr><th>KH</th>"
+            "<th>TH</th></tr><tr><td>1</td><td>Thu ngân sách</td><td>Tỷ đồng</td><td>420</td><td>455,6</td></tr>"
+            "</table></article></body></html>")
+    from vnextract.inputs.html import read_html
+
+    text, _ = read_html(page)
+    found = [(r.span, r.status, r.year, r.norm_value) for r in extract(text, "group")]
+    assert found == [("420", "target", 2023, 4.2e11), ("455,6", "actual", 2023, 4.556e11)]
+
+
+@pytest.mark.parametrize("text", [
+    "Lịch tiếp công dân tháng 3/2024\nThời gian\tNội dung\tĐịa điểm\n7h30 ngày 5/3\tTiếp công dân định kỳ\t"
+    "Trụ sở UBND xã\n14h00 ngày 12/3\tĐối thoại với 25 hộ dân\tNhà văn hóa thôn 2\n",
+    "| STT | Họ và tên | Chức vụ | Số điện thoại |\n|---|---|---|---|\n| 1 | Nguyễn Văn An | Chủ tịch UBND xã | "
+    "0912 345 678 |\n| 2 | Trần Thị Bình | Phó Chủ tịch | 0987 654 321 |\n",
+], ids=["schedule", "phone-list"])
+def test_tables_that_are_not_indicator_tables_give_no_records(text):
+    assert find_tables(text)
+    assert extract(text, "not-indicators") == []
+
+
+def test_the_prose_around_a_table_is_read_as_before():
+    before = "Năm 2023, thu ngân sách nhà nước trên địa bàn huyện đạt 455,6 tỷ đồng, bằng 108,5% kế hoạch."
+    after = "Năm 2024, huyện phấn đấu thu nhập bình quân đầu người đạt 68 triệu đồng."
+    table = ("Chỉ tiêu\tĐVT\tKế hoạch năm 2023\tThực hiện năm 2023\n"
+             "Thu ngân sách nhà nước trên địa bàn\tTỷ đồng\t420\t455,6\n")
+    text = f"{before}\n\n{table}\n{after}"
+    records = extract(text, "mixed")
+    prose = [r.to_dict() for r in records if not (text.index(table) <= r.start < text.index(table) + len(table))]
+    alone = [r.to_dict() for r in extract(f"{before}\n\n{after}", "mixed")]
+    shift = len(table) + 1
+    for r in alone[2:]:
+        r["start"] += shift
+        r["end"] += shift
+    strip = lambda rows: [{k: v for k, v in r.items() if k != "evidence"} for r in rows]
+    assert strip(prose) == strip(alone)
+    assert len(records) == len(alone) + 2
+
+
+def test_a_damaged_workbook_is_named_and_costs_no_other_document(tmp_path):
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    (tmp_path / "good.xlsx").write_bytes((FIXTURES / "results.xlsx").read_bytes())
+    items = list(iter_documents([str(tmp_path)]))
+    bad = next(i for i in items if i.doc_id == "bad")
+    assert isinstance(bad, DocumentFailure) and bad.error_type == "SpreadsheetError"
+    assert "Excel" in bad.message
+    good = next(i for i in items if i.doc_id == "good")
+    assert isinstance(good, Document) and len(extract_document(good)) == len(EXPECTED)
+
+
+def test_tables_command_prints_each_column_with_its_role():
+    done = subprocess.run([sys.executable, "-m", "vnextract.cli", "tables", str(FIXTURES / "results-pipe.txt")],
+                          capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    roles = next(line for line in lines if line.startswith("role"))
+    assert roles.split("\t") == ["role", "index", "label", "unit", "target 2023", "actual 2023", "comparison"]
+    assert "row\t2\tThu ngân sách nhà nước trên địa bàn\tTỷ đồng\t5.200\t5.356,8\t103" in lines
