@@ -648,8 +648,7 @@ def _table_record(doc: _DocumentContext, value: TableValue, place: Place | None)
         "indicator": evidence.at(text, value.label.start, value.label.end,
                                  f"part of: {value.part_of}" if value.part_of else "row label"),
         "status": evidence.at(text, header.start, header.end, "column header") if header else evidence.absent("default"),
-        "kind": (evidence.at(text, header.start, header.end, "column header")
-                 if value.kind == "change" and header else evidence.absent("default")),
+        "kind": evidence.at(text, *value.kind_at) if value.kind_at else evidence.absent("default"),
         "comparator": (evidence.at(text, *value.comparator_at) if value.comparator_at else evidence.absent("default")),
         "period": (evidence.at(text, value.period.start, value.period.end) if value.period is not None
                    else evidence.absent("none")),

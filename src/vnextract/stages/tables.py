@@ -100,6 +100,7 @@ class TableValue(NamedTuple):
     label: Cell | None  # the indicator as written in its row label
     part_of: str | None  # the row above a "Trong đó:" part
     header: Cell | None  # the header cell that gave the status
+    kind_at: tuple[int, int] | None  # the change verb in the cell, or the header of a change column
     comparator_at: tuple[int, int] | None
     unit_at: tuple[int, int] | None  # the unit cell, the label's or header's brackets, or the number's own unit
     caption: tuple[int, int] | None
@@ -135,6 +136,9 @@ class _Rules(NamedTuple):
     column_units: dict[str, str]
     comparators: list[tuple[str, str]]  # (folded words, symbol), longest first
     signs: dict[str, str]
+    changes: list[tuple[str, str]]  # (folded change verb, direction), longest first
+    levels: tuple[str, ...]  # "giảm còn", "xuống còn": a level after a change verb
+    verdict_cells: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +157,9 @@ def _rules() -> _Rules:
     bounds = load_rules("cues")["comparator"]["before"]
     comparators = sorted(((_fold(str(w)), symbol) for symbol, words in bounds.items() for w in words),
                          key=lambda pair: -len(pair[0]))
+    change = load_rules("cues")["change"]
+    changes = sorted(((_fold(str(w)), direction) for direction in ("up", "down") for w in change[direction]),
+                     key=lambda pair: -len(pair[0]))
     return _Rules(
         families,
         folded(roles["estimate"]),
@@ -165,6 +172,9 @@ def _rules() -> _Rules:
         {_fold(k): v["norm_unit"] for k, v in rules["column_units"].items()},
         comparators,
         dict(rules["cell_signs"]),
+        changes,
+        folded(change["level_after"]),
+        folded(rules["verdict_cells"]),
     )
 
 
@@ -314,11 +324,11 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
     while j < len(lines):
         s, e = lines[j]
         cell = _cell(text, s, e)
-        if not cell.text or len(cell.text) > _MOST_HEADER_CHARS or header_role(cell.text) is None:
+        if not cell.text or len(cell.text) > _MOST_HEADER_CHARS or not _names_column(cell.text):
             break
         header.append(cell)
         j += 1
-    roles = [header_role(c.text)[0] for c in header]
+    roles = [(header_role(c.text) or ("value", ""))[0] for c in header]
     if len(header) < 3 or not _FIGURE_ROLES.intersection(roles) or roles[0] not in ("index", "label"):
         return None
     width = len(header)
@@ -347,11 +357,18 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
     # Cut the cells into rows: a row opens at its number (followed by a label)
     # or at a "Trong đó:" line; without a number column, every `width` cells.
     opener = _rules().parts_opener
+    last_number = None  # the last row number: a row opens at the next one, not at any small figure
     for i, cell in enumerate(cells):
         nxt = cells[i + 1] if i + 1 < len(cells) else None
         opens = False
         if indexed and _INDEX_CELL.match(cell.text) and nxt is not None and _label_like(nxt.text):
             opens = not current or len(current) >= 2 or bool(opener.match(current[0].text))
+            number = cell.text.rstrip(".")
+            if opens and number.isdigit():
+                if last_number is not None and int(number) != last_number + 1:
+                    opens = False
+                else:
+                    last_number = int(number)
         if opener.match(cell.text) and _label_like(cell.text):
             opens = True
         if not indexed and len(current) >= width:
@@ -384,7 +401,8 @@ def _is_prose(text: str, after_blank: bool) -> bool:
 def _label_like(text: str) -> bool:
     """A row label: words, not a number, not a verdict, not a lone unit."""
     letters = sum(ch.isalpha() for ch in text)
-    return letters >= 4 and header_role(text) is None and not _figure_text(text)
+    return (letters >= 4 and header_role(text) is None and not _figure_text(text)
+            and _fold(text) not in _rules().verdict_cells)
 
 
 def _align(row: list[Cell], width: int, indexed: bool, unit_column: int | None) -> list[Cell]:
@@ -440,7 +458,7 @@ def _read_header(table: Table) -> None:
         texts = [c.text for c in row if c.text]
         if not texts:
             break
-        named = [t for t in texts if header_role(t) or _header_year(t)]
+        named = [t for t in texts if _names_column(t)]
         numbering = all(_COLUMN_NUMBER.match(t) for t in texts)
         plain_numbers = [t for t in texts if _figure_text(t) and not _YEAR.fullmatch(t)]
         if numbering and i > 0:
@@ -462,7 +480,16 @@ def _read_header(table: Table) -> None:
 
 
 def _header_year(text: str) -> bool:
-    return bool(_YEAR.fullmatch(text.strip()))
+    """A header that is only a time: "2023", "Năm 2023", "6 tháng đầu năm 2024"."""
+    text = text.strip()
+    if _YEAR.fullmatch(text):
+        return True
+    periods = [p for p in find_periods(text) if p.year is not None]
+    return len(periods) == 1 and len(text) - len(periods[0].text) <= 2
+
+
+def _names_column(text: str) -> bool:
+    return header_role(text) is not None or _header_year(text)
 
 
 def _column(cells: list[Cell]) -> Column:
@@ -525,6 +552,8 @@ class _CellNumber(NamedTuple):
     comparator_at: tuple[int, int] | None  # offsets in the cell's text
     unit: UnitMatch | None  # written in the cell ("1.200 tỷ đồng", "8,5%")
     span_end: int  # end of the number and its own unit, in the cell's text
+    direction: str | None = None  # "Giảm 2": a change, and which way
+    verb_at: tuple[int, int] | None = None  # the change verb, in the cell's text
 
 
 @lru_cache(maxsize=4096)
@@ -552,19 +581,33 @@ def _cell_number(text: str) -> _CellNumber | None:
         span_end = text.index("%", number.end) + 1
     before = text[: number.start]
     lead = before.strip()
-    comparator, at = "=", None
+    comparator, at, direction, verb_at = "=", None, None, None
     rules = _rules()
     if lead:
-        folded = _fold(lead)
-        hit = next((symbol for words, symbol in rules.comparators if folded == words), None)
-        if hit is None:
-            hit = rules.signs.get(lead.replace(" ", ""))
-        if hit is None:
-            return None
-        comparator = hit
         first = len(before) - len(before.lstrip())
-        at = (first, first + len(lead))
-    return _CellNumber(number, comparator, at, unit, span_end)
+        folded = _fold(lead)
+        if folded in rules.levels:
+            return _CellNumber(number, comparator, at, unit, span_end)  # "giảm còn 2"
+        verb = next(((words, way) for words, way in rules.changes if folded.startswith(words)
+                     and (len(folded) == len(words) or folded[len(words)] == " ")), None)
+        if verb is not None and verb[0] not in (w for w, _ in rules.comparators if w == folded):
+            direction = verb[1]
+            folded = folded[len(verb[0]):].strip()
+            words = len(verb[0].split())
+            rest = lead.split()[words:]
+            verb_end = first + len(" ".join(lead.split()[:words]))
+            verb_at = (first, verb_end)
+            first = first + (len(lead) - len(" ".join(rest)) if rest else len(lead))
+            lead = " ".join(rest)
+        if lead:
+            hit = next((symbol for words, symbol in rules.comparators if folded == words), None)
+            if hit is None:
+                hit = rules.signs.get(lead.replace(" ", ""))
+            if hit is None:
+                return None
+            comparator = hit
+            at = (first, first + len(lead))
+    return _CellNumber(number, comparator, at, unit, span_end, direction, verb_at)
 
 
 @lru_cache(maxsize=1024)
@@ -726,8 +769,14 @@ def _value(text: str, table: Table, row: list[Cell], k: int, column: Column, lab
     else:
         status = "actual"
     kind, direction = "level", None
-    if column.role == "comparison" and column.kind == "change":
+    kind_at = None
+    if read.direction is not None:
+        kind, direction = "change", read.direction
+        kind_at = (cell.start + read.verb_at[0], cell.start + read.verb_at[1])
+    elif column.role == "comparison" and column.kind == "change" or number.negative:
         kind, direction = "change", "down" if number.negative else "up"
+        if column.role == "comparison" and column.kind == "change" and column.header is not None:
+            kind_at = (column.header.start, column.header.end)
     comparator, comparator_at = read.comparator, None
     if read.comparator_at is not None:
         comparator_at = (cell.start + read.comparator_at[0], cell.start + read.comparator_at[1])
@@ -755,6 +804,7 @@ def _value(text: str, table: Table, row: list[Cell], k: int, column: Column, lab
         label=label.cell,
         part_of=part_of,
         header=column.header,
+        kind_at=kind_at,
         comparator_at=comparator_at,
         unit_at=unit_span,
         caption=table.caption,
