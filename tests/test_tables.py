@@ -238,3 +238,11 @@ def test_a_table_pasted_one_cell_per_line_with_rows_lacking_a_cell():
     ]
     assert records[4].evidence["kind"]["text"] == "Giảm"
     assert all(r.locality == "huyện Kỳ Sơn" for r in records)
+
+
+def test_the_review_report_shows_a_workbook_with_its_table_records():
+    from vnextract.review.report import collect, document_page
+
+    (report,) = collect([FIXTURES / "results.xlsx"])
+    assert len(report.records) == len(EXPECTED)
+    assert "5.356,8" in document_page(report)
