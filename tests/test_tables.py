@@ -246,3 +246,12 @@ def test_the_review_report_shows_a_workbook_with_its_table_records():
     (report,) = collect([FIXTURES / "results.xlsx"])
     assert len(report.records) == len(EXPECTED)
     assert "5.356,8" in document_page(report)
+
+
+def test_two_cell_pipe_rows_are_a_table_only_when_they_hold_figures_of_a_named_column():
+    text = ("Tin tức | Báo Quảng Ninh\nCập nhật: 09/08/2018 | 06:52\nNăm 2023, huyện Cô Tô đạt nhiều kết quả.\n"
+            "Chỉ tiêu | Kết quả năm 2023\nThu ngân sách (tỷ đồng) | 455,6\nTỷ lệ hộ nghèo (%) | 2,4\n")
+    (table,) = find_tables(text)
+    assert text[table.start:table.end].startswith("Chỉ tiêu")
+    found = [(r.span, r.indicator, r.status, r.year, r.norm_value) for r in extract(text, "co-to")]
+    assert found == [("455,6", "Thu ngân sách", "actual", 2023, 4.556e11), ("2,4", "Tỷ lệ hộ nghèo", "actual", 2023, 2.4)]

@@ -231,9 +231,11 @@ def find_tables(text: str) -> list[Table]:
                     break
                 j += 1
             if len(rows) >= 2:
-                tables.append(_table(text, rows, layout, start, lines[j - 1][1]))
-                k = j
-                continue
+                table = _table(text, rows, layout, start, lines[j - 1][1])
+                if table.has_figures or any(len(r) > 2 or "|" in text[r[0].start - 2 : r[0].start] for r in rows):
+                    tables.append(table)
+                    k = j
+                    continue
         elif (found := _one_cell_per_line(text, lines, k)) is not None:
             table, k = found
             tables.append(table)
@@ -274,8 +276,15 @@ def _split(text: str, start: int, end: int, separator: str) -> list[Cell]:
 
 def _pipe_cells(text: str, start: int, end: int) -> list[Cell] | None:
     """Cells of a pipe row: `| a | b |` (borders optional), at least three
-    cells, or two between borders; None for other lines."""
+    cells, or two between borders; two cells without borders ("Chỉ tiêu |
+    Kết quả") only when the line holds a digit or names a column (a run of
+    them is kept only when it is an indicator table); None for other lines."""
     line = text[start:end]
+    if line.count("|") == 1 and not line.strip().startswith("|") and not line.strip().endswith("|"):
+        cells = _split(text, start, end, "|")
+        if all(c.text for c in cells) and any(ch.isalpha() for ch in cells[0].text):
+            return cells
+        return None
     if line.count("|") < 2:
         return None
     bordered = line.strip().startswith("|") and line.strip().endswith("|") and len(line.strip()) > 1
