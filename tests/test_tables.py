@@ -255,3 +255,16 @@ def test_two_cell_pipe_rows_are_a_table_only_when_they_hold_figures_of_a_named_c
     assert text[table.start:table.end].startswith("Chỉ tiêu")
     found = [(r.span, r.indicator, r.status, r.year, r.norm_value) for r in extract(text, "co-to")]
     assert found == [("455,6", "Thu ngân sách", "actual", 2023, 4.556e11), ("2,4", "Tỷ lệ hộ nghèo", "actual", 2023, 2.4)]
+
+
+def test_an_indented_row_is_a_part_of_the_row_above_and_takes_its_unit():
+    text = ("Chỉ tiêu\tĐVT\tKế hoạch năm 2024\tThực hiện năm 2024\n"
+            "Tổng vốn đầu tư toàn xã hội\tTỷ đồng\t3.000\t3.150\n"
+            "    Vốn ngân sách nhà nước\t\t900\t960\n"
+            "Tỷ lệ hộ nghèo\t%\t2\t1,9\n")
+    records = extract(text, "indent")
+    parts = [r for r in records if r.indicator == "Vốn ngân sách nhà nước"]
+    assert [(r.span, r.norm_value, r.norm_unit) for r in parts] == [("900", 9e11, "VND"), ("960", 9.6e11, "VND")]
+    assert parts[0].evidence["indicator"]["note"] == "part of: Tổng vốn đầu tư toàn xã hội"
+    poverty = [r for r in records if r.indicator == "Tỷ lệ hộ nghèo"]
+    assert [r.evidence["indicator"]["note"] for r in poverty] == ["row label", "row label"]

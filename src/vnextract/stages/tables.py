@@ -704,9 +704,12 @@ def table_values(text: str, table: Table, published: int | None = None,
                 parent, in_parts = (previous[0], previous[1]), True
             continue
         indent = row[label_at].indent if label_at is not None else 0
-        part = in_parts and label is not None and (label.is_part or (previous is not None and indent > previous[2]))
+        indented = label is not None and previous is not None and indent > previous[2]
+        part = in_parts and label is not None and (label.is_part or indented)
         if in_parts and not part:
             in_parts, parent = False, None
+        if indented and not part:  # a row indented under the row above is a part of it
+            part, parent = True, (previous[0], previous[1])
         if label is None or label.cell is None:
             continue
         row_unit = label.unit
