@@ -268,3 +268,11 @@ def test_an_indented_row_is_a_part_of_the_row_above_and_takes_its_unit():
     assert parts[0].evidence["indicator"]["note"] == "part of: Tổng vốn đầu tư toàn xã hội"
     poverty = [r for r in records if r.indicator == "Tỷ lệ hộ nghèo"]
     assert [r.evidence["indicator"]["note"] for r in poverty] == ["row label", "row label"]
+
+
+def test_an_ods_file_is_named_with_what_to_do(tmp_path):
+    path = tmp_path / "bao-cao.ods"
+    path.write_bytes(b"PK\x03\x04mimetypeapplication/vnd.oasis.opendocument.spreadsheet")
+    (item,) = iter_documents([str(path)])
+    assert isinstance(item, DocumentFailure) and item.error_type == "SpreadsheetError"
+    assert "save it as .xlsx" in item.message

@@ -95,7 +95,7 @@ def iter_documents(
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
 
 
-INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf", ".xlsx")
+INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".ods")  # .ods: an error saying to save as .xlsx
 
 
 def files_in(folder: Path) -> Iterator[Path]:
@@ -190,10 +190,10 @@ def read_content(data: bytes, suffix: str, encoding: str | None = None) -> tuple
         from .pdf import read_pdf
 
         return read_pdf(data), DocumentMeta()
-    if suffix == ".xlsx":
+    if suffix in (".xlsx", ".ods"):
         from .spreadsheet import read_xlsx
 
-        return read_xlsx(data), DocumentMeta()
+        return read_xlsx(data, suffix), DocumentMeta()
     return decode_bytes(data, "", encoding), DocumentMeta()
 
 

@@ -28,8 +28,11 @@ class SpreadsheetError(ValueError):
 _CELL_SEPARATOR = "\t"
 
 
-def read_xlsx(data: bytes) -> str:
+def read_xlsx(data: bytes, suffix: str = ".xlsx") -> str:
     """NFC text of a workbook, sheet after sheet; SpreadsheetError when it is none or holds nothing."""
+    if suffix == ".ods":
+        raise SpreadsheetError("an OpenDocument spreadsheet (.ods), which openpyxl does not read: open it in "
+                               "LibreOffice and save it as .xlsx (File › Save As › Excel 2007-365)")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise SpreadsheetError("an old binary Excel file (.xls) or a password-protected .xlsx: open it in Excel "
                                "or LibreOffice, remove any password and save it as .xlsx")
