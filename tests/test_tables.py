@@ -276,3 +276,12 @@ def test_an_ods_file_is_named_with_what_to_do(tmp_path):
     (item,) = iter_documents([str(path)])
     assert isinstance(item, DocumentFailure) and item.error_type == "SpreadsheetError"
     assert "save it as .xlsx" in item.message
+
+
+def test_a_table_of_years_down_its_first_column_is_transposed():
+    text = ("Năm\tGRDP (tỷ đồng)\tTỷ lệ hộ nghèo (%)\n"
+            "2022\t12.450\t3,1\n"
+            "2023\t13.600\t2,6\n")
+    found = sorted((r.indicator, r.year, r.norm_value, r.status) for r in extract(text, "years"))
+    assert found == [("GRDP", 2022, 1.245e13, "actual"), ("GRDP", 2023, 1.36e13, "actual"),
+                     ("Tỷ lệ hộ nghèo", 2022, 3.1, "actual"), ("Tỷ lệ hộ nghèo", 2023, 2.6, "actual")]

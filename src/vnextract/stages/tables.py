@@ -192,16 +192,12 @@ def header_role(text: str) -> tuple[str, str] | None:
     for role, phrases, kind in _rules().families:
         if role == "label_exact":
             bare = _fold(_YEAR.sub(" ", text)).strip()
-            if bare in phrases and not _YEAR.search(text) and not _header_periods(text):
+            if bare in phrases and not _YEAR.search(text) and not find_periods(text):
                 return "label", kind
             continue
         if _has(folded, phrases):
             return role, kind
     return None
-
-
-def _header_periods(text: str) -> list[Period]:
-    return find_periods(text)
 
 
 # -------------------------------------------------------------- finding ---
