@@ -326,13 +326,21 @@ def _caption(text: str, start: int) -> tuple[int, int] | None:
 def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple[Table, int] | None:
     header: list[Cell] = []
     j = k
+    blanks = 0  # cells pasted as paragraphs: a blank line between each two
     while j < len(lines):
         s, e = lines[j]
         cell = _cell(text, s, e)
+        if not cell.text and header and j + 1 < len(lines) and text[lines[j + 1][0]:lines[j + 1][1]].strip():
+            blanks += 1
+            j += 1
+            continue
         if not cell.text or len(cell.text) > _MOST_HEADER_CHARS or not _names_column(cell.text):
             break
         header.append(cell)
         j += 1
+    while j > k and not text[lines[j - 1][0]:lines[j - 1][1]].strip():
+        j -= 1
+    blank_separated = len(header) > 1 and blanks >= len(header) - 1
     roles = [(header_role(c.text) or ("value", ""))[0] for c in header]
     if len(header) < 3 or not _FIGURE_ROLES.intersection(roles) or roles[0] not in ("index", "label"):
         return None
@@ -351,7 +359,7 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
             after_blank = True
             j += 1
             continue
-        if _is_prose(cell.text, after_blank):
+        if _is_prose(cell.text, after_blank and not blank_separated):
             break
         after_blank = False
         cells.append(cell)
