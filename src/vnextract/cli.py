@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command")
 
-    ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf files, folders, JSONL or - (stdin)")
+    ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf, .xlsx files, folders, JSONL or - (stdin)")
     ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
@@ -258,7 +258,7 @@ def _cmd_tables(args) -> int:
 def _add_text_command(sub) -> None:
     tx = sub.add_parser("text", help="print the text that record offsets index (after reading HTML, Word, PDF "
                                      "and decoding), so text[start:end] == span can be checked")
-    tx.add_argument("input", help="a .txt, .html, .docx or .pdf file, or a .jsonl (with --id)")
+    tx.add_argument("input", help="a .txt, .html, .docx, .pdf or .xlsx file, or a .jsonl (with --id)")
     tx.add_argument("--id", dest="doc_id", help="the document to print when the input holds several")
     _add_encoding(tx)
     tx.set_defaults(run=_cmd_text)
