@@ -286,3 +286,18 @@ def test_a_table_of_years_down_its_first_column_is_transposed():
     found = sorted((r.indicator, r.year, r.norm_value, r.status) for r in extract(text, "years"))
     assert found == [("GRDP", 2022, 1.245e13, "actual"), ("GRDP", 2023, 1.36e13, "actual"),
                      ("Tỷ lệ hộ nghèo", 2022, 3.1, "actual"), ("Tỷ lệ hộ nghèo", 2023, 2.6, "actual")]
+
+
+def test_a_same_period_column_is_the_year_before_and_a_change_column_gives_changes():
+    text = ("Chỉ tiêu\tĐVT\tThực hiện 6 tháng đầu năm 2024\tCùng kỳ\tTăng/giảm (%)\n"
+            "Thu ngân sách nhà nước\tTỷ đồng\t230\t210\t9,5\n"
+            "Số doanh nghiệp thành lập mới\tdoanh nghiệp\t47\t52\t-9,6\n")
+    found = [(r.span, r.status, r.kind, r.direction, r.year, r.period, r.norm_unit) for r in extract(text, "six-months")]
+    assert found == [
+        ("230", "actual", "level", None, 2024, "6 tháng đầu năm 2024", "VND"),
+        ("210", "actual", "level", None, 2023, None, "VND"),
+        ("9,5", "actual", "change", "up", 2024, "6 tháng đầu năm 2024", "%"),
+        ("47", "actual", "level", None, 2024, "6 tháng đầu năm 2024", "count"),
+        ("52", "actual", "level", None, 2023, None, "count"),
+        ("-9,6", "actual", "change", "down", 2024, "6 tháng đầu năm 2024", "%"),
+    ]

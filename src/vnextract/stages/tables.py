@@ -774,10 +774,15 @@ def _value(text: str, table: Table, row: list[Cell], k: int, column: Column, lab
     value_max = number.value_max
     if number.kind == "ratio":
         value_max = None
-    period = column.period or fallback
+    # A column whose header names no time ("Cùng kỳ", "Tăng/giảm (%)", "So
+    # sánh TH/KH") is of the period the table's results name, else the caption's.
+    named = [c.period for c in table.columns if c.period is not None and c.period.year and c.role in _FIGURE_ROLES]
+    results = [c.period for c in table.columns if c.period is not None and c.period.year and c.role == "actual"]
+    period = column.period or next(iter(results + named), None) or fallback
     year = period.year if period is not None else published
-    if column.previous and (column.period is None) and year is not None:
-        year -= 1
+    if column.previous and column.period is None:  # "Cùng kỳ": the same period a year before
+        period = None
+        year = year - 1 if year is not None else None
     if column.role == "target":
         status = "target"
     elif column.role == "value":
