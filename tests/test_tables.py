@@ -301,3 +301,19 @@ def test_a_same_period_column_is_the_year_before_and_a_change_column_gives_chang
         ("52", "actual", "level", None, 2023, None, "count"),
         ("-9,6", "actual", "change", "down", 2024, "6 tháng đầu năm 2024", "%"),
     ]
+
+
+def test_a_title_row_merged_across_a_page_table_is_its_caption():
+    page = ("<html><body><article><h1>Kết quả năm 2023</h1><p>Huyện đạt nhiều chỉ tiêu quan trọng trong năm qua, "
+            "theo báo cáo của Ủy ban nhân dân huyện gửi Hội đồng nhân dân huyện.</p><table>"
+            "<tr><td colspan=4>Kết quả thực hiện một số chỉ tiêu của huyện Đầm Hà năm 2023</td></tr>"
+            "<tr><td>Chỉ tiêu</td><td>ĐVT</td><td>Kế hoạch</td><td>Thực hiện</td></tr>"
+            "<tr><td>Thu ngân sách</td><td>Tỷ đồng</td><td>420</td><td>455,6</td></tr>"
+            "</table></article></body></html>")
+    from vnextract.inputs.html import read_html
+
+    text, _ = read_html(page)
+    (table,) = find_tables(text)
+    assert text[table.caption[0]:table.caption[1]].startswith("Kết quả thực hiện một số chỉ tiêu")
+    found = [(r.span, r.status, r.year, r.locality) for r in extract(text, "caption")]
+    assert found == [("420", "target", 2023, "huyện Đầm Hà"), ("455,6", "actual", 2023, "huyện Đầm Hà")]

@@ -295,9 +295,15 @@ def _pipe_cells(text: str, start: int, end: int) -> list[Cell] | None:
 
 
 def _table(text: str, rows: list[list[Cell]], layout: str, start: int, end: int) -> Table:
+    caption = _caption(text, start)
+    while len(rows) > 2 and sum(1 for c in rows[0] if c.text) == 1:
+        # a title row merged across the table ("Biểu kết quả … năm 2023"): its caption
+        title = next(c for c in rows[0] if c.text)
+        caption = (title.start, title.end)
+        rows = rows[1:]
     width = max(len(r) for r in rows)
     grid = [r + [Cell(r[-1].end, r[-1].end, "")] * (width - len(r)) for r in rows]
-    table = Table(start, end, layout, grid, caption=_caption(text, start))
+    table = Table(start, end, layout, grid, caption=caption)
     _read(table)
     return table
 
