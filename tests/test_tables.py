@@ -317,3 +317,19 @@ def test_a_title_row_merged_across_a_page_table_is_its_caption():
     assert text[table.caption[0]:table.caption[1]].startswith("Kết quả thực hiện một số chỉ tiêu")
     found = [(r.span, r.status, r.year, r.locality) for r in extract(text, "caption")]
     assert found == [("420", "target", 2023, "huyện Đầm Hà"), ("455,6", "actual", 2023, "huyện Đầm Hà")]
+
+
+def test_a_label_ending_in_trong_do_makes_the_rows_after_it_its_parts():
+    text = ("| Chỉ tiêu | Kế hoạch năm 2024 | Thực hiện năm 2024 |\n"
+            "| 1. Tổng thu ngân sách trên địa bàn (tỷ đồng), trong đó: | 950 | 1.012 |\n"
+            "| - Thu nội địa | 700 | 745,3 |\n"
+            "| 2. Tỷ lệ hộ nghèo (%) | 3,5 | 3,1 |\n")
+    records = extract(text, "parts")
+    assert [(r.indicator, r.norm_value, r.evidence["indicator"]["note"]) for r in records] == [
+        ("Tổng thu ngân sách trên địa bàn", 9.5e11, "row label"),
+        ("Tổng thu ngân sách trên địa bàn", 1.012e12, "row label"),
+        ("Thu nội địa", 7e11, "part of: Tổng thu ngân sách trên địa bàn"),
+        ("Thu nội địa", 7.453e11, "part of: Tổng thu ngân sách trên địa bàn"),
+        ("Tỷ lệ hộ nghèo", 3.5, "row label"),
+        ("Tỷ lệ hộ nghèo", 3.1, "row label"),
+    ]

@@ -130,6 +130,7 @@ class _Rules(NamedTuple):
     estimate: tuple[str, ...]
     previous: tuple[str, ...]
     parts_opener: regex.Pattern
+    parts_closer: regex.Pattern  # "…, trong đó:" at the end of a label
     numbering: regex.Pattern
     sub_numbering: regex.Pattern
     unit_in_brackets: regex.Pattern
@@ -165,6 +166,8 @@ def _rules() -> _Rules:
         folded(roles["estimate"]),
         folded(roles["previous"]),
         regex.compile(rf"^[ \t]*(?:{'|'.join(regex.escape(w) for w in rules['parts_opener'])})(?![\p{{L}}])[ \t]*:?[ \t]*",
+                      regex.IGNORECASE),
+        regex.compile(rf"[ \t]*[,;–-]?[ \t]*(?:{'|'.join(regex.escape(w) for w in rules['parts_opener'])})[ \t]*:[ \t]*$",
                       regex.IGNORECASE),
         regex.compile(rules["numbering"]),
         regex.compile(rules["sub_numbering"]),
@@ -661,6 +664,7 @@ class _Label(NamedTuple):
     unit: tuple[UnitMatch, int, int] | None
     opens_parts: bool  # "Trong đó:" alone
     is_part: bool  # "Trong đó: thu nội địa", "- thu nội địa", "2.1", indented
+    parts_follow: bool = False  # "Tổng thu ngân sách, trong đó:": the rows after it are its parts
 
 
 def _label(cell: Cell, index: Cell | None) -> _Label:
@@ -679,6 +683,10 @@ def _label(cell: Cell, index: Cell | None) -> _Label:
             return _Label(None, None, True, False)
         start, text = start + opener.end(), text[opener.end():]
         is_part = True
+    parts_follow = False
+    closing = rules.parts_closer.search(text)
+    if closing and closing.start() > 0:
+        text, parts_follow = text[: closing.start()], True
     unit = None
     m = rules.unit_in_brackets.search(text)
     if m and (u := _unit_match(m.group("unit"))) is not None:
@@ -690,7 +698,7 @@ def _label(cell: Cell, index: Cell | None) -> _Label:
     text = text.strip()
     if not text:
         return _Label(None, unit, False, is_part)
-    return _Label(Cell(start + lead, start + lead + len(text), text), unit, False, is_part)
+    return _Label(Cell(start + lead, start + lead + len(text), text), unit, False, is_part, parts_follow)
 
 
 def table_values(text: str, table: Table, published: int | None = None,
@@ -739,6 +747,8 @@ def table_values(text: str, table: Table, published: int | None = None,
                 values.append(value)
         if not part:
             previous = (label.cell.text, row_unit, indent)
+        if label.parts_follow:
+            parent, in_parts = (label.cell.text, row_unit), True
     return values
 
 
