@@ -333,3 +333,46 @@ def test_a_label_ending_in_trong_do_makes_the_rows_after_it_its_parts():
         ("Tỷ lệ hộ nghèo", 3.5, "row label"),
         ("Tỷ lệ hộ nghèo", 3.1, "row label"),
     ]
+
+
+def test_a_workbook_writes_numbers_percentages_and_merged_cells_as_a_report_does(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Kết quả năm 2023 của huyện Vân Đồn"])
+    sheet.merge_cells("A1:D1")
+    sheet.append(["Chỉ tiêu", "ĐVT", "Năm 2023", None])
+    sheet.merge_cells("C2:D2")
+    sheet.append([None, None, "Kế hoạch", "Thực hiện"])
+    sheet.append(["Tỷ lệ đô thị hóa", "%", 0.5, 0.525])
+    sheet.append(["Tổng vốn đầu tư", "Tỷ đồng", 12000, 12345.67])
+    sheet["C4"].number_format = sheet["D4"].number_format = "0.0%"
+    path = tmp_path / "van-don.xlsx"
+    book.save(path)
+    document = _read(path)
+    assert "Tỷ lệ đô thị hóa\t%\t50%\t52,5%" in document.text
+    assert "Tổng vốn đầu tư\tTỷ đồng\t12.000\t12.345,67" in document.text
+    found = [(r.span, r.status, r.year, r.norm_value, r.norm_unit) for r in extract_document(document)]
+    assert found == [("50%", "target", 2023, 50, "%"), ("52,5%", "actual", 2023, 52.5, "%"),
+                     ("12.000", "target", 2023, 1.2e13, "VND"), ("12.345,67", "actual", 2023, 1.234567e13, "VND")]
+
+
+def test_a_word_table_with_a_merged_header_keeps_its_columns(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Kết quả năm 2023 của huyện Tiên Yên")
+    table = document.add_table(rows=3, cols=4)
+    for r, row in enumerate([["Chỉ tiêu", "ĐVT", "Năm 2023", ""], ["", "", "KH", "TH"],
+                             ["Thu ngân sách", "Tỷ đồng", "420", "455,6"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(0, 2).merge(table.cell(0, 3))
+    table.cell(0, 0).merge(table.cell(1, 0))
+    path = tmp_path / "tien-yen.docx"
+    document.save(path)
+    item = _read(path)
+    assert "Chỉ tiêu\tĐVT\tNăm 2023\t\n\t\tKH\tTH\nThu ngân sách\tTỷ đồng\t420\t455,6" in item.text
+    found = [(r.span, r.status, r.year, r.norm_value) for r in extract_document(item)]
+    assert found == [("420", "target", 2023, 4.2e11), ("455,6", "actual", 2023, 4.556e11)]
