@@ -376,3 +376,10 @@ def test_a_word_table_with_a_merged_header_keeps_its_columns(tmp_path):
     assert "Chỉ tiêu\tĐVT\tNăm 2023\t\n\t\tKH\tTH\nThu ngân sách\tTỷ đồng\t420\t455,6" in item.text
     found = [(r.span, r.status, r.year, r.norm_value) for r in extract_document(item)]
     assert found == [("420", "target", 2023, 4.2e11), ("455,6", "actual", 2023, 4.556e11)]
+
+
+def test_paragraphs_indented_by_tabs_are_prose_not_a_table():
+    text = ("\tNăm 2023, thu ngân sách nhà nước trên địa bàn huyện đạt 455,6 tỷ đồng, bằng 108,5% kế hoạch.\n"
+            "\tNăm 2024, huyện phấn đấu thu nhập bình quân đầu người đạt 68 triệu đồng.\n")
+    assert find_tables(text) == []
+    assert [r.span for r in extract(text, "indented")] == [r.span for r in extract(text.replace("\t", ""), "plain")]

@@ -113,6 +113,7 @@ _INDEX_CELL = regex.compile(r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[IVXLC]{1,6}\.?
 _COLUMN_NUMBER = regex.compile(r"^\(?(?:[0-9]{1,2}|[A-Z])\)?(?:[ \t]*=[ \t]*.{1,12})?$")
 _MOST_CELL_CHARS = 120  # a longer line is prose: it ends a table written one cell per line
 _MOST_HEADER_CHARS = 60
+_MOST_TABLE_CELL_CHARS = 400  # a longer "cell" is a paragraph: lines of them are prose with tabs, no table
 
 
 # ------------------------------------------------------------------ rules ---
@@ -189,6 +190,8 @@ def _has(folded_text: str, phrases: tuple[str, ...]) -> str | None:
 def header_role(text: str) -> tuple[str, str] | None:
     """(role, kind) a header cell names, or None. "Chỉ tiêu" alone (or
     "Chỉ tiêu chủ yếu") names the label column; with a period it is a plan."""
+    if len(text) > 2 * _MOST_HEADER_CHARS:
+        return None  # a sentence that names a plan is no header
     folded = _fold(text)
     if not folded:
         return None
@@ -215,12 +218,16 @@ def find_tables(text: str) -> list[Table]:
     while k < len(lines):
         start, end = lines[k]
         line = text[start:end]
-        layout = "tab" if "\t" in line and line.strip() else "pipe" if _pipe_cells(text, start, end) else None
+        # A tab between two words opens a tab table (a tab that only indents a
+        # paragraph does not); a row of it may start with empty cells.
+        layout = "tab" if "\t" in line.strip() else "pipe" if _pipe_cells(text, start, end) else None
         if layout is not None:
             rows, j = [], k
             while j < len(lines):
                 s, e = lines[j]
-                if layout == "tab" and "\t" in text[s:e] and text[s:e].strip():
+                here = text[s:e]
+                if layout == "tab" and "\t" in here and here.strip() and (
+                        "\t" in here.strip() or here.count("\t") + 1 == len(rows[0])):
                     rows.append(_split(text, s, e, "\t"))
                 elif layout == "pipe" and _MARKDOWN_RULE.match(text, s, e) and rows:
                     pass
@@ -229,7 +236,7 @@ def find_tables(text: str) -> list[Table]:
                 else:
                     break
                 j += 1
-            if len(rows) >= 2:
+            if len(rows) >= 2 and max(len(c.text) for r in rows for c in r) <= _MOST_TABLE_CELL_CHARS:
                 table = _table(text, rows, layout, start, lines[j - 1][1])
                 if table.has_figures or any(len(r) > 2 or "|" in text[r[0].start - 2 : r[0].start] for r in rows):
                     tables.append(table)
