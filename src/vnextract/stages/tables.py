@@ -141,6 +141,7 @@ class _Rules(NamedTuple):
     changes: list[tuple[str, str]]  # (folded change verb, direction), longest first
     levels: tuple[str, ...]  # "giảm còn", "xuống còn": a level after a change verb
     verdict_cells: tuple[str, ...]
+    footnotes: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -179,6 +180,7 @@ def _rules() -> _Rules:
         changes,
         folded(change["level_after"]),
         folded(rules["verdict_cells"]),
+        frozenset(str(mark) for mark in rules["cell_footnotes"]),
     )
 
 
@@ -603,6 +605,8 @@ def _cell_number(text: str) -> _CellNumber | None:
         unit = match_unit(text, number.end)
         span_end = q.end
     rest = text[span_end:].strip()
+    if rest in _rules().footnotes:
+        rest = ""  # "455,6 (*)": a note mark, not part of the figure
     if rest and not (rest == "%" and unit is None):
         return None
     if rest == "%":
