@@ -91,13 +91,13 @@ def test_page_lists_and_tables_keep_their_lines():
               "<td>62 triệu đồng</td></tr></table></article></body></html>")
     text, _ = read_html(markup)
     assert "- Thu ngân sách đạt 120 tỷ đồng\n- Tỷ lệ hộ nghèo còn 2,1%" in text
-    assert "Chỉ tiêu | Kế hoạch | Thực hiện\nThu nhập bình quân | 60 triệu đồng | 62 triệu đồng" in text
+    assert "Chỉ tiêu\tKế hoạch\tThực hiện\nThu nhập bình quân\t60 triệu đồng\t62 triệu đồng" in text
 
 
 def test_docx_table_rows_become_lines_with_figures_in_column_order():
     item = _read(FIXTURES / "report.docx")
     assert item.text == (FIXTURES / "report.txt").read_text(encoding="utf-8")
-    assert "Thu nhập bình quân đầu người | 65 triệu đồng/năm | gần 70 triệu đồng/năm" in item.text
+    assert "Thu nhập bình quân đầu người\t65 triệu đồng/năm\tgần 70 triệu đồng/năm" in item.text
     reference = extract_document(Document("r", item.text, "report.txt"))
     spans = [r.span for r in extract_document(item)]
     assert spans == [r.span for r in reference]

@@ -17,6 +17,9 @@ Families:
                    quantity → record `indicator` with syllable F1 ≥ 0.5
   encodings.yaml   legacy (Windows-1252 characters of a TCVN3/VNI file) → text;
                    detect: text written in an encoding is detected as it
+  tables.yaml      header → column role (and year); `not:` headers name no
+                   role; label → indicator (and unit); cell → value,
+                   value_max, comparator; not_cells hold no figure
 numbers.yaml examples are run by tests/test_numbers.py and tracking.yaml's by
 tests/test_tracking.py; here it is only checked that they load (and that each
 numbers.yaml entry has examples).
@@ -44,12 +47,13 @@ from vnextract.stages.numbers import find_numbers
 from vnextract.stages.segmentation import tokenize
 from vnextract.stages.periods import find_periods
 from vnextract.stages.quantities import find_quantities
+from vnextract.stages.tables import cell_figure, header_column, header_role, row_label
 from vnextract.rules import load_rules, rules_dir
 from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings", "tracking",
-              "features")
+              "features", "tables")
 
 
 def _rules(name: str) -> dict:
@@ -560,3 +564,45 @@ def test_rule_cache_is_clean_after_in_process_reload(tmp_path, monkeypatch):
         monkeypatch.delenv("VNEXTRACT_RULES")
         rules_module._load.cache_clear()
     assert load_rules("units") == original
+
+
+# -------------------------------------------------------------------- tables ---
+
+
+@pytest.mark.parametrize("example", [_case("tables", f"roles.examples#{i}", ex, "header")
+                                     for i, ex in enumerate(_rules("tables")["roles"]["examples"])])
+def test_tables_header_example(example):
+    column = header_column(example["header"])
+    assert column.role == example["role"], (example["header"], column.role)
+    if "year" in example:
+        assert column.period is not None and column.period.year == example["year"]
+
+
+@pytest.mark.parametrize("example", [_case("tables", f"roles.not#{i}", ex, "header")
+                                     for i, ex in enumerate(_rules("tables")["roles"]["not"])])
+def test_tables_not_header_example(example):
+    assert header_role(example["header"]) is None
+
+
+@pytest.mark.parametrize("example", [_case("tables", f"label_examples#{i}", ex, "label")
+                                     for i, ex in enumerate(_rules("tables")["label_examples"])])
+def test_tables_label_example(example):
+    indicator, unit = row_label(example["label"])
+    assert indicator == example["indicator"]
+    assert unit == example.get("unit")
+
+
+@pytest.mark.parametrize("example", [_case("tables", f"cell_examples#{i}", ex, "cell")
+                                     for i, ex in enumerate(_rules("tables")["cell_examples"])])
+def test_tables_cell_example(example):
+    found = cell_figure(example["cell"])
+    assert found is not None, example["cell"]
+    value, value_max, comparator = found
+    assert math.isclose(value, example["value"])
+    assert value_max == example.get("value_max")
+    assert comparator == example.get("comparator", "=")
+
+
+@pytest.mark.parametrize("cell", [_case("tables", f"not_cells#{i}", ex) for i, ex in enumerate(_rules("tables")["not_cells"])])
+def test_tables_not_cell_example(cell):
+    assert cell_figure(cell) is None

@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command")
 
-    ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf files, folders, JSONL or - (stdin)")
+    ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf, .xlsx files, folders, JSONL or - (stdin)")
     ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
@@ -92,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
+    _add_tables_command(sub)
     tr = sub.add_parser("track", help="targets against results: met / not met / on track / unknown per locality, indicator, year")
     tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .parquet), or articles to extract first")
     tr.add_argument("-o", "--output", required=True,
@@ -328,10 +329,43 @@ def _encoding(args) -> str | None:
     return encoding_name(args.encoding)
 
 
+def _add_tables_command(sub) -> None:
+    tb = sub.add_parser("tables", help="print the tables found in documents, with each column's role "
+                                       "(label, unit, target, actual, comparison …) and year, as TSV or Markdown")
+    tb.add_argument("inputs", nargs="+", help=".txt, .html, .docx, .pdf, .xlsx files, folders or JSONL")
+    tb.add_argument("--format", choices=["tsv", "markdown"], default="tsv")
+    _add_encoding(tb)
+    tb.set_defaults(run=_cmd_tables)
+
+
+def _cmd_tables(args) -> int:
+    """Exit status 1 when an input could not be read (the others are printed)."""
+    from .inputs.documents import DocumentFailure, iter_documents
+    from .stages.tables import find_tables, show_table
+
+    failed = False
+    for item in iter_documents(args.inputs, encoding=_encoding(args)):
+        if isinstance(item, DocumentFailure):
+            print(f"vnextract: {item}", file=sys.stderr)
+            failed = True
+            continue
+        tables = find_tables(item.text)
+        for k, table in enumerate(tables, 1):
+            caption = item.text[table.caption[0]:table.caption[1]] if table.caption else ""
+            print(f"# {item.doc_id}: table {k} of {len(tables)} ({table.layout} rows"
+                  f"{', transposed' if table.transposed else ''}, characters {table.start}-{table.end}"
+                  f"{', no figure columns' if not table.has_figures else ''}){': ' + caption if caption else ''}")
+            print(show_table(table, args.format))
+            print()
+        if not tables:
+            print(f"# {item.doc_id}: no tables", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _add_text_command(sub) -> None:
     tx = sub.add_parser("text", help="print the text that record offsets index (after reading HTML, Word, PDF "
                                      "and decoding), so text[start:end] == span can be checked")
-    tx.add_argument("input", help="a .txt, .html, .docx or .pdf file, or a .jsonl (with --id)")
+    tx.add_argument("input", help="a .txt, .html, .docx, .pdf or .xlsx file, or a .jsonl (with --id)")
     tx.add_argument("--id", dest="doc_id", help="the document to print when the input holds several")
     _add_encoding(tx)
     tx.set_defaults(run=_cmd_text)

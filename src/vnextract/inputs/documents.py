@@ -2,7 +2,8 @@
 
 Reads text files (`.txt` in any encoding `inputs/encodings` knows), saved
 news pages (`.html`, `.htm`: `inputs/html`), Word and PDF reports (`.docx`:
-`inputs/office`, `.pdf`: `inputs/pdf`), folders of them, JSONL files of
+`inputs/office`, `.pdf`: `inputs/pdf`), spreadsheets (`.xlsx`:
+`inputs/spreadsheet`), folders of them, JSONL files of
 `{"id"|"doc_id", "text"|"html"}` lines and standard input; the reader is
 picked by the file's suffix. Every text is NFC-normalised here, once, because
 all record offsets index the NFC text (SPEC §1). A bad input never raises out
@@ -94,7 +95,7 @@ def iter_documents(
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
 
 
-INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf")
+INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".ods")  # .ods: an error saying to save as .xlsx
 
 
 def files_in(folder: Path) -> Iterator[Path]:
@@ -189,11 +190,15 @@ def read_content(data: bytes, suffix: str, encoding: str | None = None) -> tuple
         from .pdf import read_pdf
 
         return read_pdf(data), DocumentMeta()
+    if suffix in (".xlsx", ".ods"):
+        from .spreadsheet import read_xlsx
+
+        return read_xlsx(data, suffix), DocumentMeta()
     return decode_bytes(data, "", encoding), DocumentMeta()
 
 
 def _error_type(err: ValueError) -> str:
-    """DecodeError, PageError, WordError, PDFError: the reader's own error name."""
+    """DecodeError, PageError, WordError, PDFError, SpreadsheetError: the reader's own error name."""
     name = type(err).__name__
     return "DecodeError" if name in ("ValueError", "UnicodeDecodeError") else name
 

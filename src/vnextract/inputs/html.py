@@ -5,7 +5,11 @@ drops the site around it: menus, related links, comments, footers (favouring
 precision, so a page of links alone is no article). Its
 paragraphs, headings, list items and table rows come back as the blocks of
 the text, separated by a blank line as in a plain-text article, so sentences
-and lists survive and offsets index one stable text. The page title leads the
+and lists survive and offsets index one stable text. A table is one line per
+row, its cells separated by a tab (the layout stages/tables.py reads); a cell
+spanning columns or rows (colspan, rowspan) is written once, in its first
+slot, and the slots it covers are left empty, so every row keeps the grid's
+columns and no figure is written twice. The page title leads the
 text when the body does not start with it (titles name the place and often
 the headline figure, and the locality stage weighs the title most). The
 publication date gives the year, as a sheet's `year` column would; a sheet or
@@ -27,7 +31,7 @@ class PageError(ValueError):
 
 
 _META_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", regex.IGNORECASE)
-_CELL_SEPARATOR = " | "
+_CELL_SEPARATOR = "\t"
 
 
 def read_html(page: bytes | str, encoding: str | None = None) -> tuple[str, DocumentMeta]:
@@ -69,7 +73,7 @@ def _decode(data: bytes, encoding: str | None) -> str:
 
 def _blocks(body) -> list[str]:
     """trafilatura's tree of the article → text blocks (paragraphs, headings,
-    list items as "- " lines, table rows as cells joined by " | ")."""
+    list items as "- " lines, table rows as cells joined by a tab)."""
     blocks: list[str] = []
     for element in body:
         tag = element.tag

@@ -2,8 +2,11 @@
 
 Paragraphs and tables in document order. A paragraph is a block of its own
 (blocks are separated by a blank line, as in a plain-text article); a table
-is a block whose rows are lines, each row's cells joined by " | ", so a
-"Chỉ tiêu | Kế hoạch | Thực hiện" row keeps its figures in column order.
+is a block whose rows are lines, each row's cells joined by a tab (the
+layout stages/tables.py reads), so a "Chỉ tiêu, Kế hoạch, Thực hiện" row
+keeps its figures in column order. A merged cell is written once, in its
+first grid slot; the slots it covers (across or down) are left empty, so
+every row keeps the grid's columns and no figure is written twice.
 Headers and footers (page furniture) are left out.
 """
 from __future__ import annotations
@@ -17,7 +20,7 @@ class WordError(ValueError):
     """A .docx that cannot be read; the message says why and what to do."""
 
 
-_CELL_SEPARATOR = " | "
+_CELL_SEPARATOR = "\t"
 
 
 def read_docx(data: bytes) -> str:
@@ -50,14 +53,12 @@ def _paragraph(text: str) -> str:
 
 
 def _table(table) -> str:
-    rows = []
+    rows, seen = [], {}  # id → the cell element, kept alive so that no id is reused
     for row in table.rows:
-        cells, seen = [], set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell is listed once per grid column it spans
-                continue
-            seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()))
+        cells = []
+        for cell in row.cells:  # a merged cell is listed once per grid slot it covers
+            cells.append("" if id(cell._tc) in seen else " ".join(cell.text.split()))
+            seen[id(cell._tc)] = cell._tc
         if any(cells):
             rows.append(_CELL_SEPARATOR.join(cells))
     return "\n".join(rows)

@@ -33,6 +33,7 @@ from .periods import Period, find_periods, is_part_of_year, names_calendar_year
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
 from .segmentation import Sentence, iter_sentences, tokenize
+from .tables import Table, TableValue, find_tables, table_values
 from .units import scales
 
 
@@ -127,13 +128,18 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
     `model` decides status, year and indicator (None: the rules' cascade);
     `collect` receives every quantity's candidates, in record order."""
     periods = find_periods(text)
-    quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods])
-    if not quantities:
+    tables = find_tables(text)  # their cells are read by column (stages/tables.py), never as prose
+    quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods] + [(t.start, t.end) for t in tables])
+    tables = [t for t in tables if t.has_figures]
+    if not quantities and not tables:
         return []
     named = meta.locality or place_in_name(doc_id.rsplit("/", 1)[-1])
     places = find_places(text, named)
     doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year,
                            main_place_note="metadata" if meta.locality else "subject", model=model, collect=collect)
+    from_tables = _table_records(doc, tables, periods)
+    if not quantities:
+        return from_tables
     headings = _heading_places(text, places)
     carried = _Carried()
     between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
@@ -183,7 +189,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence))
         _carry_period(carried, own_periods)
-    return records
+    return sorted(records + from_tables, key=lambda r: r.start) if from_tables else records
 
 
 _BETWEEN_LISTED = regex.compile(r"\s*(?:[-–,;]|và)\s*")
@@ -754,3 +760,56 @@ def _heading_places(text: str, places: list[Place]) -> dict[int, str]:
         if text[place.start : place.end] == line[_HEADING_NUMBER.match(line).end() :].strip(" .:"):
             headings[line_start] = place.locality
     return headings
+
+
+def _table_records(doc: _DocumentContext, tables: list[Table], periods: list[Period]) -> list[Record]:
+    """The records of a document's indicator tables (stages/tables.py): the
+    locality is a place in the table's caption, else the document's subject."""
+    records = []
+    for table in tables:
+        place = None
+        if table.caption is not None:
+            place = next(iter(_places_within(doc.places, *table.caption)), None)
+        for value in table_values(doc.text, table, doc.published, periods):
+            records.append(_table_record(doc, value, place))
+    return records
+
+
+def _table_record(doc: _DocumentContext, value: TableValue, place: Place | None) -> Record:
+    text = doc.text
+    record = Record(
+        doc_id=doc.doc_id,
+        start=value.start,
+        end=value.end,
+        span=text[value.start : value.end],
+        value=value.value,
+        value_max=value.value_max,
+        unit=value.unit,
+        norm_value=value.norm_value,
+        norm_unit=value.norm_unit,
+        indicator=value.indicator,
+        indicator_id=indicator_id(value.indicator),
+        status=value.status,
+        kind=value.kind,
+        direction=value.direction,
+        comparator=value.comparator,
+        baseline=value.baseline,
+        period=value.period.text if value.period is not None else None,
+        year=value.year,
+        locality=place.locality if place is not None else doc.main_place,
+        sentence=text[value.row[0] : value.row[1]],
+    )
+    header = value.header
+    record.evidence = {
+        "indicator": evidence.at(text, value.label.start, value.label.end,
+                                 f"part of: {value.part_of}" if value.part_of else "row label"),
+        "status": evidence.at(text, header.start, header.end, "column header") if header else evidence.absent("default"),
+        "kind": evidence.at(text, *value.kind_at) if value.kind_at else evidence.absent("default"),
+        "comparator": (evidence.at(text, *value.comparator_at) if value.comparator_at else evidence.absent("default")),
+        "period": (evidence.at(text, value.period.start, value.period.end) if value.period is not None
+                   else evidence.absent("none")),
+        "locality": evidence.locality(text, place, None, doc.main_place_note),
+        # read from the table's columns, not decided by the model: no gold set of tables calibrates a confidence
+        "confidence": evidence.confidences(None),
+    }
+    return record
