@@ -17,8 +17,8 @@ Families:
                    quantity → record `indicator` with syllable F1 ≥ 0.5
   encodings.yaml   legacy (Windows-1252 characters of a TCVN3/VNI file) → text;
                    detect: text written in an encoding is detected as it
-numbers.yaml examples are run by tests/test_numbers.py and tracking.yaml's by
-tests/test_tracking.py; here it is only checked that they load (and that each
+numbers.yaml examples are run by tests/test_numbers.py, tracking.yaml's by
+tests/test_tracking.py and file_kinds.yaml's by tests/test_hostile_inputs.py; here it is only checked that they load (and that each
 numbers.yaml entry has examples).
 """
 from __future__ import annotations
@@ -46,7 +46,8 @@ from vnextract.rules import load_rules, rules_dir
 from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
-RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings", "tracking")
+RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings", "tracking",
+              "file_kinds")
 
 
 def _rules(name: str) -> dict:

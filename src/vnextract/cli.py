@@ -121,6 +121,9 @@ def _cmd_extract(args) -> int:
         print(f"vnextract: interrupted{hint}", file=sys.stderr)
         return 130
     print(summary.line(), file=sys.stderr)
+    if not summary.documents:
+        print("vnextract: no documents in the inputs: nothing was extracted", file=sys.stderr)
+        return 1
     return 1 if summary.errors else 0
 
 

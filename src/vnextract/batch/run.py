@@ -118,7 +118,8 @@ def run(
         sink.close()
         raise
     say = bar.write if bar is not None else (lambda message: print(message, file=stderr))
-    jobs = sink.jobs(iter_documents(inputs, stdin=stdin, meta=meta, encoding=encoding))
+    jobs = sink.jobs(iter_documents(inputs, stdin=stdin, meta=meta, encoding=encoding,
+                                    notices=lambda message: say(f"vnextract: {message}")))
     if engine == "dask":
         outcomes = dask_outcomes(jobs, extractor, sink.part_fmt, timeout, workers, scheduler, partition_size)
     else:

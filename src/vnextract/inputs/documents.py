@@ -14,14 +14,17 @@ consumer asks for documents: a dump of any size needs the memory of one line.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Union
+from typing import IO, Callable, Iterable, Iterator, Union
 
 from . import encodings
 from .metadata import DocumentMeta, meta_from_fields, read_sheet
@@ -68,58 +71,156 @@ def iter_documents(
     meta: dict[str, DocumentMeta] | None = None,
     sheets: bool = True,
     encoding: str | None = None,
+    notices: Callable[[str], None] | None = None,
 ) -> Iterator[Item]:
     """Yield documents from every input in order; folders recursively, sorted.
 
     `meta` maps doc_id → metadata; a folder `X` with a sheet `X.sources.tsv`
     beside it (or `sources.tsv` inside it) adds that sheet's metadata too.
-    `encoding` forces the encoding of text files and pages (else detected)."""
+    `encoding` forces the encoding of text files and pages (else detected).
+    `notices` receives what is worth a word but is no document's error: the
+    files of other kinds a folder holds, an input with no document in it
+    (default: printed on standard error)."""
     meta = dict(meta or {})
+    notices = notices or _print_notice
     if encoding is not None:
         encoding = encodings.encoding_name(encoding)
     for item in inputs:
         name = str(item)
         if name == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _with_meta(_read_stream(stream, "<stdin>", default_id="stdin"), meta)
+            yield from _counted(_with_meta(_read_stream(stream, "<stdin>", default_id="stdin"), meta),
+                                "<stdin>", "standard input", notices)
             continue
         path = Path(item)
         if path.is_dir():
             folder_meta = {**(_folder_sheet(path) if sheets else {}), **meta}
-            for child in files_in(path):
-                yield from _with_meta(_read_file(child, _doc_id_in_folder(child, path), encoding), folder_meta)
+            yield from _counted(_with_meta(_read_folder(path, encoding, notices), folder_meta),
+                                name, "the folder", notices)
         elif path.exists():
-            yield from _with_meta(_read_file(path, path.stem, encoding), meta)
+            yield from _counted(_with_meta(_read_file(path, path.stem, encoding), meta), name, "the file", notices)
+        elif path.is_symlink():
+            yield DocumentFailure(path.stem, name, "NotReadable", _loop_or_dangling(path))
         else:
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
 
 
+def _print_notice(message: str) -> None:
+    print(f"vnextract: {message}", file=sys.stderr)
+
+
+def _counted(items: Iterator[Item], name: str, what: str, notices: Callable[[str], None]) -> Iterator[Item]:
+    """The items of one input, with a notice when it holds none."""
+    count = 0
+    for item in items:
+        count += 1
+        yield item
+    if not count:
+        notices(f"{name}: no documents in {what}; vnextract reads {READS}")
+
+
+def _read_folder(folder: Path, encoding: str | None, notices: Callable[[str], None]) -> Iterator[Item]:
+    """The documents of a folder; an entry that cannot be read is its own
+    failure, and the files of other kinds are named once, at the end."""
+    skipped: list[Path] = []
+    for entry in folder_entries(folder):
+        if isinstance(entry, Path):
+            yield from _read_file(entry, _doc_id_in_folder(entry, folder), encoding)
+        elif entry.problem is None:
+            skipped.append(entry)
+        else:
+            doc_id = _doc_id_in_folder(entry.path, folder) if entry.path != folder else folder.name
+            yield DocumentFailure(doc_id, str(entry.path), "NotReadable", entry.problem)
+    if skipped:
+        names = sorted(p.path.relative_to(folder).as_posix() for p in skipped)
+        suffixes = sorted({_suffix(p.path.name).lower() or "no suffix" for p in skipped})
+        notices(f"{folder}: skipped {len(names)} files of kinds vnextract does not read "
+                f"({', '.join(suffixes[:6])}{', …' if len(suffixes) > 6 else ''}): "
+                f"{', '.join(names[:5])}{' …' if len(names) > 5 else ''}; it reads {READS}")
+
+
+def _loop_or_dangling(path: Path) -> str:
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return _LOOP
+    return "a symbolic link to nothing (its target is gone)"
+
+
 INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf")
+READS = ("text files (.txt, UTF-8 or a legacy Vietnamese code page), saved pages (.html, .htm), "
+         "Word documents (.docx), PDF files with a text layer (.pdf), JSONL files (.jsonl) and folders of them")
+_LOOP = "a symbolic link that loops back on itself: remove it, or point it at a file"
+_NOT_REGULAR = ("not a regular file (a FIFO, a socket or a device): refused, as reading it might never end; "
+                "copy what it holds into a file and give that")
+_UNSEEN = ("sources.tsv",)  # a folder's own metadata sheet is no document nor a skipped file
+
+
+@dataclass(frozen=True, slots=True)
+class Passed:
+    """A folder entry that is not read. `problem` says why when that is an
+    error (a looping link, a folder that cannot be listed, a FIFO); None for a
+    file of a kind vnextract does not read, which is only counted."""
+
+    path: Path
+    problem: str | None = None
 
 
 def files_in(folder: Path) -> Iterator[Path]:
     """The files of `INPUT_SUFFIXES` under `folder`, recursively, in the order of
-    `sorted(folder.rglob("*"))`, listing one directory at a time: an archive of
-    many files is never held as a list of paths (which the workers forked
-    during the run would carry too)."""
-    names: list[str] = []
-    subfolders: set[str] = set()
+    `sorted(folder.rglob("*"))` (`folder_entries` without what it passes over)."""
+    return (entry for entry in folder_entries(folder) if isinstance(entry, Path))
+
+
+def folder_entries(folder: Path) -> Iterator[Union[Path, Passed]]:
+    """The files of `INPUT_SUFFIXES` under `folder` and the entries passed over,
+    recursively, in the order of `sorted(folder.rglob("*"))`, listing one
+    directory at a time: an archive of many files is never held as a list of
+    paths (which the workers forked during the run would carry too). An entry
+    that cannot be examined (a looping link, a folder without permission)
+    costs only itself, never the rest of its folder."""
+    found: list[tuple[str, str]] = []  # (name, "dir" | "file" | "skip" | "unseen" | a problem)
+    problem = None
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    subfolders.add(entry.name)
-                    names.append(entry.name)
-                elif _suffix(entry.name).lower() in INPUT_SUFFIXES and entry.is_file():
-                    names.append(entry.name)
-    except OSError:  # an unreadable folder holds no documents, as for rglob
-        return
-    names.sort()
-    for name in names:
-        if name in subfolders:
-            yield from files_in(folder / name)  # symlinked folders are not followed, as by rglob
-        else:
+                found.append((entry.name, _entry_kind(entry)))
+    except OSError as err:
+        problem = Passed(folder, f"the folder cannot be listed: {err.strerror or err}")
+    found.sort()
+    for name, kind in found:
+        if kind == "dir":
+            yield from folder_entries(folder / name)  # symlinked folders are not followed, as by rglob
+        elif kind == "file":
             yield folder / name
+        elif kind == "skip":
+            yield Passed(folder / name)
+        elif kind != "unseen":
+            yield Passed(folder / name, kind)
+    if problem is not None:
+        yield problem
+
+
+def _entry_kind(entry: os.DirEntry) -> str:
+    """What a folder entry is to the reader (see `folder_entries`)."""
+    wanted = _suffix(entry.name).lower() in INPUT_SUFFIXES
+    hidden = entry.name.startswith(".") or entry.name in _UNSEEN
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return "dir"
+        if entry.is_file():
+            return "file" if wanted else "unseen" if hidden else "skip"
+        if entry.is_symlink():
+            os.stat(entry.path)  # raises for a loop or a link to nothing
+            return "unseen" if hidden else "skip"  # a linked folder: not followed
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return _LOOP
+        if isinstance(err, FileNotFoundError):
+            return "a symbolic link to nothing (its target is gone)" if wanted else "unseen" if hidden else "skip"
+        return f"cannot be examined: {err.strerror or err}"
+    return _NOT_REGULAR if wanted else "unseen" if hidden else "skip"
 
 
 def _suffix(name: str) -> str:
@@ -156,6 +257,15 @@ def _doc_id_in_folder(path: Path, root: Path) -> str:
 
 
 def _read_file(path: Path, doc_id: str, encoding: str | None = None) -> Iterator[Item]:
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as err:
+        problem = _LOOP if err.errno == errno.ELOOP else err.strerror or str(err)
+        yield DocumentFailure(doc_id, str(path), "NotReadable", problem)
+        return
+    if not regular:
+        yield DocumentFailure(doc_id, str(path), "NotReadable", _NOT_REGULAR)
+        return
     if path.suffix.lower() == ".jsonl":
         yield from _read_jsonl_file(path, doc_id)
         return
@@ -189,7 +299,48 @@ def read_content(data: bytes, suffix: str, encoding: str | None = None) -> tuple
         from .pdf import read_pdf
 
         return read_pdf(data), DocumentMeta()
-    return decode_bytes(data, "", encoding), DocumentMeta()
+    return read_text(data, encoding), DocumentMeta()
+
+
+class EmptyDocument(ValueError):
+    """A file that holds no text."""
+
+
+class FileKindError(ValueError):
+    """A file of a kind vnextract does not read (an image, an archive …)."""
+
+
+def read_text(data: bytes, encoding: str | None = None) -> str:
+    """NFC text of a text file; FileKindError when its first bytes say it is an
+    image, an archive or another kind of file (`rules/file_kinds.yaml`),
+    EmptyDocument when it holds nothing but blank space."""
+    kind = file_kind(data)
+    if kind is not None:
+        raise FileKindError(f"{kind['name']}, not a document vnextract reads: {kind['advice']}. "
+                            f"vnextract reads {READS}")
+    text = decode_bytes(data, "", encoding)
+    if not text.strip():
+        raise EmptyDocument("no text: " + ("the file is empty" if not data else
+                                           "the file holds only blank space"))
+    return text
+
+
+def file_kind(data: bytes) -> dict | None:
+    """The entry of `rules/file_kinds.yaml` whose first bytes `data` starts with, if any."""
+    for kind in _file_kinds():
+        at = kind["at"]
+        if any(data.startswith(magic, at) for magic in kind["magic"]):
+            return kind
+    return None
+
+
+@lru_cache(maxsize=1)
+def _file_kinds() -> tuple[dict, ...]:
+    from ..rules import load_rules
+
+    return tuple({"name": k["name"], "advice": k["advice"], "at": int(k.get("at", 0)),
+                  "magic": tuple(bytes.fromhex(m) for m in k["magic"])}
+                 for k in load_rules("file_kinds")["kinds"])
 
 
 def _error_type(err: ValueError) -> str:

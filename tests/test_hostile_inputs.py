@@ -1,0 +1,157 @@
+"""Hostile and mistaken inputs: nothing is dropped without a word, every
+document's cost is bounded, and one bad document never costs the others, in
+every command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vnextract.cli import main
+from vnextract.inputs.documents import Document, DocumentFailure, iter_documents
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+ENV.pop("VNEXTRACT_RULES", None)
+
+ARTICLE = "Năm 2024, thu nhập bình quân đầu người của huyện đạt 89,6 triệu đồng, tăng 15% so với cùng kỳ.\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(64)
+
+
+def _write(path: Path, data: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def _cli(*args, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vnextract.cli", *map(str, args)], cwd=ROOT, env=ENV,
+                          capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+def _doc_ids(out: Path) -> set[str]:
+    return {json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()}
+
+
+# ------------------------------------------------ nothing dropped silently
+
+
+def test_a_symlink_loop_is_one_error_and_the_other_files_are_read(tmp_path, capsys):
+    folder = tmp_path / "archive"
+    _write(folder / "a.txt", ARTICLE)
+    _write(folder / "z.txt", ARTICLE)
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--workers", "1"]) == 1
+    assert _doc_ids(out) == {"a", "z"}
+    err = capsys.readouterr().err
+    assert err.count("loop.txt") == 1 and "symbolic link" in err
+    assert "2 documents" not in err and "3 documents" in err
+
+
+def test_a_loop_of_two_links_in_a_subfolder_costs_only_itself(tmp_path):
+    folder = tmp_path / "archive"
+    _write(folder / "sub" / "b.txt", ARTICLE)
+    (folder / "sub" / "x.txt").symlink_to(folder / "sub" / "y.txt")
+    (folder / "sub" / "y.txt").symlink_to(folder / "sub" / "x.txt")
+    items = list(iter_documents([folder]))
+    assert [i.doc_id for i in items if isinstance(i, Document)] == ["sub/b"]
+    assert sorted(Path(i.source).name for i in items if isinstance(i, DocumentFailure)) == ["x.txt", "y.txt"]
+
+
+def test_files_of_other_kinds_are_listed_once_as_skipped(tmp_path, capsys):
+    folder = tmp_path / "archive"
+    _write(folder / "a.txt", ARTICLE)
+    for name in ("scan-1.png", "scan-2.png", "bundle.zip", "notes.md", "sub/photo.jpg"):
+        _write(folder / name, b"x")
+    _write(folder / ".DS_Store", b"x")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    [line] = [line for line in err.splitlines() if "skipped 5 files" in line]
+    assert str(folder) in line and "bundle.zip" in line and ".txt" in line
+    assert ".DS_Store" not in err
+
+
+def test_an_empty_text_file_is_an_error_naming_it(tmp_path, capsys):
+    folder = tmp_path / "archive"
+    _write(folder / "a.txt", ARTICLE)
+    _write(folder / "empty.txt", "")
+    _write(folder / "blank.txt", " \n\t\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "empty.txt" in err and "blank.txt" in err and "no text" in err
+    assert _doc_ids(out) == {"a"}
+
+
+@pytest.mark.parametrize("kind", ["empty folder", "empty jsonl", "only images"])
+def test_inputs_with_no_document_say_so_and_exit_1(tmp_path, capsys, kind):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    target = folder
+    if kind == "empty jsonl":
+        target = _write(folder / "docs.jsonl", "")
+    elif kind == "only images":
+        _write(folder / "a.png", PNG)
+    out = tmp_path / "out.csv"
+    assert main(["extract", str(target), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "no documents" in err and str(target) in err
+
+
+def test_a_fifo_is_refused_not_read_forever(tmp_path):
+    folder = tmp_path / "archive"
+    _write(folder / "a.txt", ARTICLE)
+    os.mkfifo(folder / "pipe.txt")
+    out = tmp_path / "out.jsonl"
+    given = _cli("extract", folder / "pipe.txt", "-o", out, "--workers", "1", timeout=60)
+    assert given.returncode == 1 and "pipe.txt" in given.stderr and "not a regular file" in given.stderr
+    listed = _cli("extract", folder, "-o", out, "--workers", "1", timeout=60)
+    assert listed.returncode == 1 and "pipe.txt" in listed.stderr
+    assert _doc_ids(out) == {"a"}
+
+
+@pytest.mark.parametrize("name, data, kind", [
+    ("scan.png", PNG, "PNG image"),
+    ("photo.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(40), "JPEG image"),
+    ("bundle.zip", b"PK\x03\x04" + bytes(40), "zip archive"),
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(40), "old Office"),
+    ("data.gz", b"\x1f\x8b\x08" + bytes(40), "gzip"),
+], ids=["png", "jpeg-named-txt", "zip", "doc", "gzip"])
+def test_a_file_of_another_kind_is_named_with_what_is_read(tmp_path, capsys, name, data, kind):
+    path = _write(tmp_path / name, data)
+    assert main(["extract", str(path), "-o", str(tmp_path / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert name in err and kind in err and ".docx" in err and ".pdf" in err
+    assert "encoding" not in err
+
+
+def _kind_examples() -> tuple[list, list]:
+    from vnextract.rules import load_rules
+
+    rules = load_rules("file_kinds")
+    return rules["examples"], rules["not"]
+
+
+@pytest.mark.parametrize("example", _kind_examples()[0], ids=lambda e: e["kind"][:30])
+def test_file_kind_examples(example):
+    from vnextract.inputs.documents import file_kind
+
+    assert file_kind(bytes.fromhex(example["bytes"]))["name"] == example["kind"]
+
+
+@pytest.mark.parametrize("text", _kind_examples()[1])
+def test_texts_are_no_file_kind(text):
+    from vnextract.inputs.documents import file_kind
+
+    for encoding in ("utf-8", "utf-16"):
+        assert file_kind(text.encode(encoding)) is None
