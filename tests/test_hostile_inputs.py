@@ -155,3 +155,115 @@ def test_texts_are_no_file_kind(text):
 
     for encoding in ("utf-8", "utf-16"):
         assert file_kind(text.encode(encoding)) is None
+
+
+# ------------------------------------- every document's cost is bounded
+
+FIXTURES = ROOT / "tests" / "fixtures" / "inputs"
+
+
+def _docx(paragraphs: int = 0, extra: dict[str, bytes] | None = None) -> bytes:
+    """The fixture article as a .docx, with `paragraphs` empty paragraphs before
+    its text and `extra` parts added: small files that unpack large."""
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(FIXTURES / "article.docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "word/document.xml":
+                at = data.index(b"<w:body>") + len(b"<w:body>")
+                data = data[:at] + b"<w:p/>" * paragraphs + data[at:]
+            package.writestr(info.filename, data)
+        for name, data in (extra or {}).items():
+            package.writestr(name, data)
+    return out.getvalue()
+
+
+def _pdf(pages: int) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _errors(out: Path) -> dict[str, dict]:
+    errors = out.with_name(out.name + ".errors.jsonl")
+    return {e["doc_id"]: e for e in map(json.loads, errors.read_text(encoding="utf-8").splitlines())}
+
+
+@pytest.mark.parametrize("name, data, option, words", [
+    ("part.docx", _docx(paragraphs=400_000), ["--max-part-mb", "1"], ["word/document.xml", "MB unpacked"]),
+    ("bomb.docx", _docx(extra={f"word/media/pad{i}.bin": bytes(900_000) for i in range(3)}),
+     ["--max-unpacked-mb", "2"], ["the package", "unpacked"]),
+    ("long.pdf", _pdf(3), ["--max-pages", "2"], ["3 pages"]),
+    ("long.txt", ARTICLE * 40, ["--max-chars", "2000"], ["characters"]),
+    ("big.txt", ARTICLE * 40, ["--max-file-mb", "0.001"], ["the file is"]),
+], ids=["docx-part", "docx-bomb", "pdf-pages", "text-chars", "file-size"])
+def test_each_limit_is_an_option_and_its_error_names_it(tmp_path, name, data, option, words):
+    folder = tmp_path / "in"
+    _write(folder / name, data)
+    _write(folder / "z-good.txt", ARTICLE)
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--workers", "1", *option]) == 1
+    error = _errors(out)[Path(name).stem]
+    assert error["error_type"] == "LimitError"
+    assert option[0] in error["message"] and all(w in error["message"] for w in words)
+    assert _doc_ids(out) == {"z-good"}
+    assert main(["extract", str(folder / name), "-o", str(tmp_path / "raised.jsonl"),
+                 option[0], "1000000"]) in (0, 1)  # raised, the limit is no longer the problem
+    raised = tmp_path / "raised.jsonl.errors.jsonl"
+    assert not raised.exists() or "LimitError" not in raised.read_text(encoding="utf-8")
+
+
+def test_a_jsonl_text_over_the_character_limit_is_its_lines_error(tmp_path):
+    path = _write(tmp_path / "docs.jsonl", json.dumps({"id": "long", "text": ARTICLE * 40}, ensure_ascii=False)
+                  + "\n" + json.dumps({"id": "short", "text": ARTICLE}, ensure_ascii=False) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(path), "-o", str(out), "--max-chars", "2000"]) == 1
+    assert _errors(out)["long"]["error_type"] == "LimitError" and _doc_ids(out) == {"short"}
+
+
+def test_reading_runs_in_the_worker_under_the_time_limit(tmp_path):
+    """300,000 empty paragraphs in a 40 kB .docx take seconds to read: the
+    time limit ends the worker reading it, and the next document is written."""
+    folder = tmp_path / "in"
+    _write(folder / "a-slow.docx", _docx(paragraphs=300_000))
+    _write(folder / "b-good.txt", ARTICLE)
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--workers", "1", "--timeout", "0.5"]) == 1
+    assert _errors(out)["a-slow"]["error_type"] == "TimeoutError"
+    assert _doc_ids(out) == {"b-good"}
+
+
+def _out_of_memory(document: Document):
+    from vnextract.pipeline import extract_document
+
+    if document.doc_id == "b-memory":
+        raise MemoryError()
+    if document.doc_id == "c-killed":
+        os.kill(os.getpid(), 9)
+    return extract_document(document)
+
+
+def test_memory_exhausted_or_a_killed_worker_is_that_documents_error(tmp_path):
+    from vnextract.batch.run import run
+
+    folder = tmp_path / "in"
+    for name in ("a-good", "b-memory", "c-killed", "d-good"):
+        _write(folder / f"{name}.txt", ARTICLE)
+    out = tmp_path / "out.jsonl"
+    summary = run([folder], out, workers=1, extractor=_out_of_memory)
+    assert (summary.documents, summary.errors) == (4, 2)
+    errors = _errors(out)
+    assert errors["b-memory"]["error_type"] == "MemoryError" and "memory" in errors["b-memory"]["message"]
+    assert errors["c-killed"]["error_type"] == "WorkerCrash" and "SIGKILL" in errors["c-killed"]["message"]
+    assert _doc_ids(out) == {"a-good", "d-good"}

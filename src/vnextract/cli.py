@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="add the evidence columns (where each decision came from) to a CSV or Parquet output; "
                          "JSONL always has them")
     _add_encoding(ex)
+    _add_limits(ex)
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="score only the doc_ids listed in FILE (one per line, # comments), e.g. a held-out split")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
     _add_encoding(ev)
+    _add_limits(ev)
     ev.set_defaults(run=_cmd_eval)
 
     sh = sub.add_parser("show", help="a review report in the browser: each document's text with its records "
@@ -77,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--gold", help="gold records (JSONL): mark missed figures and wrong fields")
     sh.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(sh)
+    _add_limits(sh)
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
@@ -115,6 +118,7 @@ def _cmd_extract(args) -> int:
             progress=args.progress or sys.stderr.isatty(),
             encoding=_encoding(args),
             evidence=args.evidence,
+            limits=_limits(args),
         )
     except KeyboardInterrupt:
         hint = "; run it again with --resume to continue" if args.output else ""
@@ -145,7 +149,7 @@ def _cmd_eval(args) -> int:
 
         predicted = []
         for item, records in extract_documents(args.inputs, meta=_meta(args), sheets=not args.no_meta,
-                                               encoding=_encoding(args)):
+                                               encoding=_encoding(args), limits=_limits(args)):
             if wanted is not None and item.doc_id not in wanted:
                 continue
             if not hasattr(item, "text"):
@@ -188,13 +192,14 @@ def _cmd_show(args) -> int:
     from .review.report import collect, document_page, write_report
 
     if args.output:
-        reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
+        reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args),
+                               limits=_limits(args))
         where = Path(args.output)
         where = where if where.suffix.lower() in (".html", ".htm") else where / "index.html"
         print(f"vnextract show: {len(reports)} documents, {sum(len(r.records) for r in reports)} records → {where}",
               file=sys.stderr)
     else:
-        reports = collect(args.inputs, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
+        reports = collect(args.inputs, gold=args.gold, meta=_meta(args), encoding=_encoding(args), limits=_limits(args))
         if len(reports) != 1:
             raise ValueError(f"{len(reports)} documents: give a folder to -o")
         if reports[0].error is not None:
@@ -215,6 +220,33 @@ def _add_encoding(parser: argparse.ArgumentParser) -> None:
                              "utf-16, utf-32, windows-1258, tcvn3, vni (or any Python codec name)")
 
 
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    """The bounds of `inputs/limits.Limits`, one option each."""
+    from .inputs.limits import DEFAULT_LIMITS as limits
+
+    group = parser.add_argument_group("limits on each input (an input over one is that document's error)")
+    group.add_argument("--max-file-mb", type=float, metavar="MB", default=limits.file_mb,
+                       help=f"size of a file as stored (default {limits.file_mb:g})")
+    group.add_argument("--max-part-mb", type=float, metavar="MB", default=limits.part_mb,
+                       help=f"one part of a .docx, unpacked (default {limits.part_mb:g})")
+    group.add_argument("--max-unpacked-mb", type=float, metavar="MB", default=limits.unpacked_mb,
+                       help=f"all parts of a .docx together, unpacked (default {limits.unpacked_mb:g})")
+    group.add_argument("--max-pages", type=int, metavar="N", default=limits.pages,
+                       help=f"pages of a PDF (default {limits.pages:,})")
+    group.add_argument("--max-chars", type=int, metavar="N", default=limits.chars,
+                       help=f"characters of a document's text (default {limits.chars:,})")
+
+
+def _limits(args):
+    from .inputs.limits import Limits
+
+    values = {name: getattr(args, f"max_{name}") for name in ("file_mb", "part_mb", "unpacked_mb", "pages", "chars")}
+    wrong = [name for name, value in values.items() if value <= 0]
+    if wrong:
+        raise ValueError(f"--max-{wrong[0].replace('_', '-')} must be above 0")
+    return Limits(**values)
+
+
 def _encoding(args) -> str | None:
     """The codec of --encoding, checked before any input is read."""
     if not getattr(args, "encoding", None):
@@ -230,6 +262,7 @@ def _add_text_command(sub) -> None:
     tx.add_argument("input", help="a .txt, .html, .docx or .pdf file, or a .jsonl (with --id)")
     tx.add_argument("--id", dest="doc_id", help="the document to print when the input holds several")
     _add_encoding(tx)
+    _add_limits(tx)
     tx.set_defaults(run=_cmd_text)
 
 
@@ -238,7 +271,7 @@ def _cmd_text(args) -> int:
     from .inputs.documents import DocumentFailure, iter_documents
 
     found = []
-    for item in iter_documents([args.input], encoding=_encoding(args)):
+    for item in iter_documents([args.input], encoding=_encoding(args), limits=_limits(args)):
         if args.doc_id is None or item.doc_id == args.doc_id:
             found.append(item)
         if len(found) > 1 and args.doc_id is None:
@@ -292,6 +325,7 @@ def _add_labelstudio_command(sub) -> None:
     ex.add_argument("--records", help="records written by extract for these documents (default: extract them now)")
     ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(ex)
+    _add_limits(ex)
     ex.set_defaults(run=_cmd_ls_export)
     im = cmds.add_parser("import", help="a Label Studio JSON export → gold records (SPEC §3 JSONL)")
     im.add_argument("export", help="the project exported from Label Studio as JSON")
@@ -329,7 +363,7 @@ def _cmd_ls_export(args) -> int:
         by_doc: dict[str, list] = {}
         for record in read_records(args.records):
             by_doc.setdefault(record["doc_id"], []).append(record)
-        documents = list(iter_documents(args.inputs, meta=_meta(args), encoding=_encoding(args)))
+        documents = list(iter_documents(args.inputs, meta=_meta(args), encoding=_encoding(args), limits=_limits(args)))
         unknown = sorted(set(by_doc) - {d.doc_id for d in documents})
         if unknown:
             raise ValueError(f"{args.records}: records of documents not among the inputs ({', '.join(unknown[:3])}"
@@ -338,7 +372,7 @@ def _cmd_ls_export(args) -> int:
     else:
         from .pipeline import extract_documents
 
-        pairs = extract_documents(args.inputs, meta=_meta(args), encoding=_encoding(args))
+        pairs = extract_documents(args.inputs, meta=_meta(args), encoding=_encoding(args), limits=_limits(args))
     tasks, failures = tasks_from_documents(pairs)
     for failure in failures:
         print(f"vnextract: skipped {failure}", file=sys.stderr)

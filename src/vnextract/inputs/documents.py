@@ -20,13 +20,14 @@ import os
 import stat
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Union
 
 from . import encodings
+from .limits import DEFAULT_LIMITS, MB, LimitError, Limits
 from .metadata import DocumentMeta, meta_from_fields, read_sheet
 
 
@@ -72,6 +73,8 @@ def iter_documents(
     sheets: bool = True,
     encoding: str | None = None,
     notices: Callable[[str], None] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    defer: bool = False,
 ) -> Iterator[Item]:
     """Yield documents from every input in order; folders recursively, sorted.
 
@@ -80,7 +83,9 @@ def iter_documents(
     `encoding` forces the encoding of text files and pages (else detected).
     `notices` receives what is worth a word but is no document's error: the
     files of other kinds a folder holds, an input with no document in it
-    (default: printed on standard error)."""
+    (default: printed on standard error). `limits` bound what each input
+    may cost (`inputs/limits`). With `defer`, files other than JSONL come as
+    `Unread` bytes, for a batch to read in its workers."""
     meta = dict(meta or {})
     notices = notices or _print_notice
     if encoding is not None:
@@ -89,16 +94,17 @@ def iter_documents(
         name = str(item)
         if name == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _counted(_with_meta(_read_stream(stream, "<stdin>", default_id="stdin"), meta),
+            yield from _counted(_with_meta(_read_stream(stream, "<stdin>", "stdin", limits), meta),
                                 "<stdin>", "standard input", notices)
             continue
         path = Path(item)
         if path.is_dir():
             folder_meta = {**(_folder_sheet(path) if sheets else {}), **meta}
-            yield from _counted(_with_meta(_read_folder(path, encoding, notices), folder_meta),
+            yield from _counted(_with_meta(_read_folder(path, encoding, notices, limits, defer), folder_meta),
                                 name, "the folder", notices)
         elif path.exists():
-            yield from _counted(_with_meta(_read_file(path, path.stem, encoding), meta), name, "the file", notices)
+            yield from _counted(_with_meta(_read_file(path, path.stem, encoding, limits, defer), meta),
+                                name, "the file", notices)
         elif path.is_symlink():
             yield DocumentFailure(path.stem, name, "NotReadable", _loop_or_dangling(path))
         else:
@@ -119,13 +125,14 @@ def _counted(items: Iterator[Item], name: str, what: str, notices: Callable[[str
         notices(f"{name}: no documents in {what}; vnextract reads {READS}")
 
 
-def _read_folder(folder: Path, encoding: str | None, notices: Callable[[str], None]) -> Iterator[Item]:
+def _read_folder(folder: Path, encoding: str | None, notices: Callable[[str], None], limits: Limits,
+                 defer: bool) -> Iterator[Item]:
     """The documents of a folder; an entry that cannot be read is its own
     failure, and the files of other kinds are named once, at the end."""
     skipped: list[Path] = []
     for entry in folder_entries(folder):
         if isinstance(entry, Path):
-            yield from _read_file(entry, _doc_id_in_folder(entry, folder), encoding)
+            yield from _read_file(entry, _doc_id_in_folder(entry, folder), encoding, limits, defer)
         elif entry.problem is None:
             skipped.append(entry)
         else:
@@ -234,6 +241,8 @@ def _with_meta(items: Iterator[Item], meta: dict[str, DocumentMeta]) -> Iterator
     for item in items:
         if isinstance(item, Document) and item.doc_id in meta:
             item = Document(item.doc_id, item.text, item.source, _overriding(meta[item.doc_id], item.meta))
+        elif isinstance(item, Unread) and item.doc_id in meta:
+            item = replace(item, meta=_overriding(meta[item.doc_id], item.meta))
         yield item
 
 
@@ -256,50 +265,100 @@ def _doc_id_in_folder(path: Path, root: Path) -> str:
     return rel.as_posix()
 
 
-def _read_file(path: Path, doc_id: str, encoding: str | None = None) -> Iterator[Item]:
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A file's bytes, not yet read into a document: what a batch sends to its
+    workers, so that the costly part of reading (unpacking a .docx, laying out
+    a PDF, decoding) runs there, under the per-document time limit, and a
+    file that exhausts memory costs a worker, never the run. `meta` is what a
+    sheet says about it, which overrides what the file itself says."""
+
+    doc_id: str
+    source: str
+    data: bytes
+    suffix: str
+    encoding: str | None = None
+    meta: DocumentMeta = DocumentMeta()
+    limits: Limits = DEFAULT_LIMITS
+
+    def read(self) -> Item:
+        """The document, or why it cannot be read; never raises for a bad file."""
+        try:
+            text, meta = read_content(self.data, self.suffix, self.encoding, self.limits)
+        except ValueError as err:
+            return DocumentFailure(self.doc_id, self.source, _error_type(err), str(err))
+        except MemoryError:
+            return DocumentFailure(self.doc_id, self.source, "MemoryError",
+                                   "out of memory while reading the file; lower the --max-* limits or give "
+                                   "the run more memory")
+        except Exception as err:  # a library failing on a broken file must not stop the others
+            return DocumentFailure(self.doc_id, self.source, type(err).__name__, f"cannot read the file: {err}")
+        return Document(self.doc_id, text, self.source, _overriding(self.meta, meta))
+
+
+def _read_file(path: Path, doc_id: str, encoding: str | None = None, limits: Limits = DEFAULT_LIMITS,
+               defer: bool = False) -> Iterator[Item | Unread]:
+    """The documents of a file; with `defer`, an `Unread` for a file that is
+    not JSONL (its bytes only: the bounded, cheap part of reading)."""
     try:
-        regular = stat.S_ISREG(os.stat(path).st_mode)
+        status = os.stat(path)
     except OSError as err:
         problem = _LOOP if err.errno == errno.ELOOP else err.strerror or str(err)
         yield DocumentFailure(doc_id, str(path), "NotReadable", problem)
         return
-    if not regular:
+    if not stat.S_ISREG(status.st_mode):
         yield DocumentFailure(doc_id, str(path), "NotReadable", _NOT_REGULAR)
         return
     if path.suffix.lower() == ".jsonl":
-        yield from _read_jsonl_file(path, doc_id)
+        yield from _read_jsonl_file(path, doc_id, limits)
         return
     try:
-        data = path.read_bytes()
+        limits.check_file_size(status.st_size)
+        data = _read_at_most(path, int(limits.file_mb * MB))
+        limits.check_file_size(len(data))  # a file that grew since its size was read
+    except LimitError as err:
+        yield DocumentFailure(doc_id, str(path), "LimitError", str(err))
+        return
     except OSError as err:
         yield DocumentFailure(doc_id, str(path), type(err).__name__, err.strerror or str(err))
         return
-    suffix = path.suffix.lower()
-    try:
-        text, meta = read_content(data, suffix, encoding)
-    except ValueError as err:
-        yield DocumentFailure(doc_id, str(path), _error_type(err), str(err))
-    except Exception as err:  # a library failing on a broken file must not stop the others
-        yield DocumentFailure(doc_id, str(path), type(err).__name__, f"cannot read the file: {err}")
-    else:
-        yield Document(doc_id, text, str(path), meta)
+    unread = Unread(doc_id, str(path), data, path.suffix.lower(), encoding, limits=limits)
+    yield unread if defer else unread.read()
 
 
-def read_content(data: bytes, suffix: str, encoding: str | None = None) -> tuple[str, DocumentMeta]:
-    """(NFC text, metadata it carries) of a file's bytes, by the reader for its suffix."""
+def _read_at_most(path: Path, size: int, chunk: int = 1 << 20) -> bytes:
+    """The file's bytes, or about its first `size` + 1 when it is longer (a
+    file that grew since its size was checked)."""
+    parts, read = [], 0
+    with open(path, "rb") as handle:
+        while read <= size and (part := handle.read(chunk)):
+            parts.append(part)
+            read += len(part)
+    return b"".join(parts)
+
+
+def read_content(data: bytes, suffix: str, encoding: str | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> tuple[str, DocumentMeta]:
+    """(NFC text, metadata it carries) of a file's bytes, by the reader for its
+    suffix, within `limits` (LimitError naming the one it passes)."""
+    meta = DocumentMeta()
     if suffix in (".html", ".htm"):
         from .html import read_html
 
-        return read_html(data, encoding)
-    if suffix == ".docx":
+        text, meta = read_html(data, encoding)
+    elif suffix == ".docx":
         from .office import read_docx
 
-        return read_docx(data), DocumentMeta()
-    if suffix == ".pdf":
+        text = read_docx(data, limits)
+    elif suffix == ".pdf":
         from .pdf import read_pdf
 
-        return read_pdf(data), DocumentMeta()
-    return read_text(data, encoding), DocumentMeta()
+        text = read_pdf(data, limits)
+    else:
+        limits.check_encoded_text(len(data))
+        text = read_text(data, encoding)
+    limits.check_chars(len(text))
+    return text, meta
 
 
 class EmptyDocument(ValueError):
@@ -349,7 +408,7 @@ def _error_type(err: ValueError) -> str:
     return "DecodeError" if name in ("ValueError", "UnicodeDecodeError") else name
 
 
-def _read_jsonl_file(path: Path, doc_id: str) -> Iterator[Item]:
+def _read_jsonl_file(path: Path, doc_id: str, limits: Limits) -> Iterator[Item]:
     """The documents of a JSONL file, a line at a time while the file is open."""
     try:
         handle = open(path, "rb")
@@ -358,12 +417,12 @@ def _read_jsonl_file(path: Path, doc_id: str) -> Iterator[Item]:
         return
     with handle:
         try:
-            yield from _read_jsonl(handle, str(path))
+            yield from _read_jsonl(handle, str(path), limits)
         except OSError as err:  # a read that fails half-way (a disk error, a vanished mount)
             yield DocumentFailure(doc_id, str(path), type(err).__name__, f"reading stopped: {err.strerror or err}")
 
 
-def _read_stream(stream: IO[bytes], source: str, default_id: str) -> Iterator[Item]:
+def _read_stream(stream: IO[bytes], source: str, default_id: str, limits: Limits) -> Iterator[Item]:
     """Standard input is JSONL when its first non-blank line is a JSON object
     (then read a line at a time), else one text (read whole)."""
     head: list[bytes] = []
@@ -372,13 +431,16 @@ def _read_stream(stream: IO[bytes], source: str, default_id: str) -> Iterator[It
         if raw.strip():
             break
     if b"".join(head).lstrip().startswith(b"{"):
-        yield from _read_jsonl(chain(head, stream), source)
+        yield from _read_jsonl(chain(head, stream), source, limits)
         return
-    data = b"".join(head) + stream.read()
+    data = b"".join(head)
+    data += stream.read(max(0, int(limits.file_mb * MB) + 1 - len(data)))
     try:
+        limits.check_file_size(len(data))
+        limits.check_encoded_text(len(data))
         yield Document(default_id, decode_bytes(data, source), source)
     except ValueError as err:
-        yield DocumentFailure(default_id, source, "DecodeError", str(err))
+        yield DocumentFailure(default_id, source, _error_type(err), str(err))
 
 
 def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -388,12 +450,17 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield from chunk.splitlines()
 
 
-def _read_jsonl(chunks: Iterable[bytes], source: str) -> Iterator[Item]:
+def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterator[Item]:
     for number, raw in enumerate(_lines(chunks), start=1):
         if not raw.strip():
             continue
         where = f"{source}:{number}"
         fallback_id = f"{Path(source).stem}:{number}"
+        try:
+            limits.check_encoded_text(len(raw))
+        except LimitError as err:
+            yield DocumentFailure(fallback_id, where, "LimitError", f"the line: {err}")
+            continue
         try:
             obj = json.loads(decode_bytes(raw, where))
         except ValueError as err:
@@ -405,7 +472,7 @@ def _read_jsonl(chunks: Iterable[bytes], source: str) -> Iterator[Item]:
         doc_id = obj.get("doc_id", obj.get("id"))
         text = obj.get("text")
         if doc_id is not None and text is None and isinstance(obj.get("html"), str):
-            yield _page_in_line(str(doc_id), obj, where)
+            yield _within(_page_in_line(str(doc_id), obj, where), limits)
             continue
         if doc_id is None or not isinstance(text, str):
             yield DocumentFailure(
@@ -415,7 +482,17 @@ def _read_jsonl(chunks: Iterable[bytes], source: str) -> Iterator[Item]:
                 'expected fields "id" (or "doc_id") and "text" (or "html", a string)',
             )
             continue
-        yield Document(str(doc_id), normalize_text(text), where, meta_from_fields(obj))
+        yield _within(Document(str(doc_id), normalize_text(text), where, meta_from_fields(obj)), limits)
+
+
+def _within(item: Item, limits: Limits) -> Item:
+    """The document, or a LimitError failure when its text is over the character limit."""
+    if isinstance(item, Document):
+        try:
+            limits.check_chars(len(item.text))
+        except LimitError as err:
+            return DocumentFailure(item.doc_id, item.source, "LimitError", str(err))
+    return item
 
 
 def _page_in_line(doc_id: str, obj: dict, where: str) -> Item:

@@ -35,6 +35,7 @@ import regex
 
 from ..evaluation.scoring import SHOWN, evaluate
 from ..inputs.documents import DocumentFailure
+from ..inputs.limits import DEFAULT_LIMITS, Limits
 from ..inputs.metadata import DocumentMeta
 from ..outputs.writers import atomic_path, load_jsonl_records
 from ..stages.evidence import KEYS as EVIDENCE_KEYS
@@ -72,10 +73,11 @@ class DocumentReport:
 
 
 def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.PathLike | None = None,
-                 meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None) -> list[DocumentReport]:
+                 meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None,
+                 limits: Limits = DEFAULT_LIMITS) -> list[DocumentReport]:
     """Extract the inputs and write the report to `output`: a folder (index and
     one page per document), or a `.html` file for a single document."""
-    reports = collect(inputs, gold, meta, encoding)
+    reports = collect(inputs, gold, meta, encoding, limits)
     target = Path(output)
     if target.suffix.lower() in (".html", ".htm"):
         if len(reports) != 1:
@@ -98,13 +100,13 @@ def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.Pat
 
 
 def collect(inputs: Iterable, gold: str | os.PathLike | None = None, meta: dict[str, DocumentMeta] | None = None,
-            encoding: str | None = None) -> list[DocumentReport]:
+            encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[DocumentReport]:
     """Every input document with its records, scored against `gold` when given."""
     from ..pipeline import extract_documents
 
     golds = load_jsonl_records(gold) if gold is not None else None
     reports = []
-    for item, records in extract_documents(inputs, meta=meta, encoding=encoding):
+    for item, records in extract_documents(inputs, meta=meta, encoding=encoding, limits=limits):
         if isinstance(item, DocumentFailure):
             reports.append(DocumentReport(item.doc_id, item.source, error=f"{item.error_type}: {item.message}"))
             continue
