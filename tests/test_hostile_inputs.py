@@ -267,3 +267,86 @@ def test_memory_exhausted_or_a_killed_worker_is_that_documents_error(tmp_path):
     assert errors["b-memory"]["error_type"] == "MemoryError" and "memory" in errors["b-memory"]["message"]
     assert errors["c-killed"]["error_type"] == "WorkerCrash" and "SIGKILL" in errors["c-killed"]["message"]
     assert _doc_ids(out) == {"a-good", "d-good"}
+
+
+# ----------------------- one bad document never costs the others, in every command
+
+SURROGATE_LINE = '{"id": "broken", "text": "Thu ng\\u00e2n s\\u00e1ch \\u0111\\u1ea1t 12 t\\u1ef7 \\ud800."}\n'
+
+
+def _jsonl_with_a_lone_surrogate(tmp_path: Path) -> Path:
+    good = json.dumps({"id": "good", "text": ARTICLE}, ensure_ascii=False)
+    return _write(tmp_path / "docs.jsonl", SURROGATE_LINE + good + "\n")
+
+
+def test_a_lone_surrogate_is_its_documents_error_in_every_command(tmp_path, capsys):
+    source = _jsonl_with_a_lone_surrogate(tmp_path)
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(source), "-o", str(out)]) == 1
+    assert _doc_ids(out) == {"good"}
+    assert main(["show", str(source), "-o", str(tmp_path / "report")]) == 1
+    pages = sorted(p.name for p in (tmp_path / "report" / "docs").iterdir())
+    assert (tmp_path / "report" / "index.html").is_file() and any(p.startswith("good-") for p in pages)
+    assert main(["labelstudio", "export", str(source), "-o", str(tmp_path / "tasks.json")]) == 1
+    tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
+    assert [t["data"]["doc_id"] for t in tasks] == ["good"]
+    err = capsys.readouterr().err
+    assert err.count("docs.jsonl:1") >= 3 and "surrogate" in err
+
+
+def test_show_writes_a_document_with_a_long_vietnamese_file_name(tmp_path, capsys):
+    words = ("Báo cáo kết quả thực hiện nhiệm vụ phát triển kinh tế xã hội " * 6).split()
+    name = ""
+    while len(f"{name} {words[0]}.txt".encode("utf-8")) <= 255:  # the longest legal name
+        name = f"{name} {words.pop(0)}".strip()
+    source = _write(tmp_path / "in" / f"{name}.txt", ARTICLE)
+    assert len(source.name.encode("utf-8")) > 240
+    _write(tmp_path / "in" / "b.txt", ARTICLE)
+    assert main(["show", str(tmp_path / "in"), "-o", str(tmp_path / "report")]) == 0
+    assert len(list((tmp_path / "report" / "docs").iterdir())) == 2
+    single = tmp_path / "single" / f"{name}.html"
+    assert main(["show", str(source), "-o", str(single)]) == 0 and single.is_file()
+
+
+def _export(*doc_ids: str) -> list[dict]:
+    at = ARTICLE.index("89,6")
+    region = {"id": "r1", "from_name": "record", "to_name": "text", "type": "labels",
+              "value": {"start": at, "end": at + len("89,6 triệu đồng"), "text": "89,6 triệu đồng",
+                        "labels": ["Record"]}}
+    status = {"id": "r1", "from_name": "status", "to_name": "text", "type": "choices",
+              "value": {"start": region["value"]["start"], "end": region["value"]["end"], "choices": ["actual"]}}
+    return [{"id": n, "data": {"text": ARTICLE, "doc_id": doc_id},
+             "annotations": [{"id": n, "result": [region, status], "was_cancelled": False}]}
+            for n, doc_id in enumerate(doc_ids, 1)]
+
+
+def test_labelstudio_import_checks_every_id_before_writing_anything(tmp_path, capsys):
+    export = _write(tmp_path / "export.json", json.dumps(_export("a-first", "../escape")))
+    texts, gold = tmp_path / "texts", tmp_path / "gold.jsonl"
+    assert main(["labelstudio", "import", str(export), "-o", str(gold), "--texts", str(texts)]) == 2
+    assert "../escape" in capsys.readouterr().err
+    assert not texts.exists() and not gold.exists()
+
+
+def test_labelstudio_import_of_a_tasks_file_says_an_export_is_needed(tmp_path, capsys):
+    tasks = tmp_path / "tasks.json"
+    assert main(["labelstudio", "export", str(_write(tmp_path / "a.txt", ARTICLE)), "-o", str(tasks)]) == 0
+    gold = tmp_path / "gold.jsonl"
+    assert main(["labelstudio", "import", str(tasks), "-o", str(gold)]) == 1
+    err = capsys.readouterr().err
+    assert "no annotations" in err and "export" in err and str(tasks) in err
+    assert not gold.exists()
+
+
+def test_control_characters_never_reach_an_output_cell(tmp_path):
+    text = "Năm 2024, thu nhập\x00 bình quân\x1b[31m đầu người\x07 của huyện đạt 89,6 triệu đồng\x0c.\n"
+    source = _write(tmp_path / "a.jsonl", json.dumps({"id": "a", "text": text}) + "\n")
+    out = tmp_path / "out.csv"
+    assert main(["extract", str(source), "-o", str(out)]) == 0
+    cells = out.read_text(encoding="utf-8-sig")
+    assert "89,6 triệu đồng" in cells
+    assert not [c for c in cells if (ord(c) < 32 and c not in "\t\n\r") or 127 <= ord(c) < 160]
+    jsonl = tmp_path / "out.jsonl"
+    assert main(["extract", str(source), "-o", str(jsonl)]) == 0
+    [record] = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert "\x00" in record["sentence"]  # JSONL keeps the raw value, escaped

@@ -388,31 +388,39 @@ def _cmd_ls_import(args) -> int:
     from .review.labelstudio import gold_line, gold_records, read_export
 
     export = read_export(args.export)
+    if isinstance(export, list) and export and not any(isinstance(t, dict) and t.get("annotations") for t in export):
+        print(f"vnextract: {args.export}: no annotations in its {len(export)} tasks: it looks like a tasks "
+              f"file (what `vnextract labelstudio export` writes), not an export. Label the tasks in Label Studio, "
+              f"export the project as JSON (Export → JSON) and import that file; nothing written", file=sys.stderr)
+        return 1
     golds, notes = gold_records(export, source=str(args.export))
     for note in notes:
         print(f"vnextract: {note}", file=sys.stderr)
+    texts = _task_texts(export, golds, Path(args.texts)) if args.texts else []  # every id checked before writing
     with atomic_path(args.output, "w", encoding="utf-8") as handle:
         handle.writelines(gold_line(g) + "\n" for g in golds)
-    if args.texts:
-        _write_task_texts(export, golds, Path(args.texts))
+    for path, text in texts:
+        with atomic_path(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
     documents = len({g["doc_id"] for g in golds})
     print(f"vnextract labelstudio: {len(golds)} gold records of {documents} documents → {args.output}", file=sys.stderr)
     return 0
 
 
-def _write_task_texts(export: list, golds: list[dict], folder: Path) -> None:
-    """The texts of the annotated tasks, as UTF-8 .txt files named by doc_id
-    ("a/b" in a subfolder, as a folder read recursively names it)."""
-    from .outputs.writers import atomic_path
-
+def _task_texts(export: list, golds: list[dict], folder: Path) -> list[tuple[Path, str]]:
+    """The files for the texts of the annotated tasks: UTF-8 .txt files named by
+    doc_id ("a/b" in a subfolder, as a folder read recursively names it). Every
+    id is checked here, before anything is written."""
     labelled = {g["doc_id"] for g in golds}
+    files = []
     for task in export:
         doc_id = str(task["data"].get("doc_id") or "")
         if doc_id in labelled:
             if doc_id.startswith("/") or any(part in ("", ".", "..") for part in doc_id.split("/")):
-                raise ValueError(f"doc_id {doc_id!r} cannot be a file name inside {folder}; write the texts yourself")
-            with atomic_path(folder / f"{doc_id}.txt", "w", encoding="utf-8", newline="") as handle:
-                handle.write(task["data"]["text"])
+                raise ValueError(f"doc_id {doc_id!r} cannot be a file name inside {folder}; write the texts "
+                                 f"yourself; nothing written")
+            files.append((folder / f"{doc_id}.txt", task["data"]["text"]))
+    return files
 
 
 if __name__ == "__main__":

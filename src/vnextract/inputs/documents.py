@@ -26,6 +26,8 @@ from itertools import chain
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Union
 
+import regex
+
 from . import encodings
 from .limits import DEFAULT_LIMITS, MB, LimitError, Limits
 from .metadata import DocumentMeta, meta_from_fields, read_sheet
@@ -471,6 +473,11 @@ def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterato
             continue
         doc_id = obj.get("doc_id", obj.get("id"))
         text = obj.get("text")
+        broken = _lone_surrogate({"id": doc_id, "text": text, "html": obj.get("html")})
+        if broken:
+            yield DocumentFailure(str(doc_id).encode("utf-8", "backslashreplace").decode() if doc_id is not None
+                                  else fallback_id, where, "JSONError", broken)
+            continue
         if doc_id is not None and text is None and isinstance(obj.get("html"), str):
             yield _within(_page_in_line(str(doc_id), obj, where), limits)
             continue
@@ -483,6 +490,20 @@ def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterato
             )
             continue
         yield _within(Document(str(doc_id), normalize_text(text), where, meta_from_fields(obj)), limits)
+
+
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
+
+
+def _lone_surrogate(fields: dict) -> str | None:
+    """What is wrong when a field holds a lone surrogate (a `\\ud800` escape
+    without its pair), which is no character and cannot be written as UTF-8."""
+    for name, value in fields.items():
+        if isinstance(value, str) and (found := _SURROGATE.search(value)):
+            return (f'the "{name}" field holds a lone surrogate (\\u{ord(found.group()):04x}) at character '
+                    f"{found.start()}, which is no Unicode character: the program that wrote the JSON split a "
+                    f"character's escape pair; fix it there")
+    return None
 
 
 def _within(item: Item, limits: Limits) -> Item:

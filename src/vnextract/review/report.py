@@ -93,10 +93,21 @@ def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.Pat
     for report in reports:
         report.page = _page_name(report.doc_id, taken)
         with atomic_path(pages / report.page, "w", encoding="utf-8") as handle:
-            handle.write(document_page(report, index="../index.html"))
+            handle.write(_page_or_failure(report))
     with atomic_path(target / "index.html", "w", encoding="utf-8") as handle:
         handle.write(index_page(reports, scored=gold is not None))
     return reports
+
+
+def _page_or_failure(report: DocumentReport) -> str:
+    """The document's page; when it cannot be shown, a page that says why, and
+    the report carries the error, so one document never costs the others."""
+    try:
+        return document_page(report, index="../index.html").encode("utf-8").decode("utf-8")
+    except (ValueError, UnicodeError) as err:
+        report.error = f"{type(err).__name__}: cannot show the document: {err}"
+        report.text, report.records, report.marks, report.missed = "", [], {}, []
+        return document_page(report, index="../index.html")
 
 
 def collect(inputs: Iterable, gold: str | os.PathLike | None = None, meta: dict[str, DocumentMeta] | None = None,
@@ -333,8 +344,9 @@ def _page_name(doc_id: str, taken: set[str]) -> str:
     """A file name for a document's page: its id with anything but letters,
     digits, `.`, `_` and `-` replaced, plus a short hash so that ids that
     differ only in those characters get different pages."""
-    stem = _UNSAFE_NAME.sub("_", doc_id).strip("._")[:80] or "document"
-    digest = hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8]
+    stem = _UNSAFE_NAME.sub("_", doc_id).strip("._")[:80]
+    stem = stem.encode("utf-8", "ignore")[:120].decode("utf-8", "ignore") or "document"  # far below 255 bytes
+    digest = hashlib.sha1(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     name = f"{stem}-{digest}.html"
     n = 1
     while name in taken:
