@@ -350,3 +350,50 @@ def test_control_characters_never_reach_an_output_cell(tmp_path):
     assert main(["extract", str(source), "-o", str(jsonl)]) == 0
     [record] = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     assert "\x00" in record["sentence"]  # JSONL keeps the raw value, escaped
+
+
+# ------------------------------------------------ eval and metadata sheets
+
+
+def _gold_of(doc_id: str) -> list[dict]:
+    from vnextract import extract
+
+    return [{k: v for k, v in r.to_dict().items() if k != "evidence"} for r in extract(ARTICLE, doc_id)]
+
+
+def test_eval_scores_only_the_documents_on_both_sides_and_says_so(tmp_path, capsys):
+    gold = tmp_path / "gold.jsonl"
+    rows = _gold_of("a") + _gold_of("b") + _gold_of("c")
+    gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    _write(tmp_path / "in" / "a.txt", ARTICLE)
+    _write(tmp_path / "in" / "extra.txt", ARTICLE)
+    assert main(["eval", "--gold", str(gold), str(tmp_path / "in")]) == 0
+    captured = capsys.readouterr()
+    assert "gold has 3 documents, 1 of them among the inputs; scoring only those 1" in captured.err
+    assert "1 input documents have no gold records" in captured.err
+    assert "record P=1.000 R=1.000" in captured.out
+    assert main(["eval", "--gold", str(gold), str(tmp_path / "in"), "--all-gold"]) == 0
+    assert "R=0.333" in capsys.readouterr().out
+
+
+def test_meta_rows_that_match_nothing_or_cannot_be_read_are_warned_with_their_row(tmp_path, capsys):
+    folder = tmp_path / "in"
+    _write(folder / "a.txt", ARTICLE)
+    sheet = _write(tmp_path / "sheet.tsv", "doc_id\tlocality\tyear\n"
+                                           "a\thuyện Hải Hà\t2024\n"
+                                           "typo-a\thuyện Hải Hà\t2024\n"
+                                           "b\thuyện Hải Hà\tnăm ngoái\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--meta", str(sheet)]) == 0
+    err = capsys.readouterr().err
+    assert f"{sheet}, row 4: year 'năm ngoái'" in err
+    assert f"{sheet}: 2 rows name no document among the inputs" in err and "row 3 (typo-a)" in err
+
+
+@pytest.mark.parametrize("command", [["show"], ["labelstudio", "export"]], ids=["show", "labelstudio-export"])
+def test_other_commands_say_when_the_inputs_hold_no_document(tmp_path, capsys, command):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    assert main([*command, str(folder), "-o", str(tmp_path / "out")]) == 1
+    assert "no documents" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

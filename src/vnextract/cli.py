@@ -66,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="ignore metadata sheets beside folders: score the text alone")
     ev.add_argument("--docs", metavar="FILE",
                     help="score only the doc_ids listed in FILE (one per line, # comments), e.g. a held-out split")
+    ev.add_argument("--all-gold", action="store_true",
+                    help="score against the whole gold set and every prediction, even for documents on one side only "
+                         "(default: only the documents both among the inputs and in the gold set)")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
     _add_encoding(ev)
     _add_limits(ev)
@@ -142,20 +145,29 @@ def _cmd_eval(args) -> int:
     failed = 0
     if args.pred:
         predicted = read_records(args.pred)
+        gold_docs, named = {g.get("doc_id") for g in gold}, {p.get("doc_id") for p in predicted}
+        if len(gold_docs & named) < len(gold_docs) / 2:
+            print(f"vnextract: gold has {len(gold_docs)} documents, {len(gold_docs & named)} of them in {args.pred}; "
+                  f"the gold records of the others count as missed (give the documents instead of --pred to "
+                  f"score only those both sides hold)", file=sys.stderr)
     else:
         if not args.inputs:
             raise ValueError("give the documents to extract from, or --pred FILE")
         from .pipeline import extract_documents
 
         predicted = []
+        given: set[str] = set()
         for item, records in extract_documents(args.inputs, meta=_meta(args), sheets=not args.no_meta,
                                                encoding=_encoding(args), limits=_limits(args)):
             if wanted is not None and item.doc_id not in wanted:
                 continue
+            given.add(item.doc_id)
             if not hasattr(item, "text"):
                 failed += 1
                 print(f"vnextract: skipped {item}", file=sys.stderr)
             predicted.extend(r.to_dict() for r in records)
+        if not args.all_gold:
+            gold, predicted = _on_both_sides(gold, predicted, given)
     if wanted is not None:
         predicted = [p for p in predicted if p.get("doc_id") in wanted]
     report = evaluate(gold, predicted)
@@ -168,6 +180,36 @@ def _cmd_eval(args) -> int:
         # Scores without those documents would mislead: say so, and fail.
         print(f"vnextract: {failed} documents could not be read or extracted; the scores above lack them", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _on_both_sides(gold: list[dict], predicted: list[dict], given: set[str]) -> tuple[list[dict], list[dict]]:
+    """The gold and predicted records of the documents both among the inputs
+    and in the gold set, with a word on stderr for each side that has more."""
+    gold_docs = {g.get("doc_id") for g in gold}
+    both = gold_docs & given
+    if len(both) < len(gold_docs):
+        print(f"vnextract: gold has {len(gold_docs)} documents, {len(both)} of them among the inputs; scoring only "
+              f"those {len(both)} (--all-gold scores the others' gold records as missed)", file=sys.stderr)
+    if len(both) < len(given):
+        extra = sorted(given - gold_docs)
+        print(f"vnextract: {len(extra)} input documents have no gold records ({', '.join(extra[:3])}"
+              f"{' …' if len(extra) > 3 else ''}); their records are not scored (--all-gold scores them as "
+              f"false positives)", file=sys.stderr)
+    return ([g for g in gold if g.get("doc_id") in both], [p for p in predicted if p.get("doc_id") in both])
+
+
+def _any_document(inputs: list[str], args) -> bool:
+    """Whether the inputs hold any document (or are standard input, read once);
+    says so on stderr when they hold none, as `extract` does."""
+    if "-" in inputs:
+        return True
+    from .inputs.documents import READS, iter_documents
+
+    for _ in iter_documents(inputs, sheets=False, limits=_limits(args), defer=True, notices=lambda message: None):
+        return True
+    print(f"vnextract: no documents in {', '.join(inputs)}: nothing was done; vnextract reads {READS}",
+          file=sys.stderr)
+    return False
 
 
 def _doc_list(path) -> set[str]:
@@ -191,6 +233,8 @@ def _cmd_show(args) -> int:
     """Exit status 1 when a document could not be read (its row says why)."""
     from .review.report import collect, document_page, write_report
 
+    if not _any_document(args.inputs, args):
+        return 1
     if args.output:
         reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args),
                                limits=_limits(args))
@@ -353,6 +397,8 @@ def _cmd_ls_export(args) -> int:
     """Exit status 1 when a document could not be read (the others are written)."""
     import json
 
+    if not _any_document(args.inputs, args):
+        return 1
     from .outputs.writers import atomic_path
     from .review.labelstudio import tasks_from_documents
 

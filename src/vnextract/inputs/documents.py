@@ -30,7 +30,7 @@ import regex
 
 from . import encodings
 from .limits import DEFAULT_LIMITS, MB, LimitError, Limits
-from .metadata import DocumentMeta, meta_from_fields, read_sheet
+from .metadata import DocumentMeta, Sheet, meta_from_fields, print_notice, read_sheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +88,26 @@ def iter_documents(
     (default: printed on standard error). `limits` bound what each input
     may cost (`inputs/limits`). With `defer`, files other than JSONL come as
     `Unread` bytes, for a batch to read in its workers."""
+    notices = notices or print_notice
+    sheet = meta if isinstance(meta, Sheet) else None
     meta = dict(meta or {})
-    notices = notices or _print_notice
+    matched: set[str] = set()
     if encoding is not None:
         encoding = encodings.encoding_name(encoding)
+    for item in _all_inputs(inputs, stdin, meta, sheets, encoding, notices, limits, defer):
+        if sheet is not None and item.doc_id in sheet:
+            matched.add(item.doc_id)
+        yield item
+    if sheet is not None and len(matched) < len(sheet):
+        unmatched = sorted((row, doc_id) for doc_id, row in sheet.rows.items() if doc_id not in matched)
+        shown = ", ".join(f"row {row} ({doc_id})" for row, doc_id in unmatched[:5])
+        notices(f"{sheet.path}: {len(unmatched)} rows name no document among the inputs: {shown}"
+                f"{' …' if len(unmatched) > 5 else ''}; a document's id is its file name without the suffix "
+                f"(with its sub-folder inside a folder) or its JSONL id")
+
+
+def _all_inputs(inputs, stdin, meta, sheets, encoding, notices, limits, defer) -> Iterator[Item]:
+    """The items of every input, in order (see `iter_documents`)."""
     for item in inputs:
         name = str(item)
         if name == "-":
@@ -101,7 +117,7 @@ def iter_documents(
             continue
         path = Path(item)
         if path.is_dir():
-            folder_meta = {**(_folder_sheet(path) if sheets else {}), **meta}
+            folder_meta = {**(_folder_sheet(path, notices) if sheets else {}), **meta}
             yield from _counted(_with_meta(_read_folder(path, encoding, notices, limits, defer), folder_meta),
                                 name, "the folder", notices)
         elif path.exists():
@@ -111,10 +127,6 @@ def iter_documents(
             yield DocumentFailure(path.stem, name, "NotReadable", _loop_or_dangling(path))
         else:
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
-
-
-def _print_notice(message: str) -> None:
-    print(f"vnextract: {message}", file=sys.stderr)
 
 
 def _counted(items: Iterator[Item], name: str, what: str, notices: Callable[[str], None]) -> Iterator[Item]:
@@ -254,10 +266,10 @@ def _overriding(first: DocumentMeta, then: DocumentMeta) -> DocumentMeta:
                         year=first.year if first.year is not None else then.year)
 
 
-def _folder_sheet(folder: Path) -> dict[str, DocumentMeta]:
+def _folder_sheet(folder: Path, notices: Callable[[str], None]) -> dict[str, DocumentMeta]:
     for sheet in (folder.parent / f"{folder.name}.sources.tsv", folder / "sources.tsv"):
         if sheet.is_file():
-            return read_sheet(sheet)
+            return read_sheet(sheet, notices)
     return {}
 
 
