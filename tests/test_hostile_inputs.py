@@ -14,6 +14,7 @@ import pytest
 
 from vnextract.cli import main
 from vnextract.inputs.documents import Document, DocumentFailure, iter_documents
+from vnextract.inputs.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -397,3 +398,23 @@ def test_other_commands_say_when_the_inputs_hold_no_document(tmp_path, capsys, c
     assert main([*command, str(folder), "-o", str(tmp_path / "out")]) == 1
     assert "no documents" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_jsonl_line_is_bounded_by_what_json_can_spend_on_a_character(tmp_path):
+    """Escaped JSON spends up to 12 bytes on a character (a surrogate pair):
+    a line within the character limit is read however it is escaped, and a
+    line too long to be within it is refused as it is read, never held whole."""
+    text = "Đạt ướcượng 𝟏 " * 68 + "ở" * 48  # 1,000 characters, none ASCII but the spaces
+    escaped = json.dumps({"id": "escaped", "text": text})  # \\u1ea1, \\ud835\\udfcf …: about 5,900 bytes
+    huge = json.dumps({"id": "huge", "text": "x" * 40_000})  # refused once read
+    endless = json.dumps({"id": "endless", "text": "x" * 1_100_000})  # refused as it is read
+    path = _write(tmp_path / "docs.jsonl", f"{escaped}\n{huge}\n{endless}\n"
+                  + json.dumps({"id": "last", "text": ARTICLE}) + "\n")
+    assert len(text) == 1_000 and len(escaped) > 4 * 1_000
+    items = {i.doc_id: i for i in iter_documents([path], limits=Limits(chars=1_000))}
+    assert isinstance(items["escaped"], Document) and items["escaped"].text == text
+    assert isinstance(items["last"], Document)
+    failures = [i for i in items.values() if isinstance(i, DocumentFailure)]
+    assert [f.source.rsplit(":", 1)[1] for f in failures] == ["2", "3"]
+    assert all(f.error_type == "LimitError" and "--max-chars" in f.message for f in failures)
+    assert "over 1,012,012 bytes" in failures[1].message

@@ -29,7 +29,7 @@ from typing import IO, Callable, Iterable, Iterator, Union
 import regex
 
 from . import encodings
-from .limits import DEFAULT_LIMITS, MB, LimitError, Limits
+from .limits import DEFAULT_LIMITS, JSON_BYTES_PER_CHAR, MB, LimitError, Limits
 from .metadata import DocumentMeta, Sheet, meta_from_fields, print_notice, read_sheet
 
 
@@ -431,7 +431,7 @@ def _read_jsonl_file(path: Path, doc_id: str, limits: Limits) -> Iterator[Item]:
         return
     with handle:
         try:
-            yield from _read_jsonl(handle, str(path), limits)
+            yield from _read_jsonl(_capped_lines(handle, limits.json_line_bytes()), str(path), limits)
         except OSError as err:  # a read that fails half-way (a disk error, a vanished mount)
             yield DocumentFailure(doc_id, str(path), type(err).__name__, f"reading stopped: {err.strerror or err}")
 
@@ -445,7 +445,7 @@ def _read_stream(stream: IO[bytes], source: str, default_id: str, limits: Limits
         if raw.strip():
             break
     if b"".join(head).lstrip().startswith(b"{"):
-        yield from _read_jsonl(chain(head, stream), source, limits)
+        yield from _read_jsonl(chain(head, _capped_lines(stream, limits.json_line_bytes())), source, limits)
         return
     data = b"".join(head)
     data += stream.read(max(0, int(limits.file_mb * MB) + 1 - len(data)))
@@ -457,11 +457,30 @@ def _read_stream(stream: IO[bytes], source: str, default_id: str, limits: Limits
         yield DocumentFailure(default_id, source, _error_type(err), str(err))
 
 
+_TOO_LONG = b"\x00too long\x00"  # stands for a line cut off unread (compared by identity)
+
+
+def _capped_lines(stream: IO[bytes], cap: int) -> Iterator[bytes]:
+    """The `\\n`-ended chunks of a stream, each at most `cap` bytes: the rest of
+    a longer one is read past in small pieces, never held, and `_TOO_LONG`
+    stands for it."""
+    while line := stream.readline(cap + 1):
+        if len(line) <= cap or line.endswith(b"\n"):
+            yield line
+            continue
+        while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+            pass
+        yield _TOO_LONG
+
+
 def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """Lines as `bytes.splitlines` cuts the whole input (at \\n, \\r and \\r\\n),
     from an iterator of `\\n`-ended chunks, so numbering matches the file's."""
     for chunk in chunks:
-        yield from chunk.splitlines()
+        if chunk is _TOO_LONG:
+            yield chunk
+        else:
+            yield from chunk.splitlines()
 
 
 def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterator[Item]:
@@ -471,9 +490,11 @@ def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterato
         where = f"{source}:{number}"
         fallback_id = f"{Path(source).stem}:{number}"
         try:
-            limits.check_encoded_text(len(raw))
+            if raw is _TOO_LONG:
+                raise limits.over("the line", f"over {limits.json_line_bytes():,} bytes", "chars", f"{limits.chars:,}")
+            limits.check_encoded_text(len(raw), JSON_BYTES_PER_CHAR, "the line")
         except LimitError as err:
-            yield DocumentFailure(fallback_id, where, "LimitError", f"the line: {err}")
+            yield DocumentFailure(fallback_id, where, "LimitError", str(err))
             continue
         try:
             obj = json.loads(decode_bytes(raw, where))

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 
 MB = 1_000_000
+JSON_BYTES_PER_CHAR = 12  # the most an escaped JSON string spends on a character: `\ud835\udfcf`
 
 
 class LimitError(ValueError):
@@ -44,11 +45,17 @@ class Limits:
         if count > self.chars:
             raise self.over(what, f"{count:,} characters", "chars", f"{self.chars:,}")
 
-    def check_encoded_text(self, size: int) -> None:
-        """A text of `size` bytes holds at least size / 4 characters in any encoding."""
-        if size // 4 > self.chars:
-            raise self.over("the text", f"at least {size // 4:,} characters ({_mb(size)})", "chars",
+    def check_encoded_text(self, size: int, per_char: int = 4, what: str = "the text") -> None:
+        """A text of `size` bytes holds at least size / `per_char` characters:
+        4 in any encoding, 12 in a JSON line (a character escaped as a
+        surrogate pair, `\\ud835\\udfcf`)."""
+        if size // per_char > self.chars:
+            raise self.over(what, f"at least {size // per_char:,} characters ({_mb(size)})", "chars",
                             f"{self.chars:,}")
+
+    def json_line_bytes(self) -> int:
+        """The longest JSON line that can hold a text within the character limit."""
+        return JSON_BYTES_PER_CHAR * (self.chars + 1) + MB  # and its other fields
 
     def check_pages(self, count: int) -> None:
         if count > self.pages:
