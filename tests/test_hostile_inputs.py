@@ -418,3 +418,11 @@ def test_a_jsonl_line_is_bounded_by_what_json_can_spend_on_a_character(tmp_path)
     assert [f.source.rsplit(":", 1)[1] for f in failures] == ["2", "3"]
     assert all(f.error_type == "LimitError" and "--max-chars" in f.message for f in failures)
     assert "over 1,012,012 bytes" in failures[1].message
+
+
+@pytest.mark.parametrize("data, words", [(b"", "no text"), (PNG, "a PNG image")], ids=["empty", "image"])
+def test_standard_input_is_read_as_a_file_is(data, words):
+    import io
+
+    [failure] = list(iter_documents(["-"], stdin=io.BytesIO(data)))
+    assert isinstance(failure, DocumentFailure) and failure.source == "<stdin>" and words in failure.message

@@ -452,7 +452,7 @@ def _read_stream(stream: IO[bytes], source: str, default_id: str, limits: Limits
     try:
         limits.check_file_size(len(data))
         limits.check_encoded_text(len(data))
-        yield Document(default_id, decode_bytes(data, source), source)
+        yield Document(default_id, read_text(data), source)
     except ValueError as err:
         yield DocumentFailure(default_id, source, _error_type(err), str(err))
 
