@@ -426,3 +426,10 @@ def test_standard_input_is_read_as_a_file_is(data, words):
 
     [failure] = list(iter_documents(["-"], stdin=io.BytesIO(data)))
     assert isinstance(failure, DocumentFailure) and failure.source == "<stdin>" and words in failure.message
+
+
+def test_eval_of_inputs_with_no_document_says_so_and_exits_1(tmp_path, capsys):
+    gold = _write(tmp_path / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _gold_of("a")))
+    (tmp_path / "empty").mkdir()
+    assert main(["eval", "--gold", str(gold), str(tmp_path / "empty")]) == 1
+    assert "nothing to score" in capsys.readouterr().err

@@ -166,6 +166,9 @@ def _cmd_eval(args) -> int:
                 failed += 1
                 print(f"vnextract: skipped {item}", file=sys.stderr)
             predicted.extend(r.to_dict() for r in records)
+        if not given:
+            print(f"vnextract: no documents in {', '.join(args.inputs)}: nothing to score", file=sys.stderr)
+            return 1
         if not args.all_gold:
             gold, predicted = _on_both_sides(gold, predicted, given)
     if wanted is not None:
