@@ -433,3 +433,19 @@ def test_eval_of_inputs_with_no_document_says_so_and_exits_1(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["eval", "--gold", str(gold), str(tmp_path / "empty")]) == 1
     assert "nothing to score" in capsys.readouterr().err
+
+
+def test_the_readme_states_each_bound_with_its_option_and_default():
+    import re
+    from dataclasses import fields
+
+    from vnextract.inputs.limits import DEFAULT_LIMITS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Limits and safety"):readme.index("## The record")]
+    rows = dict(re.findall(r"^\|[^|]+\| `(--max-[a-z-]+)` \| ([\d,.]+) \|", section, re.M))
+    expected = {"--max-" + f.name.replace("_", "-"): getattr(DEFAULT_LIMITS, f.name) for f in fields(DEFAULT_LIMITS)}
+    assert {option: float(value.replace(",", "")) for option, value in rows.items()} == expected
+    help_text = subprocess.run([sys.executable, "-m", "vnextract.cli", "extract", "--help"], cwd=ROOT, env=ENV,
+                               capture_output=True, text=True, timeout=60).stdout
+    assert all(option in help_text for option in expected)
