@@ -126,7 +126,16 @@ def _write_folder(folder: Path, docs: list[tuple[str, str]]) -> Path:
 
 def _timed(command: list[str], stdin_path: Path | None = None) -> tuple[float, dict[int, int], int]:
     """Wall seconds, peak RSS (bytes) of each child process, and the parent's
-    peak, of one command (reading `stdin_path` on its standard input, if given)."""
+    peak, of one command (reading `stdin_path` on its standard input, if given)
+    that must succeed."""
+    seconds, peaks, parent, status, err = _timed_status(command, stdin_path)
+    if status != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
+    return seconds, peaks, parent
+
+
+def _timed_status(command: list[str], stdin_path: Path | None = None) -> tuple[float, dict[int, int], int, int, bytes]:
+    """`_timed`, for a command that may fail: its exit status and stderr too."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     began = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdin=stdin, stdout=subprocess.DEVNULL,
@@ -159,9 +168,7 @@ def _timed(command: list[str], stdin_path: Path | None = None) -> tuple[float, d
     watcher.join()
     if stdin_path:
         stdin.close()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()}")
-    return seconds, peaks, parent_peak[0]
+    return seconds, peaks, parent_peak[0], process.returncode, err
 
 
 def _peak_rss(process: psutil.Process) -> int:

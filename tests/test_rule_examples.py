@@ -20,8 +20,8 @@ Families:
   tables.yaml      header → column role (and year); `not:` headers name no
                    role; label → indicator (and unit); cell → value,
                    value_max, comparator; not_cells hold no figure
-numbers.yaml examples are run by tests/test_numbers.py and tracking.yaml's by
-tests/test_tracking.py; here it is only checked that they load (and that each
+numbers.yaml examples are run by tests/test_numbers.py, tracking.yaml's by
+tests/test_tracking.py and file_kinds.yaml's by tests/test_hostile_inputs.py; here it is only checked that they load (and that each
 numbers.yaml entry has examples).
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ from vnextract.evaluation.scoring import syllable_f1
 
 ROOT = Path(__file__).resolve().parents[1]
 RULE_FILES = ("numbers", "units", "cues", "periods", "localities", "indicators", "segmentation", "encodings", "tracking",
-              "features", "tables")
+              "features", "tables", "file_kinds")
 
 
 def _rules(name: str) -> dict:

@@ -111,7 +111,7 @@ def test_binary_file_fails(tmp_path):
     path = _write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     [(item, records)] = _items([path])
     assert isinstance(item, DocumentFailure) and records == []
-    assert str(path) in str(item) and "binary" in item.message
+    assert str(path) in str(item) and "a PNG image" in item.message
 
 
 def test_missing_input_fails_without_raising(tmp_path):

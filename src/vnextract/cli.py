@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
                          "JSONL always has them")
     _add_encoding(ex)
     _add_model(ex)
+    _add_limits(ex)
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
@@ -70,12 +71,16 @@ def _parser() -> argparse.ArgumentParser:
                     help="ignore metadata sheets beside folders: score the text alone")
     ev.add_argument("--docs", metavar="FILE",
                     help="score only the doc_ids listed in FILE (one per line, # comments), e.g. a held-out split")
+    ev.add_argument("--all-gold", action="store_true",
+                    help="score against the whole gold set and every prediction, even for documents on one side only "
+                         "(default: only the documents both among the inputs and in the gold set)")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
     ev.add_argument("--cv", type=int, metavar="K",
                     help="K-fold cross-validation grouped by document: each fold scored by a model trained on the "
                          "other folds, beside the rules alone on the same folds")
     _add_model(ev)
     _add_encoding(ev)
+    _add_limits(ev)
     ev.set_defaults(run=_cmd_eval)
 
     sh = sub.add_parser("show", help="a review report in the browser: each document's text with its records "
@@ -89,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--below", type=float, metavar="P",
                     help="show only the records whose confidence is below P (0-1), least certain first")
     _add_model(sh)
+    _add_limits(sh)
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
@@ -211,12 +217,16 @@ def _cmd_extract(args) -> int:
             progress=args.progress or sys.stderr.isatty(),
             encoding=_encoding(args),
             evidence=args.evidence,
+            limits=_limits(args),
         )
     except KeyboardInterrupt:
         hint = "; run it again with --resume to continue" if args.output else ""
         print(f"vnextract: interrupted{hint}", file=sys.stderr)
         return 130
     print(summary.line(), file=sys.stderr)
+    if not summary.documents:
+        print("vnextract: no documents in the inputs: nothing was extracted", file=sys.stderr)
+        return 1
     return 1 if summary.errors else 0
 
 
@@ -241,20 +251,32 @@ def _cmd_eval(args) -> int:
     failed = 0
     if args.pred:
         predicted = read_records(args.pred)
+        gold_docs, named = {g.get("doc_id") for g in gold}, {p.get("doc_id") for p in predicted}
+        if len(gold_docs & named) < len(gold_docs) / 2:
+            print(f"vnextract: gold has {len(gold_docs)} documents, {len(gold_docs & named)} of them in {args.pred}; "
+                  f"the gold records of the others count as missed (give the documents instead of --pred to "
+                  f"score only those both sides hold)", file=sys.stderr)
     else:
         if not args.inputs:
             raise ValueError("give the documents to extract from, or --pred FILE")
         from .pipeline import extract_documents
 
         predicted = []
+        given: set[str] = set()
         for item, records in extract_documents(args.inputs, meta=_meta(args), sheets=not args.no_meta,
-                                               encoding=_encoding(args)):
+                                               encoding=_encoding(args), limits=_limits(args)):
             if wanted is not None and item.doc_id not in wanted:
                 continue
+            given.add(item.doc_id)
             if not hasattr(item, "text"):
                 failed += 1
                 print(f"vnextract: skipped {item}", file=sys.stderr)
             predicted.extend(r.to_dict() for r in records)
+        if not given:
+            print(f"vnextract: no documents in {', '.join(args.inputs)}: nothing to score", file=sys.stderr)
+            return 1
+        if not args.all_gold:
+            gold, predicted = _on_both_sides(gold, predicted, given)
     if wanted is not None:
         predicted = [p for p in predicted if p.get("doc_id") in wanted]
     report = evaluate(gold, predicted)
@@ -267,6 +289,36 @@ def _cmd_eval(args) -> int:
         # Scores without those documents would mislead: say so, and fail.
         print(f"vnextract: {failed} documents could not be read or extracted; the scores above lack them", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _on_both_sides(gold: list[dict], predicted: list[dict], given: set[str]) -> tuple[list[dict], list[dict]]:
+    """The gold and predicted records of the documents both among the inputs
+    and in the gold set, with a word on stderr for each side that has more."""
+    gold_docs = {g.get("doc_id") for g in gold}
+    both = gold_docs & given
+    if len(both) < len(gold_docs):
+        print(f"vnextract: gold has {len(gold_docs)} documents, {len(both)} of them among the inputs; scoring only "
+              f"those {len(both)} (--all-gold scores the others' gold records as missed)", file=sys.stderr)
+    if len(both) < len(given):
+        extra = sorted(given - gold_docs)
+        print(f"vnextract: {len(extra)} input documents have no gold records ({', '.join(extra[:3])}"
+              f"{' …' if len(extra) > 3 else ''}); their records are not scored (--all-gold scores them as "
+              f"false positives)", file=sys.stderr)
+    return ([g for g in gold if g.get("doc_id") in both], [p for p in predicted if p.get("doc_id") in both])
+
+
+def _any_document(inputs: list[str], args) -> bool:
+    """Whether the inputs hold any document (or are standard input, read once);
+    says so on stderr when they hold none, as `extract` does."""
+    if "-" in inputs:
+        return True
+    from .inputs.documents import READS, iter_documents
+
+    for _ in iter_documents(inputs, sheets=False, limits=_limits(args), defer=True, notices=lambda message: None):
+        return True
+    print(f"vnextract: no documents in {', '.join(inputs)}: nothing was done; vnextract reads {READS}",
+          file=sys.stderr)
+    return False
 
 
 def _doc_list(path) -> set[str]:
@@ -290,15 +342,17 @@ def _cmd_show(args) -> int:
     """Exit status 1 when a document could not be read (its row says why)."""
     from .review.report import collect, document_page, write_report
 
+    if not _any_document(args.inputs, args):
+        return 1
     if args.output:
         reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args),
-                               below=args.below)
+                               below=args.below, limits=_limits(args))
         where = Path(args.output)
         where = where if where.suffix.lower() in (".html", ".htm") else where / "index.html"
         print(f"vnextract show: {len(reports)} documents, {sum(len(r.records) for r in reports)} records → {where}",
               file=sys.stderr)
     else:
-        reports = collect(args.inputs, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
+        reports = collect(args.inputs, gold=args.gold, meta=_meta(args), encoding=_encoding(args), limits=_limits(args))
         if len(reports) != 1:
             raise ValueError(f"{len(reports)} documents: give a folder to -o")
         if reports[0].error is not None:
@@ -318,6 +372,33 @@ def _add_encoding(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", metavar="NAME",
                         help="read text files and pages in this encoding instead of detecting it: utf-8, "
                              "utf-16, utf-32, windows-1258, tcvn3, vni (or any Python codec name)")
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    """The bounds of `inputs/limits.Limits`, one option each."""
+    from .inputs.limits import DEFAULT_LIMITS as limits
+
+    group = parser.add_argument_group("limits on each input (an input over one is that document's error)")
+    group.add_argument("--max-file-mb", type=float, metavar="MB", default=limits.file_mb,
+                       help=f"size of a file as stored (default {limits.file_mb:g})")
+    group.add_argument("--max-part-mb", type=float, metavar="MB", default=limits.part_mb,
+                       help=f"one part of a .docx, unpacked (default {limits.part_mb:g})")
+    group.add_argument("--max-unpacked-mb", type=float, metavar="MB", default=limits.unpacked_mb,
+                       help=f"all parts of a .docx together, unpacked (default {limits.unpacked_mb:g})")
+    group.add_argument("--max-pages", type=int, metavar="N", default=limits.pages,
+                       help=f"pages of a PDF (default {limits.pages:,})")
+    group.add_argument("--max-chars", type=int, metavar="N", default=limits.chars,
+                       help=f"characters of a document's text (default {limits.chars:,})")
+
+
+def _limits(args):
+    from .inputs.limits import Limits
+
+    values = {name: getattr(args, f"max_{name}") for name in ("file_mb", "part_mb", "unpacked_mb", "pages", "chars")}
+    wrong = [name for name, value in values.items() if value <= 0]
+    if wrong:
+        raise ValueError(f"--max-{wrong[0].replace('_', '-')} must be above 0")
+    return Limits(**values)
 
 
 def _encoding(args) -> str | None:
@@ -368,6 +449,7 @@ def _add_text_command(sub) -> None:
     tx.add_argument("input", help="a .txt, .html, .docx, .pdf or .xlsx file, or a .jsonl (with --id)")
     tx.add_argument("--id", dest="doc_id", help="the document to print when the input holds several")
     _add_encoding(tx)
+    _add_limits(tx)
     tx.set_defaults(run=_cmd_text)
 
 
@@ -376,7 +458,7 @@ def _cmd_text(args) -> int:
     from .inputs.documents import DocumentFailure, iter_documents
 
     found = []
-    for item in iter_documents([args.input], encoding=_encoding(args)):
+    for item in iter_documents([args.input], encoding=_encoding(args), limits=_limits(args)):
         if args.doc_id is None or item.doc_id == args.doc_id:
             found.append(item)
         if len(found) > 1 and args.doc_id is None:
@@ -434,6 +516,7 @@ def _add_labelstudio_command(sub) -> None:
                     help="task order: as the documents come, or the least certain documents first "
                          "(lowest record confidence), so labelling goes where the model is unsure")
     _add_model(ex)
+    _add_limits(ex)
     ex.set_defaults(run=_cmd_ls_export)
     im = cmds.add_parser("import", help="a Label Studio JSON export → gold records (SPEC §3 JSONL)")
     im.add_argument("export", help="the project exported from Label Studio as JSON")
@@ -461,6 +544,8 @@ def _cmd_ls_export(args) -> int:
     """Exit status 1 when a document could not be read (the others are written)."""
     import json
 
+    if not _any_document(args.inputs, args):
+        return 1
     from .outputs.writers import atomic_path
     from .review.labelstudio import tasks_from_documents, uncertain_first
 
@@ -471,7 +556,7 @@ def _cmd_ls_export(args) -> int:
         by_doc: dict[str, list] = {}
         for record in read_records(args.records):
             by_doc.setdefault(record["doc_id"], []).append(record)
-        documents = list(iter_documents(args.inputs, meta=_meta(args), encoding=_encoding(args)))
+        documents = list(iter_documents(args.inputs, meta=_meta(args), encoding=_encoding(args), limits=_limits(args)))
         unknown = sorted(set(by_doc) - {d.doc_id for d in documents})
         if unknown:
             raise ValueError(f"{args.records}: records of documents not among the inputs ({', '.join(unknown[:3])}"
@@ -480,7 +565,7 @@ def _cmd_ls_export(args) -> int:
     else:
         from .pipeline import extract_documents
 
-        pairs = extract_documents(args.inputs, meta=_meta(args), encoding=_encoding(args))
+        pairs = extract_documents(args.inputs, meta=_meta(args), encoding=_encoding(args), limits=_limits(args))
     tasks, failures = tasks_from_documents(pairs)
     if args.order == "uncertain":
         tasks = uncertain_first(tasks)
@@ -498,31 +583,39 @@ def _cmd_ls_import(args) -> int:
     from .review.labelstudio import gold_line, gold_records, read_export
 
     export = read_export(args.export)
+    if isinstance(export, list) and export and not any(isinstance(t, dict) and t.get("annotations") for t in export):
+        print(f"vnextract: {args.export}: no annotations in its {len(export)} tasks: it looks like a tasks "
+              f"file (what `vnextract labelstudio export` writes), not an export. Label the tasks in Label Studio, "
+              f"export the project as JSON (Export → JSON) and import that file; nothing written", file=sys.stderr)
+        return 1
     golds, notes = gold_records(export, source=str(args.export))
     for note in notes:
         print(f"vnextract: {note}", file=sys.stderr)
+    texts = _task_texts(export, golds, Path(args.texts)) if args.texts else []  # every id checked before writing
     with atomic_path(args.output, "w", encoding="utf-8") as handle:
         handle.writelines(gold_line(g) + "\n" for g in golds)
-    if args.texts:
-        _write_task_texts(export, golds, Path(args.texts))
+    for path, text in texts:
+        with atomic_path(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
     documents = len({g["doc_id"] for g in golds})
     print(f"vnextract labelstudio: {len(golds)} gold records of {documents} documents → {args.output}", file=sys.stderr)
     return 0
 
 
-def _write_task_texts(export: list, golds: list[dict], folder: Path) -> None:
-    """The texts of the annotated tasks, as UTF-8 .txt files named by doc_id
-    ("a/b" in a subfolder, as a folder read recursively names it)."""
-    from .outputs.writers import atomic_path
-
+def _task_texts(export: list, golds: list[dict], folder: Path) -> list[tuple[Path, str]]:
+    """The files for the texts of the annotated tasks: UTF-8 .txt files named by
+    doc_id ("a/b" in a subfolder, as a folder read recursively names it). Every
+    id is checked here, before anything is written."""
     labelled = {g["doc_id"] for g in golds}
+    files = []
     for task in export:
         doc_id = str(task["data"].get("doc_id") or "")
         if doc_id in labelled:
             if doc_id.startswith("/") or any(part in ("", ".", "..") for part in doc_id.split("/")):
-                raise ValueError(f"doc_id {doc_id!r} cannot be a file name inside {folder}; write the texts yourself")
-            with atomic_path(folder / f"{doc_id}.txt", "w", encoding="utf-8", newline="") as handle:
-                handle.write(task["data"]["text"])
+                raise ValueError(f"doc_id {doc_id!r} cannot be a file name inside {folder}; write the texts "
+                                 f"yourself; nothing written")
+            files.append((folder / f"{doc_id}.txt", task["data"]["text"]))
+    return files
 
 
 if __name__ == "__main__":

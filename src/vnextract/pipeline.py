@@ -11,6 +11,7 @@ from typing import IO, Iterable, Iterator, Union
 
 from .inputs.documents import Document, DocumentFailure, DocumentMeta, iter_documents, normalize_text
 from .stages.decisions import Model, load_model
+from .inputs.limits import DEFAULT_LIMITS, Limits
 from .stages.records import Record, build_records
 
 # The model the commands of this process (and the workers it starts) decide with:
@@ -53,12 +54,14 @@ def extract_documents(
     sheets: bool = True,
     encoding: str | None = None,
     model: "str | Path | Model | None" = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Iterator[tuple[Document | DocumentFailure, list[Record]]]:
     """For each input document, in order: the document (or why it failed) and its records.
 
     An exception inside one document becomes a `DocumentFailure` for it; the
-    batch goes on. `sheets=False` ignores the sheets found beside folders (text alone)."""
-    for item in iter_documents(inputs, stdin=stdin, meta=meta, sheets=sheets, encoding=encoding):
+    batch goes on. `sheets=False` ignores the sheets found beside folders (text alone).
+    `limits` bound what each input may cost (`inputs/limits`)."""
+    for item in iter_documents(inputs, stdin=stdin, meta=meta, sheets=sheets, encoding=encoding, limits=limits):
         if isinstance(item, DocumentFailure):
             yield item, []
             continue

@@ -29,6 +29,7 @@ from typing import IO, Iterable, Union
 
 from .dask_engine import dask_outcomes
 from ..inputs.documents import DocumentMeta, files_in, iter_documents
+from ..inputs.limits import DEFAULT_LIMITS, Limits
 from .sinks import FileSink, StreamSink
 from .tasks import Extractor
 from .workers import local_outcomes
@@ -77,6 +78,7 @@ def run(
     partition_size: int = 16,
     encoding: str | None = None,
     evidence: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Summary:
     """Extract every input document into `output` (JSONL to `stdout` when None).
 
@@ -85,7 +87,8 @@ def run(
     run: they are counted, reported on `stderr` and listed in
     `OUT.errors.jsonl`. `encoding` forces the encoding of text files and
     pages (else each is detected). `evidence` adds the evidence columns to a
-    CSV or Parquet output (JSONL always carries them)."""
+    CSV or Parquet output (JSONL always carries them). Files are read in the
+    workers, under `timeout`, within `limits` (`inputs/limits`)."""
     began = time.monotonic()
     fmt = format_for(output, fmt)
     workers = default_workers() if workers is None else workers
@@ -118,7 +121,8 @@ def run(
         sink.close()
         raise
     say = bar.write if bar is not None else (lambda message: print(message, file=stderr))
-    jobs = sink.jobs(iter_documents(inputs, stdin=stdin, meta=meta, encoding=encoding))
+    jobs = sink.jobs(iter_documents(inputs, stdin=stdin, meta=meta, encoding=encoding, limits=limits, defer=True,
+                                    notices=lambda message: say(f"vnextract: {message}")))
     if engine == "dask":
         outcomes = dask_outcomes(jobs, extractor, sink.part_fmt, timeout, workers, scheduler, partition_size)
     else:

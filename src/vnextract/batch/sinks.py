@@ -35,7 +35,7 @@ from . import tasks
 from .tasks import Job, Outcome, Task
 from ..outputs.writers import EVIDENCE_FORMAT, RecordWriter, atomic_path
 
-_PROGRESS_VERSION = 1
+_PROGRESS_VERSION = 2  # 2: a file's hash is of its bytes, read in the workers
 
 
 def _header(fmt: str, bom: bool) -> bytes:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence, Union
 
-from ..inputs.documents import Document, DocumentFailure
+from ..inputs.documents import Document, DocumentFailure, Unread
 from ..outputs.writers import RecordWriter
 
 Extractor = Callable[[Document], Sequence]
@@ -37,16 +37,28 @@ class Outcome:
 
 @dataclass(slots=True)
 class Task:
-    document: Document
+    document: Document | Unread  # an Unread file is read where it is extracted
     digest: str
+
+    @property
+    def size(self) -> int:
+        """What the task weighs in a pipe: characters of a text, bytes of a file."""
+        document = self.document
+        return len(document.data) if isinstance(document, Unread) else len(document.text)
 
 
 Job = Union[Outcome, Task]
 
 
-def content_hash(document: Document) -> str:
-    """sha256 of the NFC text and of the metadata that can change its records."""
-    key = f"{document.text}\x00{document.meta.locality or ''}\x00{document.meta.year or ''}"
+def content_hash(document: Document | Unread) -> str:
+    """sha256 of the NFC text (of a file not yet read: its bytes, suffix and
+    forced encoding) and of the metadata that can change its records."""
+    meta = f"{document.meta.locality or ''}\x00{document.meta.year or ''}"
+    if isinstance(document, Unread):
+        digest = hashlib.sha256(document.data)
+        digest.update(f"\x00{document.suffix}\x00{document.encoding or ''}\x00{meta}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()[:16]
+    key = f"{document.text}\x00{meta}"
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
@@ -73,14 +85,22 @@ def failed(task: Task, error_type: str, message: str) -> Outcome:
 
 
 def extract_one(extractor: Extractor, task: Task, fmt: str, limit: float | None = None) -> Outcome:
-    """Extract and render one document; any exception becomes its failure."""
+    """Read (a file not yet read), extract and render one document; any
+    exception becomes its failure."""
     document = task.document
     try:
         with _time_limit(limit):
+            if isinstance(document, Unread):
+                document = document.read()
+                if isinstance(document, DocumentFailure):
+                    return failed(task, document.error_type, document.message)
             records = extractor(document)
             data = render(records, fmt)
     except _TimeLimit:
         return failed(task, "TimeoutError", f"no result within the per-document time limit of {limit:g} s")
+    except MemoryError:
+        return failed(task, "MemoryError", "out of memory on this document; lower the --max-* limits "
+                                           "or give the run more memory")
     except Exception as err:  # one bad document must not cost the others
         return failed(task, type(err).__name__, str(err) or repr(err))
     return Outcome(document.doc_id, document.source, task.digest, len(records), data)

@@ -82,7 +82,7 @@ class _Pool:
     """Worker processes, each holding the document it is on plus at most one
     more, queued in its pipe so that it never waits for the parent."""
 
-    _QUEUE_BELOW = 16_000  # characters: a queued text must fit in the pipe's buffer
+    _QUEUE_BELOW = 16_000  # characters or bytes: a queued task must fit in the pipe's buffer
 
     def __init__(self, context, size: int, extractor: Extractor, fmt: str, timeout: float | None):
         self._context = context
@@ -135,7 +135,7 @@ class _Pool:
                 if not self._waiting:
                     return
                 if len(worker.assigned) < depth and (
-                        depth == 1 or len(self._waiting[0].task.document.text) < self._QUEUE_BELOW):
+                        depth == 1 or self._waiting[0].task.size < self._QUEUE_BELOW):
                     self._send(worker, self._waiting.popleft())
 
     def _send(self, worker: _Worker, slot: _Slot) -> None:
@@ -171,7 +171,7 @@ class _Pool:
                 outcome = conn.recv()
             except (EOFError, OSError):
                 worker.process.join()
-                self._replace(worker, "WorkerCrash", f"the worker process died (exit code {worker.process.exitcode})")
+                self._replace(worker, "WorkerCrash", _death(worker.process.exitcode))
                 continue
             worker.assigned.popleft().outcome = outcome
             worker.served += 1
@@ -214,6 +214,18 @@ class _Pool:
             worker.process.kill()
             worker.process.join()
         worker.conn.close()
+
+
+def _death(exitcode: int | None) -> str:
+    """Why a worker died, as far as its exit code tells."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        why = "; the kernel kills a process so when memory runs out" if -exitcode == signal.SIGKILL else ""
+        return f"the worker process was killed by {name} (signal {-exitcode}){why}"
+    return f"the worker process died (exit code {exitcode})"
 
 
 def _serve(conn, extractor: Extractor, fmt: str, inherited: list) -> None:

@@ -10,9 +10,11 @@ specific part), "Lào Cai (tỉnh)" → "tỉnh Lào Cai", "multi-province (…)
 from __future__ import annotations
 
 import csv
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import regex
 
@@ -35,15 +37,45 @@ _LOCALITY_COLUMNS = ("locality", "province/locality", "province", "place")
 _YEAR_COLUMNS = ("year", "date", "published")
 
 
-def read_sheet(path: str | Path) -> dict[str, DocumentMeta]:
-    """doc_id → metadata from a TSV/CSV sheet; a sheet without `doc_id` is an error."""
+class Sheet(dict):
+    """doc_id → metadata, read from the sheet at `path`; `rows` says which row
+    each doc_id came from, so that a row that names no document can be named."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+        self.rows: dict[str, int] = {}
+
+
+def read_sheet(path: str | Path, notices: Callable[[str], None] | None = None) -> Sheet:
+    """doc_id → metadata from a TSV/CSV sheet; a sheet without `doc_id` is an
+    error. A row without a doc_id, or a year cell that holds no year, is told to
+    `notices` with its row number (default: printed on standard error)."""
     path = Path(path)
+    notices = notices or print_notice
     text = path.read_text(encoding="utf-8-sig")
     dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
-    rows = list(csv.DictReader(text.splitlines(), dialect=dialect))
-    if rows and "doc_id" not in rows[0]:
-        raise ValueError(f"{path}: a metadata sheet needs a doc_id column")
-    return {row["doc_id"]: meta_from_fields(row) for row in rows if row.get("doc_id")}
+    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    sheet = Sheet(path)
+    for row in reader:
+        if "doc_id" not in row:
+            raise ValueError(f"{path}: a metadata sheet needs a doc_id column")
+        if not row.get("doc_id"):
+            if any(v for k, v in row.items() if k is not None):
+                notices(f"{path}, row {reader.line_num}: no doc_id; the row is not used")
+            continue
+        sheet[row["doc_id"]] = meta_from_fields(row)
+        sheet.rows[row["doc_id"]] = reader.line_num
+        lowered = {str(k).lower(): v for k, v in row.items()}
+        column = next((c for c in _YEAR_COLUMNS if lowered.get(c)), None)
+        if column is not None and parse_year(lowered[column]) is None:
+            notices(f"{path}, row {reader.line_num}: {column} {lowered[column]!r} holds no year (such as 2024); "
+                    f"the document's year comes from its text instead")
+    return sheet
+
+
+def print_notice(message: str) -> None:
+    print(f"vnextract: {message}", file=sys.stderr)
 
 
 def meta_from_fields(fields: dict) -> DocumentMeta:

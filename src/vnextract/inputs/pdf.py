@@ -29,6 +29,8 @@ import unicodedata
 
 import regex
 
+from .limits import DEFAULT_LIMITS, LimitError, Limits
+
 
 class PDFError(ValueError):
     """A PDF whose text cannot be read; the message says why and what to do."""
@@ -38,8 +40,10 @@ _PAGE_NUMBER = regex.compile(r"(?i)^[\s\-–—]*(?:trang\s+)?\d{1,4}(?:\s*/\s*\
 _SHORT_LINE = 0.8  # a line ending before this share of the right edge ends its paragraph
 
 
-def read_pdf(data: bytes) -> str:
-    """NFC text of a PDF's text layer; PDFError when there is none to read."""
+def read_pdf(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
+    """NFC text of a PDF's text layer; PDFError when there is none to read,
+    LimitError when it has more pages than `limits` allow (checked before any
+    page is laid out) or its text grows past the character limit."""
     if not data.lstrip()[:1024].startswith(b"%PDF"):
         raise PDFError("not a PDF file (it does not start with %PDF)")
     if b"%%EOF" not in data[-4096:]:
@@ -53,8 +57,13 @@ def read_pdf(data: bytes) -> str:
         if reader.is_encrypted and not reader.decrypt(""):
             raise PDFError("the PDF is password-protected: remove the password (for example "
                            "`qpdf --decrypt --password=PASSWORD in.pdf out.pdf`) and read the copy")
-        pages = [_page_text(page) for page in reader.pages]
-    except PDFError:
+        limits.check_pages(len(reader.pages))
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(_page_text(page))
+            size += len(pages[-1]) - pages[-1].count(" ")  # layout mode pads lines with spaces
+            limits.check_chars(size, "the text of the pages read so far")
+    except (PDFError, LimitError):
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as err:
         raise PDFError(f"a damaged PDF that cannot be read ({type(err).__name__}: {err})") from None

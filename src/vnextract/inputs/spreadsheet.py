@@ -20,6 +20,8 @@ import io
 import unicodedata
 import zipfile
 
+from .limits import DEFAULT_LIMITS, Limits
+
 
 class SpreadsheetError(ValueError):
     """A spreadsheet that cannot be read; the message says why and what to do."""
@@ -28,8 +30,10 @@ class SpreadsheetError(ValueError):
 _CELL_SEPARATOR = "\t"
 
 
-def read_xlsx(data: bytes, suffix: str = ".xlsx") -> str:
-    """NFC text of a workbook, sheet after sheet; SpreadsheetError when it is none or holds nothing."""
+def read_xlsx(data: bytes, suffix: str = ".xlsx", limits: Limits = DEFAULT_LIMITS) -> str:
+    """NFC text of a workbook, sheet after sheet; SpreadsheetError when it is none
+    or holds nothing, LimitError when a part would unpack past `limits` (checked
+    from the zip directory, before anything is unpacked)."""
     if suffix == ".ods":
         raise SpreadsheetError("an OpenDocument spreadsheet (.ods), which openpyxl does not read: open it in "
                                "LibreOffice and save it as .xlsx (File › Save As › Excel 2007-365)")
@@ -38,6 +42,11 @@ def read_xlsx(data: bytes, suffix: str = ".xlsx") -> str:
                                "or LibreOffice, remove any password and save it as .xlsx")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise SpreadsheetError("not an Excel .xlsx file (an .xlsx is a zip package; this file is not one)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            limits.check_package(package)
+    except zipfile.BadZipFile as err:
+        raise SpreadsheetError(f"a damaged zip package, not a readable Excel workbook ({err})") from None
     import openpyxl
 
     try:

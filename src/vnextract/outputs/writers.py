@@ -18,6 +18,7 @@ import csv
 import json
 import math
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,14 +35,19 @@ FORMATS = ("jsonl", "csv", "parquet")
 _FORMULA_STARTS = frozenset("=+-@\t\r")
 _TEXT_MARK = "'"
 _ESCAPED = _FORMULA_STARTS | {_TEXT_MARK}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but tab and newline, DEL, C1
 
 
 def excel_safe(value):
     """A CSV cell value that no spreadsheet runs as a formula: a string that
     starts with `=`, `+`, `-`, `@`, a tab or a carriage return (or with the
-    quote itself) gets a leading `'`. Other values pass through unchanged."""
-    if isinstance(value, str) and value[:1] in _ESCAPED:
-        return _TEXT_MARK + value
+    quote itself) gets a leading `'`. Control characters other than tab and
+    newline (NUL, escape, form feed …), which spreadsheets and terminals
+    mishandle, become U+FFFD, one for one. Other values pass through unchanged."""
+    if isinstance(value, str):
+        value = _CONTROL.sub("\ufffd", value)
+        if value[:1] in _ESCAPED:
+            return _TEXT_MARK + value
     return value
 
 
@@ -114,7 +120,7 @@ def atomic_path(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[
     """Open a temporary file beside `path`; rename it over `path` on success only."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{_short_name(target.name)}.", suffix=".part", dir=target.parent)
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
@@ -123,6 +129,13 @@ def atomic_path(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _short_name(name: str, size: int = 100) -> str:
+    """`name` cut to at most `size` bytes of UTF-8, so that the temporary name
+    built on it stays under the 255 bytes a file name may have."""
+    data = name.encode("utf-8", "surrogateescape")
+    return name if len(data) <= size else data[:size].decode("utf-8", "ignore")
 
 
 def write_records(records: Iterable[Record | Mapping], path: str | os.PathLike, fmt: str | None = None,

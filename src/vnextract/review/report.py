@@ -35,6 +35,7 @@ import regex
 
 from ..evaluation.scoring import SHOWN, evaluate
 from ..inputs.documents import DocumentFailure
+from ..inputs.limits import DEFAULT_LIMITS, Limits
 from ..inputs.metadata import DocumentMeta
 from ..outputs.writers import atomic_path, load_jsonl_records
 from ..stages.evidence import KEYS as EVIDENCE_KEYS
@@ -84,11 +85,11 @@ class DocumentReport:
 
 def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.PathLike | None = None,
                  meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None,
-                 below: float | None = None) -> list[DocumentReport]:
+                 limits: Limits = DEFAULT_LIMITS, below: float | None = None) -> list[DocumentReport]:
     """Extract the inputs and write the report to `output`: a folder (index and
     one page per document), or a `.html` file for a single document. `below`:
     show only the records whose confidence is below it, least certain first."""
-    reports = collect(inputs, gold, meta, encoding)
+    reports = collect(inputs, gold, meta, encoding, limits)
     for report in reports:
         report.below = below
     target = Path(output)
@@ -106,20 +107,31 @@ def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.Pat
     for report in reports:
         report.page = _page_name(report.doc_id, taken)
         with atomic_path(pages / report.page, "w", encoding="utf-8") as handle:
-            handle.write(document_page(report, index="../index.html"))
+            handle.write(_page_or_failure(report))
     with atomic_path(target / "index.html", "w", encoding="utf-8") as handle:
         handle.write(index_page(reports, scored=gold is not None))
     return reports
 
 
+def _page_or_failure(report: DocumentReport) -> str:
+    """The document's page; when it cannot be shown, a page that says why, and
+    the report carries the error, so one document never costs the others."""
+    try:
+        return document_page(report, index="../index.html").encode("utf-8").decode("utf-8")
+    except (ValueError, UnicodeError) as err:
+        report.error = f"{type(err).__name__}: cannot show the document: {err}"
+        report.text, report.records, report.marks, report.missed = "", [], {}, []
+        return document_page(report, index="../index.html")
+
+
 def collect(inputs: Iterable, gold: str | os.PathLike | None = None, meta: dict[str, DocumentMeta] | None = None,
-            encoding: str | None = None) -> list[DocumentReport]:
+            encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[DocumentReport]:
     """Every input document with its records, scored against `gold` when given."""
     from ..pipeline import extract_documents
 
     golds = load_jsonl_records(gold) if gold is not None else None
     reports = []
-    for item, records in extract_documents(inputs, meta=meta, encoding=encoding):
+    for item, records in extract_documents(inputs, meta=meta, encoding=encoding, limits=limits):
         if isinstance(item, DocumentFailure):
             reports.append(DocumentReport(item.doc_id, item.source, error=f"{item.error_type}: {item.message}"))
             continue
@@ -360,8 +372,9 @@ def _page_name(doc_id: str, taken: set[str]) -> str:
     """A file name for a document's page: its id with anything but letters,
     digits, `.`, `_` and `-` replaced, plus a short hash so that ids that
     differ only in those characters get different pages."""
-    stem = _UNSAFE_NAME.sub("_", doc_id).strip("._")[:80] or "document"
-    digest = hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:8]
+    stem = _UNSAFE_NAME.sub("_", doc_id).strip("._")[:80]
+    stem = stem.encode("utf-8", "ignore")[:120].decode("utf-8", "ignore") or "document"  # far below 255 bytes
+    digest = hashlib.sha1(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     name = f"{stem}-{digest}.html"
     n = 1
     while name in taken:
