@@ -27,6 +27,7 @@ class DocumentMeta:
 
     locality: str | None = None
     year: int | None = None
+    month: int | None = None  # when the source gives it: an article of 2025 is before or after the July reorganisation
 
 
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -50,7 +51,8 @@ def meta_from_fields(fields: dict) -> DocumentMeta:
     lowered = {str(k).lower(): v for k, v in fields.items()}
     locality = next((parse_locality(lowered[c]) for c in _LOCALITY_COLUMNS if lowered.get(c)), None)
     year = next((parse_year(lowered[c]) for c in _YEAR_COLUMNS if lowered.get(c)), None)
-    return DocumentMeta(locality=locality, year=year)
+    month = next((parse_month(lowered[c]) for c in _YEAR_COLUMNS if lowered.get(c)), None)
+    return DocumentMeta(locality=locality, year=year, month=month)
 
 
 def parse_year(cell) -> int | None:
@@ -58,6 +60,18 @@ def parse_year(cell) -> int | None:
         return cell
     m = _YEAR.search(str(cell))
     return int(m.group()) if m else None
+
+
+_ISO_MONTH = regex.compile(r"(?<!\d)(?:19|20)\d{2}-(\d{1,2})(?:-\d{1,2})?(?!\d)")
+_DMY_MONTH = regex.compile(r"(?<!\d)(?:\d{1,2}/)?(\d{1,2})/(?:19|20)\d{2}(?!\d)")
+
+
+def parse_month(cell) -> int | None:
+    """The month of a full date ("2025-08-11", "11/8/2025", "8/2025"); None for a bare year."""
+    text = str(cell)
+    m = _ISO_MONTH.search(text) or _DMY_MONTH.search(text)
+    month = int(m.group(1)) if m else 0
+    return month if 1 <= month <= 12 else None
 
 
 def parse_locality(cell) -> str | None:

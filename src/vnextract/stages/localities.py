@@ -18,7 +18,8 @@ from typing import NamedTuple
 import regex
 
 from ..folding import fold_locality
-from ..gazetteer import districts, provinces
+from ..gazetteer import REFORM, communes, districts, holding_provinces, place_in_name, province_2025_of, provinces
+from ..inputs.metadata import DocumentMeta
 from ..rules import WORD_END as _RIGHT
 from ..rules import WORD_START as _LEFT
 from ..rules import load_rules, phrase_alternation
@@ -50,10 +51,12 @@ def _compiled():
     return typed, fused, national, bare, gazetteer
 
 
-def find_places(text: str, about: str | None = None) -> list[Place]:
+def find_places(text: str, about: str | None = None, after_reform: bool = False) -> list[Place]:
     """All place mentions, sorted by position, longest first where they overlap.
     `about` is a unit the article is known to be about (from its metadata or
-    file name): the districts of its province count as places when named bare."""
+    file name): the districts of its province count as places when named bare
+    — or, in an article written after the 2025 reorganisation, the new
+    commune that took a district's name ("Tiên Yên" → "xã Tiên Yên")."""
     typed, fused, national, bare, gazetteer = _compiled()
     found: list[Place] = []
     for m in fused.finditer(text):
@@ -77,7 +80,7 @@ def find_places(text: str, about: str | None = None) -> list[Place]:
     # Bare district names of the provinces the article names (or is about).
     named = {place.name for place in found if place.locality == gazetteer.get(place.name)}
     named.update(_provinces_of(about))
-    in_provinces = _districts_of(frozenset(named))
+    in_provinces = _districts_of(frozenset(named), after_reform)
     if in_provinces:
         for start, end, key in _find_names(text, frozenset(in_provinces)):
             found.append(Place(start, end, in_provinces[key], text[start:end]))
@@ -107,16 +110,26 @@ def _type_prefix() -> regex.Pattern:
 
 
 @lru_cache(maxsize=64)
-def _districts_of(province_names: frozenset[str]) -> dict[str, str]:
+def _districts_of(province_names: frozenset[str], after_reform: bool = False) -> dict[str, str]:
     """Bare district name → locality, for the districts of these provinces;
-    a district named like its province is left out (the bare name is the province)."""
+    a district named like its province is left out (the bare name is the province).
+    After the reorganisation a name that a new commune of the province holding
+    them took ("xã Tiên Yên") is that commune: districts are no more."""
     folded = {fold_locality(name) for name in province_names}
-    return {
+    found = {
         name: unit.locality
         for name, units in districts().items()
         for unit in units
         if fold_locality(unit.province) in folded and fold_locality(name) not in folded
     }
+    if after_reform and found:
+        merged = {province_2025_of(name) for name in province_names} - {None}
+        new_units = communes("from_2025")
+        for name in found:
+            same = [c for c in new_units.get(name, ()) if provinces().get(c.province) in merged]
+            if len(same) == 1:
+                found[name] = same[0].locality
+    return found
 
 
 _BLANKS = regex.compile(r"[ \t\u00a0]+")
@@ -217,3 +230,74 @@ def _level(locality: str) -> int:
     between two forms of one name, the higher administrative level is the subject."""
     lowered = locality.lower()
     return next((level for word, level in _LEVELS if lowered.startswith(word + " ") or lowered.startswith(word + ".")), 2)
+
+
+# ----------------------------------------------------- the 2025 reorganisation ---
+
+@lru_cache(maxsize=1)
+def _reform_markers() -> regex.Pattern:
+    rules = load_rules("localities")["reform"]
+    return regex.compile(rf"(?:{phrase_alternation(rules['markers'])})", regex.IGNORECASE)
+
+
+_YEAR_IN_TEXT = regex.compile(r"(?<!\d)20[2-9]\d(?!\d)")
+
+
+def after_reform(text: str, meta: DocumentMeta) -> bool:
+    """Whether the article was written under the post-2025 units: its date
+    (year, and month for 2025) when the metadata gives it; else the text's
+    own words about the reorganisation ("sau sáp nhập", "(cũ)", "đặc khu"),
+    in a text that names 2025 or a later year."""
+    if meta.year is not None and meta.year != REFORM[0]:
+        return meta.year > REFORM[0]
+    if meta.year == REFORM[0] and meta.month is not None:
+        return meta.month >= REFORM[1]
+    if meta.year is None and max(map(int, _YEAR_IN_TEXT.findall(text)), default=0) < REFORM[0]:
+        return False
+    return bool(_reform_markers().search(text))
+
+
+def places_and_named(text: str, file_name: str, sheet_locality: str | None, after: bool) -> tuple[list[Place], str | None]:
+    """The article's places, and the unit its sheet or else its file name names."""
+    named = sheet_locality or place_in_name(file_name, after)
+    places = find_places(text, named, after)
+    return places, sheet_locality or named_unit(file_name, places, after)
+
+
+def named_unit(file_name: str, places: list[Place], after: bool) -> str | None:
+    """The unit a file name names: the gazetteer's reading of it, unless the
+    name starts with a lower unit the text writes with its type word
+    ("hung-thinh-hung-nguyen-…" and "xã Hưng Thịnh" in the text → "xã Hưng
+    Thịnh", not "huyện Hưng Nguyên")."""
+    named = place_in_name(file_name, after)
+    slug = _ascii_slug(file_name)
+    at = slug.find(_ascii_slug(_bare_name(named))) if named else len(slug)
+    best = None
+    for place in places:
+        if place.national or place.locality == place.name or _level(place.locality) >= _level(named or "tỉnh x"):
+            continue
+        where = slug.find(_ascii_slug(place.name))
+        if 0 <= where < at and (best is None or where < best[0]):
+            best = (where, place.locality)
+    return best[1] if best else named
+
+
+def _ascii_slug(name: str) -> str:
+    from unicodedata import combining, normalize
+
+    plain = "".join(c for c in normalize("NFD", name) if not combining(c)).replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in plain.lower() if c.isalnum())
+
+
+def with_provinces(records: list, places: list[Place], main_place: str | None, after: bool) -> list:
+    """Fill each record's `province` (pre-2025) and `province_2025` from its
+    locality; a name several provinces share takes the province the article
+    names or is about."""
+    near = set()
+    for locality in {p.locality for p in places if not p.national} | {main_place} - {None}:
+        if _level(locality) >= 3 or locality == main_place:
+            near.update(holding_provinces(locality, after))
+    near = frozenset(near - {None})
+    for record in records:
+        record.province, record.province_2025 = holding_provinces(record.locality, after, near)
+    return records

@@ -22,11 +22,10 @@ from . import evidence
 from .cues import TokenView
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
-from ..gazetteer import place_in_name
 from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
                          lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
                          without_share_head)
-from .localities import Place, find_places, subject
+from .localities import Place, after_reform, places_and_named, subject, with_provinces
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
@@ -56,6 +55,10 @@ class Record:
     year: int | None
     locality: str | None
     sentence: str
+    # The provinces that hold `locality`, before and after the 2025 reorganisation
+    # (stages/localities.with_provinces): not SPEC columns, not scored.
+    province: str | None = None
+    province_2025: str | None = None
     # Where the decisions came from (stages/evidence.py): not a SPEC column, kept in JSONL and the API.
     evidence: dict | None = field(default=None, compare=False)
 
@@ -116,8 +119,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
     quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods])
     if not quantities:
         return []
-    named = meta.locality or place_in_name(doc_id.rsplit("/", 1)[-1])
-    places = find_places(text, named)
+    after = after_reform(text, meta)
+    places, named = places_and_named(text, doc_id.rsplit("/", 1)[-1], meta.locality, after)
     doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year,
                            main_place_note="metadata" if meta.locality else "subject")
     headings = _heading_places(text, places)
@@ -166,7 +169,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
             break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues))
         _carry_period(carried, own_periods)
-    return records
+    return with_provinces(records, places, doc.main_place, after)
 
 
 _BETWEEN_LISTED = regex.compile(r"\s*(?:[-–,;]|và)\s*")

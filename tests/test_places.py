@@ -1,0 +1,125 @@
+"""Places across the July 2025 reorganisation: names read against the units in
+force when the article was written, the whole country, and the `province` /
+`province_2025` columns of every record."""
+from __future__ import annotations
+
+import pytest
+
+from vnextract.inputs.metadata import DocumentMeta, meta_from_fields, parse_month
+from vnextract.stages.localities import after_reform
+from vnextract.stages.records import build_records
+
+BEFORE = DocumentMeta(year=2024)
+AFTER = DocumentMeta(year=2025, month=8)
+
+
+def _one(text: str, meta: DocumentMeta = DocumentMeta(), doc_id: str = "doc", span: str | None = None):
+    records = build_records(doc_id, text, meta)
+    for record in records:
+        assert text[record.start : record.end] == record.span
+    if span is not None:
+        records = [r for r in records if r.span == span]
+    assert len(records) == 1, [r.span for r in records]
+    return records[0]
+
+
+# ------------------------------------------------ the same name on both sides ---
+
+# Tiên Yên was a district of Quảng Ninh; since July 2025 "xã Tiên Yên" is the
+# commune made of its town and neighbours.
+TIEN_YEN = "Năm 2025, kinh tế tỉnh Quảng Ninh tăng 10%; riêng Tiên Yên tăng 8,5%."
+
+
+def test_a_district_name_a_new_commune_took_is_the_commune_after_july_2025():
+    assert _one(TIEN_YEN, AFTER, span="8,5%").locality == "xã Tiên Yên"
+
+
+def test_the_same_name_before_the_reorganisation_is_the_district():
+    assert _one(TIEN_YEN, BEFORE, span="8,5%").locality == "huyện Tiên Yên"
+
+
+def test_a_type_word_in_the_text_wins_over_the_units_in_force():
+    text = "Năm 2025, huyện Tiên Yên (cũ) đạt tốc độ tăng trưởng 9,2%."
+    record = _one(text, AFTER)
+    assert record.locality == "huyện Tiên Yên"
+    assert (record.province, record.province_2025) == ("tỉnh Quảng Ninh", "tỉnh Quảng Ninh")
+
+
+def test_a_file_name_is_read_against_the_units_in_force():
+    text = "Thu ngân sách trên địa bàn đạt 120 tỷ đồng."
+    assert _one(text, AFTER, doc_id="tien-yen-quang-ninh-thu-ngan-sach").locality == "xã Tiên Yên"
+    assert _one(text, BEFORE, doc_id="tien-yen-quang-ninh-thu-ngan-sach").locality == "huyện Tiên Yên"
+
+
+def test_a_merged_province_whose_name_survives_keeps_it_on_both_sides():
+    text = "Tốc độ tăng trưởng GRDP của tỉnh Lào Cai đạt 8,1%."
+    for meta in (BEFORE, AFTER):
+        record = _one(text, meta)
+        assert (record.locality, record.province, record.province_2025) == ("tỉnh Lào Cai", "tỉnh Lào Cai", "tỉnh Lào Cai")
+    merged = _one("Tốc độ tăng trưởng GRDP của tỉnh Yên Bái đạt 7,4%.", BEFORE)
+    assert (merged.province, merged.province_2025) == ("tỉnh Yên Bái", "tỉnh Lào Cai")
+
+
+def test_a_province_whose_name_is_gone_is_followed_into_the_merged_one():
+    text = "Năm 2025, tỉnh Hà Giang (cũ) có tỷ lệ hộ nghèo giảm còn 12,3%."
+    record = _one(text, AFTER)
+    assert record.locality == "tỉnh Hà Giang"  # the marker is read, not copied
+    assert (record.province, record.province_2025) == ("tỉnh Hà Giang", "tỉnh Tuyên Quang")
+
+
+@pytest.mark.parametrize("meta, text, after", [
+    (DocumentMeta(year=2026), "", True),
+    (DocumentMeta(year=2024), "Sau sáp nhập, năm 2025 xã có 12 thôn.", False),
+    (DocumentMeta(year=2025, month=3), "sau sáp nhập", False),
+    (DocumentMeta(year=2025), "Nhân dân 2 xã trước khi sáp nhập đã đạt nhiều thành tựu.", True),
+    (DocumentMeta(), "Nhiệm kỳ 2025 - 2030, xã (mới) phấn đấu tăng 10%.", True),
+    (DocumentMeta(), "Năm 2019, sau sáp nhập xã có 12 thôn.", False),
+    (DocumentMeta(), "Năm 2025, xã phấn đấu tăng 10%.", False),
+])
+def test_the_article_date_and_its_own_words_tell_which_units_are_in_force(meta, text, after):
+    assert after_reform(text, meta) is after
+
+
+def test_a_full_date_in_a_sheet_gives_the_month():
+    assert parse_month("2025-08-11") == 8 and parse_month("11/8/2025") == 8 and parse_month("2025") is None
+    assert meta_from_fields({"doc_id": "x", "date": "2025-08-11"}) == DocumentMeta(year=2025, month=8)
+
+
+# ------------------------------------------------------- the province columns ---
+
+def test_province_columns_of_a_commune_named_by_its_type_word():
+    text = "Năm 2020, xã Suối Nghệ có thu nhập bình quân đầu người đạt 52 triệu đồng."
+    record = _one(text, DocumentMeta(year=2020))
+    assert record.locality == "xã Suối Nghệ"
+    assert (record.province, record.province_2025) == ("tỉnh Bà Rịa - Vũng Tàu", "TP Hồ Chí Minh")
+
+
+def test_province_columns_of_a_former_district_and_of_a_city():
+    district = _one("Năm 2024, huyện Hải Hà có tỷ lệ che phủ rừng đạt 58%.", BEFORE)
+    assert (district.province, district.province_2025) == ("tỉnh Quảng Ninh", "tỉnh Quảng Ninh")
+    city = _one("Năm 2024, thành phố Quảng Ngãi có tốc độ tăng trưởng đạt 8%.", BEFORE)
+    assert (city.province, city.province_2025) == ("tỉnh Quảng Ngãi", "tỉnh Quảng Ngãi")
+    central = _one("Năm 2024, TP.HCM có tốc độ tăng trưởng GRDP đạt 7,17%.", BEFORE)
+    assert (central.province, central.province_2025) == ("TP Hồ Chí Minh", "TP Hồ Chí Minh")
+
+
+def test_province_columns_of_a_unit_named_only_by_the_file_name():
+    record = _one("Thu nhập bình quân đầu người đạt 65 triệu đồng.", BEFORE, doc_id="dam-ha-ket-qua-2024")
+    assert record.locality == "huyện Đầm Hà"
+    assert (record.province, record.province_2025) == ("tỉnh Quảng Ninh", "tỉnh Quảng Ninh")
+
+
+def test_a_commune_in_a_file_name_after_its_type_word():
+    record = _one("Thu nhập bình quân đầu người đạt 45 triệu đồng.", AFTER, doc_id="xa-phong-hai-lao-cai-dai-hoi")
+    assert (record.locality, record.province_2025) == ("xã Phong Hải", "tỉnh Lào Cai")
+
+
+def test_a_name_shared_by_several_provinces_takes_the_one_the_article_names():
+    text = "Năm 2024, tỉnh Tây Ninh: huyện Châu Thành có tốc độ tăng trưởng đạt 9%."
+    record = _one(text, BEFORE, span="9%")
+    assert (record.locality, record.province, record.province_2025) == ("huyện Châu Thành", "tỉnh Tây Ninh", "tỉnh Tây Ninh")
+
+
+def test_no_province_for_the_whole_country():
+    record = _one("Năm 2024, cả nước có 6.000 xã đạt chuẩn nông thôn mới.", BEFORE)
+    assert (record.locality, record.province, record.province_2025) == ("cả nước", None, None)
