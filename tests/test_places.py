@@ -123,3 +123,39 @@ def test_a_name_shared_by_several_provinces_takes_the_one_the_article_names():
 def test_no_province_for_the_whole_country():
     record = _one("Năm 2024, cả nước có 6.000 xã đạt chuẩn nông thôn mới.", BEFORE)
     assert (record.locality, record.province, record.province_2025) == ("cả nước", None, None)
+
+
+# ------------------------------------------------------------ the whole country ---
+
+PROVINCIAL = ("Năm 2023, GRDP của tỉnh Cà Mau tăng 7,69%, cao hơn mức bình quân cả nước (tăng 5,05%). "
+              "Theo Tổng cục Thống kê, GDP của Việt Nam năm 2023 tăng 5,05%. "
+              "Cà Mau đứng thứ 8 cả nước với 120 nghìn tỷ đồng.")
+
+
+def test_national_figures_in_a_provincial_article():
+    records = build_records("ca-mau-2023", PROVINCIAL, DocumentMeta(year=2024))
+    by_start = sorted(records, key=lambda r: r.start)
+    assert [(r.span, r.locality) for r in by_start] == [
+        ("7,69%", "tỉnh Cà Mau"),
+        ("5,05%", "cả nước"),  # in brackets after the country it is compared with
+        ("5,05%", "cả nước"),  # GDP of Việt Nam
+        ("120 nghìn tỷ đồng", "tỉnh Cà Mau"),  # the country only ranks the province
+    ]
+    assert [(r.province, r.province_2025) for r in by_start] == [
+        ("tỉnh Cà Mau", "tỉnh Cà Mau"), (None, None), (None, None), ("tỉnh Cà Mau", "tỉnh Cà Mau")]
+
+
+NATIONAL = ("Năm 2024, toàn quốc có 78% số xã đạt chuẩn nông thôn mới. "
+            "Cả nước có 6.000 xã đạt chuẩn; riêng tỉnh Nam Định có 100% số xã đạt chuẩn.")
+
+
+def test_a_provincial_figure_in_a_national_article():
+    records = sorted(build_records("nong-thon-moi-2024", NATIONAL, DocumentMeta(year=2024)), key=lambda r: r.start)
+    assert [(r.span, r.locality) for r in records] == [
+        ("78%", "cả nước"), ("6.000 xã", "cả nước"), ("100%", "tỉnh Nam Định")]
+    assert (records[2].province, records[2].province_2025) == ("tỉnh Nam Định", "tỉnh Ninh Bình")
+
+
+def test_a_country_named_inside_a_body_s_name_is_no_owner():
+    text = "Theo Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hà Nam, dư nợ tín dụng năm 2024 tăng 9,5%."
+    assert _one(text, BEFORE).locality == "tỉnh Hà Nam"

@@ -25,6 +25,7 @@ from ..rules import WORD_START as _LEFT
 from ..rules import load_rules, phrase_alternation
 
 _NAME_WORD = r"\p{Lu}[\p{Ll}\p{M}]+"
+NATIONAL = "cả nước"  # the locality of a figure of the whole country (SPEC §2)
 
 
 class Place(NamedTuple):
@@ -33,6 +34,10 @@ class Place(NamedTuple):
     locality: str  # the SPEC value: type word + name
     name: str  # the bare name, to find it again without its type word
     national: bool = False
+    foreign: bool = False  # another country or a region: owns a figure, never the article's subject
+    # "GDP", "Việt Nam", "Thái Lan": a word of the sentence too, which an indicator may hold
+    # ("tốc độ tăng GDP", "thị trường khách Hàn Quốc"), so not cut out of its words.
+    in_phrase: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +50,17 @@ def _compiled():
         rf"{_LEFT}(?P<type>{'|'.join(regex.escape(t) for t in type_words)})[ \t]*(?P<name>{name})"
     )
     fused = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['fused'], case_sensitive=True)}){_RIGHT}")
-    national = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['national'])}){_RIGHT}", regex.IGNORECASE)
+    said = rf"(?i:{phrase_alternation(rules['national'])})"
+    # The country's name counts unless a capitalised word before it makes it part of a body's name.
+    country = rf"(?<!\p{{Lu}}[\p{{Ll}}\p{{M}}]*[ \t]+)(?:{phrase_alternation(rules['country_name'], case_sensitive=True)})"
+    # "Cục Thống kê tỉnh X" is the province's office: the national one only without a place after it.
+    statistics = (rf"(?:{phrase_alternation(rules['national_statistics'], case_sensitive=True)})"
+                  rf"(?![ \t]+(?:{phrase_alternation(rules['type_words'], case_sensitive=True)}|\p{{Lu}}))")
+    national = regex.compile(rf"{_LEFT}(?:(?P<said>{said})|{country}|{statistics}){_RIGHT}")
     gazetteer = {**provinces(), **rules["aliases"]}
     bare = regex.compile(rf"{_LEFT}(?:{phrase_alternation(gazetteer, case_sensitive=True)}){_RIGHT}")
-    return typed, fused, national, bare, gazetteer
+    foreign = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['foreign'], case_sensitive=True)}){_RIGHT}")
+    return typed, fused, national, bare, gazetteer, foreign
 
 
 def find_places(text: str, about: str | None = None, after_reform: bool = False) -> list[Place]:
@@ -57,21 +69,23 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False)
     file name): the districts of its province count as places when named bare
     — or, in an article written after the 2025 reorganisation, the new
     commune that took a district's name ("Tiên Yên" → "xã Tiên Yên")."""
-    typed, fused, national, bare, gazetteer = _compiled()
+    typed, fused, national, bare, gazetteer, foreign = _compiled()
     found: list[Place] = []
+    for m in foreign.finditer(text):
+        found.append(Place(m.start(), m.end(), m.group(), m.group(), foreign=True, in_phrase=True))
     for m in fused.finditer(text):
         found.append(Place(m.start(), m.end(), m.group(), m.group()))
     for m in typed.finditer(text):
         found.append(Place(m.start(), m.end(), m.group(), m.group("name")))
     for m in national.finditer(text):
-        found.append(Place(m.start(), m.end(), m.group(), m.group(), national=True))
+        found.append(Place(m.start(), m.end(), NATIONAL, m.group(), national=True, in_phrase=m.group("said") is None))
     for m in bare.finditer(text):
         found.append(Place(m.start(), m.end(), gazetteer[m.group()], m.group()))
     # Bare names seen elsewhere in the article with a type word.
     typed_names = Counter()
     written: dict[str, str] = {}
     for place in found:
-        if place.name != place.locality and not place.national:
+        if place.name != place.locality and not place.national and not place.foreign:
             typed_names[place.name] += 1
             written.setdefault(place.name, place.locality)
     if typed_names:
@@ -202,6 +216,7 @@ def subject(text: str, places: list[Place], named: str | None = None) -> str | N
     Bare and typed mentions of one place count together (compared folded);
     the answer is its most frequent written form with a type word.
     """
+    places = [p for p in places if not p.foreign]
     if named:
         name = _bare_name(named)
         places = [Place(-1, -1, named, name), *places]
@@ -213,7 +228,7 @@ def subject(text: str, places: list[Place], named: str | None = None) -> str | N
     forms: dict[str, Counter] = {}
     first_seen: dict[str, int] = {}
     for place in places:
-        key = fold_locality(place.name) if not place.national else "cả nước"
+        key = fold_locality(place.name) if not place.national else NATIONAL
         weight = 4.0 if place.start < 0 else 3.0 if place.start < max(first_line_end, 200) else (2.0 if place.start < 600 else 1.0)
         score[key] += weight
         forms.setdefault(key, Counter())[place.locality] += 1 if place.locality != place.name else 0
@@ -301,3 +316,31 @@ def with_provinces(records: list, places: list[Place], main_place: str | None, a
     for record in records:
         record.province, record.province_2025 = holding_provinces(record.locality, after, near)
     return records
+
+
+@lru_cache(maxsize=1)
+def _yardstick() -> regex.Pattern:
+    words = load_rules("localities")["national_yardstick_before"]
+    return regex.compile(rf"{_LEFT}(?:{phrase_alternation(words)})(?:[ \t]+\d+)?[ \t]*$", regex.IGNORECASE)
+
+
+_OPENING_TIME = regex.compile(r"^[ \t]*(?:[^,;:()]{0,40}(?<!\d)(?:19|20)\d{2}(?!\d)[^,;:()]{0,10},)?[ \t]*$")
+
+
+def foreign_owns(text: str, sentence_start: int, place: Place) -> bool:
+    """Another country or a region owns a figure only as the subject its
+    sentence opens with ("Năm 2024, Thái Lan đón …"); elsewhere it is a
+    market or a partner of the article's place ("thị trường khách Hàn Quốc 24,4%")."""
+    return bool(_OPENING_TIME.match(text[sentence_start : place.start]))
+
+
+_IN_BRACKETS_AFTER = regex.compile(r"^[ \t]*\([^()]{0,20}$")
+
+
+def country_owns(text: str, sentence_start: int, place: Place, quantity_start: int) -> bool:
+    """Whether a mention of the whole country owns the figure after it: not
+    when it is a yardstick ("cao nhất cả nước", "bình quân chung cả nước"),
+    except for the figure in brackets right after it ("cả nước (3,55%)")."""
+    if _IN_BRACKETS_AFTER.match(text[place.end : quantity_start]):
+        return True
+    return not _yardstick().search(text[max(sentence_start, place.start - 30) : place.start])

@@ -25,7 +25,7 @@ from ..folding import fold_locality
 from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
                          lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
                          without_share_head)
-from .localities import Place, after_reform, places_and_named, subject, with_provinces
+from .localities import Place, after_reform, country_owns, foreign_owns, places_and_named, subject, with_provinces
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
@@ -142,7 +142,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         _carry_between(carried, text, between)
         between.clear()
         spans = [(p.start, p.end) for p in sentence_periods]
-        spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end)]
+        spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end) if not p.in_phrase]
         edges = [x for span in [*spans, *((q.start, q.end) for q in in_sentence)] for x in span]
         view = TokenView(tokenize(text, sentence.start, sentence.end, edges))
         ranges = [view.token_range(q.start, q.end) for q in in_sentence]
@@ -554,28 +554,22 @@ def _not_owner_pattern():
 def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> Place | None:
     """The place named before the number in its sentence, unless it is only
     the object of a comparison ("so với", "với"), the country as a yardstick
-    ("đứng thứ 8 cả nước"), or a province that qualifies the unit before it
-    ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
+    ("đứng thứ 8 cả nước"), another country that only names a market, or a
+    province that qualifies the unit before it ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
     not_owner = _not_owner_pattern()
     candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
         place = candidates[k]
         if not_owner.search(text[max(0, place.start - 12) : place.start]):
             continue
-        if place.national and not _opens_clause(text, sentence.start, place.start):
+        if place.national and not country_owns(text, sentence.start, place, quantity.start):
             continue
-        if k > 0 and _qualifies(text, candidates[k - 1], place):
+        if place.foreign and not foreign_owns(text, sentence.start, place):
+            continue
+        if k > 0 and not candidates[k - 1].national and _qualifies(text, candidates[k - 1], place):
             return candidates[k - 1]
         return place
     return None
-
-
-_CLAUSE_OPENING = regex.compile(r"(?:^|[,;:]|(?:19|20)\d{2})\s*$")
-
-
-def _opens_clause(text: str, sentence_start: int, position: int) -> bool:
-    """Nothing but a time phrase or punctuation stands before `position` in its clause."""
-    return bool(_CLAUSE_OPENING.search(text[max(sentence_start, position - 40) : position]))
 
 
 def _qualifies(text: str, unit: Place, parent: Place) -> bool:
