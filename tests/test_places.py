@@ -3,9 +3,13 @@ force when the article was written, the whole country, and the `province` /
 `province_2025` columns of every record."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from vnextract.inputs.metadata import DocumentMeta, meta_from_fields, parse_month
+from vnextract.gazetteer import legacy_province, province_2025, province_2025_of, provinces
+from vnextract.inputs.metadata import DocumentMeta, meta_from_fields, parse_month, read_sheet
+from vnextract.rules import load_rules
 from vnextract.stages.localities import after_reform
 from vnextract.stages.records import build_records
 
@@ -159,3 +163,44 @@ def test_a_provincial_figure_in_a_national_article():
 def test_a_country_named_inside_a_body_s_name_is_no_owner():
     text = "Theo Ngân hàng Nhà nước Việt Nam chi nhánh tỉnh Hà Nam, dư nợ tín dụng năm 2024 tăng 9,5%."
     assert _one(text, BEFORE).locality == "tỉnh Hà Nam"
+
+
+# ---------------------------------------------------- the dev corpus, sampled ---
+
+DEV = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def _dev_sample() -> list[str]:
+    """Every seventh article of the dev-67 split: districts, communes, cities,
+    provinces and national articles, quick enough for every run."""
+    ids = [line.strip() for line in (DEV / "splits" / "dev-67.txt").read_text(encoding="utf-8").splitlines()
+           if line.strip() and not line.startswith("#")]
+    return ids[::7]
+
+
+@pytest.mark.parametrize("doc_id", _dev_sample())
+def test_every_dev_record_has_its_provinces_as_the_gazetteer_holds_them(doc_id):
+    sheet = read_sheet(DEV / "dev.sources.tsv")
+    text = (DEV / "dev" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    records = build_records(doc_id, text, DocumentMeta(year=sheet[doc_id].year, month=sheet[doc_id].month))
+    legacy = {locality for locality in (legacy_province(n) for n in provinces()) if locality}
+    legacy.update(load_rules("localities")["former_provinces"].values())
+    now = {locality for locality in (province_2025(n) for n in provinces()) if locality}
+    assert len(now) == 34
+    for record in records:
+        if record.locality == "cả nước":
+            assert (record.province, record.province_2025) == (None, None)
+            continue
+        assert record.province in legacy and record.province_2025 in now, (record.span, record.locality)
+        # The pre-2025 province is one of those the post-2025 one was merged from.
+        former = record.province.split(" ", 1)[1]
+        merged = province_2025_of(load_rules("localities")["renamed_provinces"].get(former, former))
+        assert merged == record.province_2025, (record.span, record.locality)
+
+
+def test_a_district_spelt_otherwise_or_merged_away_before_the_tables_still_gets_its_province():
+    spelt = _one("Năm 2020, huyện Đăk Glei có tỷ lệ hộ nghèo giảm còn 25%.", DocumentMeta(year=2020))
+    assert (spelt.province, spelt.province_2025) == ("tỉnh Kon Tum", "tỉnh Quảng Ngãi")  # the gazetteer writes "Đắk Glei"
+    # Đạ Tẻh joined Đạ Huoai in 2024, before the gazetteer's pre-2025 tables were made.
+    gone = _one("Năm 2020, huyện Đạ Tẻh, tỉnh Lâm Đồng có tỷ lệ hộ nghèo giảm còn 3%.", DocumentMeta(year=2020))
+    assert (gone.locality, gone.province, gone.province_2025) == ("huyện Đạ Tẻh", "tỉnh Lâm Đồng", "tỉnh Lâm Đồng")

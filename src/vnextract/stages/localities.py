@@ -18,7 +18,8 @@ from typing import NamedTuple
 import regex
 
 from ..folding import fold_locality
-from ..gazetteer import REFORM, communes, districts, holding_provinces, place_in_name, province_2025_of, provinces
+from ..gazetteer import (REFORM, communes, districts, holding_provinces, place_in_name, province_2025_of, provinces,
+                         provinces_or_nearby)
 from ..inputs.metadata import DocumentMeta
 from ..rules import WORD_END as _RIGHT
 from ..rules import WORD_START as _LEFT
@@ -309,12 +310,12 @@ def with_provinces(records: list, places: list[Place], main_place: str | None, a
     locality; a name several provinces share takes the province the article
     names or is about."""
     near = set()
-    for locality in {p.locality for p in places if not p.national} | {main_place} - {None}:
+    for locality in {p.locality for p in places if not p.national and not p.foreign} | {main_place} - {None}:
         if _level(locality) >= 3 or locality == main_place:
-            near.update(holding_provinces(locality, after))
-    near = frozenset(near - {None})
+            near.add(holding_provinces(locality, after))
+    near = frozenset(near - {(None, None)})
     for record in records:
-        record.province, record.province_2025 = holding_provinces(record.locality, after, near)
+        record.province, record.province_2025 = provinces_or_nearby(record.locality, after, near)
     return records
 
 
