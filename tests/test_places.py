@@ -3,6 +3,7 @@ force when the article was written, the whole country, and the `province` /
 `province_2025` columns of every record."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -204,3 +205,48 @@ def test_a_district_spelt_otherwise_or_merged_away_before_the_tables_still_gets_
     # Đạ Tẻh joined Đạ Huoai in 2024, before the gazetteer's pre-2025 tables were made.
     gone = _one("Năm 2020, huyện Đạ Tẻh, tỉnh Lâm Đồng có tỷ lệ hộ nghèo giảm còn 3%.", DocumentMeta(year=2020))
     assert (gone.locality, gone.province, gone.province_2025) == ("huyện Đạ Tẻh", "tỉnh Lâm Đồng", "tỉnh Lâm Đồng")
+
+
+# ------------------------------------------------------------ tracking by province ---
+
+def _tracked(*records, by):
+    from vnextract.tracking import track_records
+
+    return track_records(records, by=by)
+
+
+def _figure(span, value, status, locality, doc_id, start=0):
+    text = f"Năm 2025, {locality} có tốc độ tăng trưởng kinh tế đạt {span}."
+    [record] = build_records(doc_id, text, DocumentMeta(year=2025 if status == "actual" else 2021))
+    row = record.to_dict()
+    row.update(status=status, year=2025, period="năm 2025", value=value, norm_value=value)
+    return row
+
+
+def test_track_by_province_2025_puts_a_district_target_and_a_province_result_in_one_group():
+    target = _figure("10%", 10.0, "target", "huyện Hải Hà", "hai-ha-nghi-quyet-2020")
+    result = _figure("11,2%", 11.2, "actual", "tỉnh Quảng Ninh", "quang-ninh-ket-qua-2025")
+    [apart] = _tracked(target, result, by="locality")  # the district's target finds no result
+    assert apart.locality == "huyện Hải Hà" and apart.actual is None
+    [row] = _tracked(target, result, by="province_2025")
+    assert row.locality == "tỉnh Quảng Ninh" and row.actual is not None and row.target is not None
+
+
+def test_track_by_province_2025_follows_a_former_province_into_the_merged_one():
+    target = _figure("7%", 7.0, "target", "tỉnh Hà Giang", "ha-giang-nghi-quyet-2020")
+    result = _figure("6,8%", 6.8, "actual", "tỉnh Tuyên Quang", "tuyen-quang-ket-qua-2025")
+    [row] = _tracked(target, result, by="province_2025")
+    assert row.locality == "tỉnh Tuyên Quang" and row.actual is not None
+    [apart] = _tracked(target, result, by="province")
+    assert apart.locality == "tỉnh Hà Giang" and apart.actual is None
+
+
+def test_track_by_a_column_old_records_lack_says_what_to_do(tmp_path, capsys):
+    from vnextract.cli import main
+
+    row = _figure("7%", 7.0, "target", "tỉnh Hà Giang", "a")
+    del row["province"], row["province_2025"]
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["track", str(path), "-o", str(tmp_path / "t.csv"), "--by", "province_2025"]) == 1
+    assert "no province_2025 column" in capsys.readouterr().err
