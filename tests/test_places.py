@@ -250,3 +250,17 @@ def test_track_by_a_column_old_records_lack_says_what_to_do(tmp_path, capsys):
     path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
     assert main(["track", str(path), "-o", str(tmp_path / "t.csv"), "--by", "province_2025"]) == 1
     assert "no province_2025 column" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------ the metadata sheet ---
+
+@pytest.mark.parametrize("cell, date, locality", [
+    ("Quảng Ninh / Tiên Yên", "2025-08-11", "xã Tiên Yên"),  # a post-2025 unit
+    ("Quảng Ninh / Tiên Yên", "2024", "huyện Tiên Yên"),  # a pre-2025 one for an old article
+    ("Lào Cai / xã Phong Hải", "2025", "xã Phong Hải"),
+    ("Quảng Ninh / Vân Đồn", "2026", "đặc khu Vân Đồn"),
+    ("Quảng Ninh / Vân Đồn", "2023", "huyện Vân Đồn"),
+    ("Tuyên Quang", "2026", "tỉnh Tuyên Quang"),
+])
+def test_the_sheet_reads_a_bare_unit_against_the_units_in_force(cell, date, locality):
+    assert meta_from_fields({"doc_id": "x", "locality": cell, "date": date}).locality == locality

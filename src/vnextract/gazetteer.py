@@ -502,3 +502,27 @@ def _pick(provinces_of_units: list[str], near: frozenset[str], already_2025: boo
         return named[0]
     inside = [p for p in distinct if (province_2025(p) if already_2025 else province_2025_of(p)) in near]
     return inside[0] if len(inside) == 1 else None
+
+
+def unit_named(name: str, province: str, after_reform: bool) -> str | None:
+    """A unit named bare in a sheet ("Tiên Yên" in "Quảng Ninh / Tiên Yên"),
+    with its type word, from the units in force: a new commune after the
+    reorganisation ("xã Tiên Yên"), a district before it ("huyện Tiên Yên");
+    the other era when the name is only there. None when the province holds
+    no unit of that name."""
+    merged = province_2025_of(province) or province_2025(province)
+
+    def new_commune():
+        found = [c for c in communes("from_2025").get(name, ()) if province_2025(c.province) == merged]
+        return found[0].locality if len(found) == 1 else None
+
+    def district():
+        found = [d for d in districts().get(name, ()) if d.province == province]
+        return found[0].locality if len(found) == 1 else None
+
+    def old_commune():
+        found = [c for c in communes("legacy").get(name, ()) if c.province == province]
+        return found[0].locality if len(found) == 1 else None
+
+    order = (new_commune, district, old_commune) if after_reform else (district, old_commune, new_commune)
+    return next((found for find in order if (found := find())), None)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import regex
 
-from ..gazetteer import provinces
+from ..gazetteer import REFORM, provinces, unit_named
 from ..rules import load_rules
 
 
@@ -52,7 +52,15 @@ def meta_from_fields(fields: dict) -> DocumentMeta:
     locality = next((parse_locality(lowered[c]) for c in _LOCALITY_COLUMNS if lowered.get(c)), None)
     year = next((parse_year(lowered[c]) for c in _YEAR_COLUMNS if lowered.get(c)), None)
     month = next((parse_month(lowered[c]) for c in _YEAR_COLUMNS if lowered.get(c)), None)
+    cell = next((lowered[c] for c in _LOCALITY_COLUMNS if lowered.get(c)), None)
+    if locality and cell and not _has_type_word(locality) and locality not in _tables()[1]:
+        after = year is not None and (year > REFORM[0] or year == REFORM[0] and (month is None or month >= REFORM[1]))
+        locality = unit_named(locality, str(cell).split("/")[0].strip(), after) or locality
     return DocumentMeta(locality=locality, year=year, month=month)
+
+
+def _has_type_word(locality: str) -> bool:
+    return any(regex.match(rf"(?i){regex.escape(t)}(?=\s)", locality) for t in _tables()[0])
 
 
 def parse_year(cell) -> int | None:
