@@ -264,3 +264,14 @@ def test_track_by_a_column_old_records_lack_says_what_to_do(tmp_path, capsys):
 ])
 def test_the_sheet_reads_a_bare_unit_against_the_units_in_force(cell, date, locality):
     assert meta_from_fields({"doc_id": "x", "locality": cell, "date": date}).locality == locality
+
+
+def test_after_the_reorganisation_the_commune_is_the_subject_not_the_former_district_of_its_name():
+    text = ("Đại hội Đảng bộ xã Tiên Yên lần thứ I\n"
+            "Xã Tiên Yên được thành lập trên cơ sở thị trấn Tiên Yên và các xã của huyện Tiên Yên (cũ). "
+            "Nhiệm kỳ 2025 - 2030, phấn đấu thu nhập bình quân đầu người đạt 90 triệu đồng.")
+    assert _one(text, AFTER, span="90 triệu đồng").locality == "xã Tiên Yên"
+    # Before July 2025 a district article names its town: the district is the subject.
+    older = ("Huyện Tiên Yên năm 2024\nThị trấn Tiên Yên là trung tâm của huyện Tiên Yên. "
+             "Năm 2024, thu nhập bình quân đầu người đạt 70 triệu đồng.")
+    assert _one(older, BEFORE, span="70 triệu đồng").locality == "huyện Tiên Yên"

@@ -210,9 +210,11 @@ def _without_overlaps(places: list[Place]) -> list[Place]:
     return kept
 
 
-def subject(text: str, places: list[Place], named: str | None = None) -> str | None:
+def subject(text: str, places: list[Place], named: str | None = None, after_reform: bool = False) -> str | None:
     """The article's main locality: most mentioned, the opening counting more,
     and `named` — the unit the file name names — counting as a title does.
+    After the 2025 reorganisation a district form of the name ("huyện Tiên
+    Yên (cũ)") ranks below the commune that took it ("xã Tiên Yên").
 
     Bare and typed mentions of one place count together (compared folded);
     the answer is its most frequent written form with a type word.
@@ -235,16 +237,22 @@ def subject(text: str, places: list[Place], named: str | None = None) -> str | N
         forms.setdefault(key, Counter())[place.locality] += 1 if place.locality != place.name else 0
         first_seen.setdefault(key, place.start)
     best = max(score, key=lambda k: (score[k], -first_seen[k]))
-    return max(forms[best].items(), key=lambda kv: (_level(kv[0]), kv[1]))[0]
+    return max(forms[best].items(), key=lambda kv: (_level(kv[0], after_reform), kv[1]))[0]
 
 
 _LEVELS = (("tỉnh", 4), ("tp", 3), ("thành phố", 3), ("huyện", 3), ("thị xã", 3), ("quận", 3), ("xã", 1), ("phường", 1), ("thị trấn", 1))
 
 
-def _level(locality: str) -> int:
+_GONE_IN_2025 = ("huyện", "quận", "thị xã", "thị trấn")  # levels and types the reorganisation ended
+
+
+def _level(locality: str, after_reform: bool = False) -> int:
     """An article about a district names its town too ("thị trấn Đầm Hà"):
-    between two forms of one name, the higher administrative level is the subject."""
+    between two forms of one name, the higher administrative level is the
+    subject — of the units in force: after 2025 a former district ranks lowest."""
     lowered = locality.lower()
+    if after_reform and any(lowered.startswith(word + " ") for word in _GONE_IN_2025):
+        return 0
     return next((level for word, level in _LEVELS if lowered.startswith(word + " ") or lowered.startswith(word + ".")), 2)
 
 

@@ -121,7 +121,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
         return []
     after = after_reform(text, meta)
     places, named = places_and_named(text, doc_id.rsplit("/", 1)[-1], meta.locality, after)
-    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year,
+    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named, after), meta.year,
                            main_place_note="metadata" if meta.locality else "subject")
     headings = _heading_places(text, places)
     carried = _Carried()
@@ -401,7 +401,7 @@ def _status_by_year(year: int | None, published: int | None) -> str | None:
     return "target" if year > published else "actual"
 
 
-def _main_place(text: str, places: list[Place], meta: DocumentMeta, named: str | None) -> str | None:
+def _main_place(text: str, places: list[Place], meta: DocumentMeta, named: str | None, after: bool = False) -> str | None:
     """The sheet's locality, written as the article writes it when it does
     ("TPHCM" for "TP Hồ Chí Minh"); else the place the article (and its file
     name) names most."""
@@ -411,7 +411,7 @@ def _main_place(text: str, places: list[Place], meta: DocumentMeta, named: str |
             if _place_key(place.locality) == wanted:
                 return place.locality
         return meta.locality
-    return subject(text, places, named)
+    return subject(text, places, named, after)
 
 
 def _place_key(locality: str) -> str:
