@@ -2,8 +2,9 @@
 
 The units come from `vietnamadminunits` (provinces and their districts as
 they stood before the July 2025 reorganisation, which is what most articles
-name, and the provinces after it); `rules/localities.yaml` adds the former
-names and short forms that writers still use. Shared by input reading (a
+name, and the provinces after it; the communes of both sets and the
+converter between them, read on first need); `rules/localities.yaml` adds
+the former names and short forms that writers still use. Shared by input reading (a
 sheet's "Lào Cai" is "tỉnh Lào Cai") and the locality stage, so it sits
 beside both rather than inside either.
 """
@@ -120,7 +121,7 @@ def _tone_variants(word: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _ascii_provinces() -> dict[str, str]:
     """Province name without marks or spaces ("quangninh") → locality."""
-    return {_ascii(name): locality for name, locality in provinces().items()}
+    return {ascii_key(name): locality for name, locality in provinces().items()}
 
 
 @lru_cache(maxsize=1)
@@ -129,13 +130,13 @@ def _ascii_districts() -> dict[str, list[District]]:
     index: dict[str, list[District]] = {}
     for units in districts().values():
         for unit in units:
-            same = index.setdefault(_ascii(unit.name), [])
+            same = index.setdefault(ascii_key(unit.name), [])
             if unit not in same:
                 same.append(unit)
     return index
 
 
-def _ascii(name: str) -> str:
+def ascii_key(name: str) -> str:
     """"Đầm Hà" → "damha": the form a URL slug or file name keeps."""
     return "".join(c for c in _unmarked(name) if c.isalnum())
 
@@ -156,7 +157,7 @@ def _ascii_communes(era: str) -> dict[str, list["Commune"]]:
     index: dict[str, list[Commune]] = {}
     for units in communes(era).values():
         for unit in units:
-            same = index.setdefault(_ascii(unit.name), [])
+            same = index.setdefault(ascii_key(unit.name), [])
             if unit not in same:
                 same.append(unit)
     return index
@@ -219,7 +220,7 @@ def place_in_name(name: str, after_reform: bool = False) -> str | None:
     for i, key in spans:
         after_city_word = i > 0 and parts[i - 1] in _SLUG_CITY
         for unit in district_names.get(key, ()):
-            own = _ascii(unit.province)
+            own = ascii_key(unit.province)
             if own == key and not after_city_word:
                 continue  # "quang-ngai" is the province unless "tp-" says the city
             if own in named or len(district_names[key]) == 1 and key not in province_names:
@@ -320,8 +321,12 @@ def _former_province_of() -> dict[tuple[str, str], str]:
         for old, news in olds.items():
             for new in news:
                 parts.setdefault((province_key, new["newWardKey"]), []).append(old.split("_", 1)[0])
-    return {key: legacy[max(set(keys), key=keys.count)] for key, keys in parts.items()
-            if any(k in legacy for k in keys) for keys in [[k for k in keys if k in legacy]]}
+    found = {}
+    for key, olds in parts.items():
+        known = [k for k in olds if k in legacy]
+        if known:
+            found[key] = legacy[max(set(known), key=known.count)]
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -447,7 +452,7 @@ def holding_provinces(locality: str | None, after_reform: bool, near: frozenset[
             return (legacy_province(old), province_2025_of(old)) if old else (legacy_province(new), province_2025(new))
     if level in (None, "district", "city"):
         # "Đăk Glei" is the gazetteer's "Đắk Glei": compared without marks when the folded name is not found.
-        units = _folded_districts().get(bare) or _ascii_districts().get(_ascii(bare), ())
+        units = _folded_districts().get(bare) or _ascii_districts().get(ascii_key(bare), ())
         found = _pick([d.province for d in units], near)
         if found:
             return legacy_province(found), province_2025_of(found)

@@ -18,8 +18,8 @@ from typing import NamedTuple
 import regex
 
 from ..folding import fold_locality
-from ..gazetteer import (REFORM, communes, districts, holding_provinces, place_in_name, province_2025_of, provinces,
-                         provinces_or_nearby)
+from ..gazetteer import (REFORM, ascii_key, communes, districts, holding_provinces, place_in_name, province_2025_of,
+                         provinces, provinces_or_nearby)
 from ..inputs.metadata import DocumentMeta
 from ..rules import WORD_END as _RIGHT
 from ..rules import WORD_START as _LEFT
@@ -294,23 +294,16 @@ def named_unit(file_name: str, places: list[Place], after: bool) -> str | None:
     ("hung-thinh-hung-nguyen-…" and "xã Hưng Thịnh" in the text → "xã Hưng
     Thịnh", not "huyện Hưng Nguyên")."""
     named = place_in_name(file_name, after)
-    slug = _ascii_slug(file_name)
-    at = slug.find(_ascii_slug(_bare_name(named))) if named else len(slug)
+    slug = ascii_key(file_name)
+    at = slug.find(ascii_key(_bare_name(named))) if named else len(slug)
     best = None
     for place in places:
         if place.national or place.locality == place.name or _level(place.locality) >= _level(named or "tỉnh x"):
             continue
-        where = slug.find(_ascii_slug(place.name))
+        where = slug.find(ascii_key(place.name))
         if 0 <= where < at and (best is None or where < best[0]):
             best = (where, place.locality)
     return best[1] if best else named
-
-
-def _ascii_slug(name: str) -> str:
-    from unicodedata import combining, normalize
-
-    plain = "".join(c for c in normalize("NFD", name) if not combining(c)).replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in plain.lower() if c.isalnum())
 
 
 def with_provinces(records: list, places: list[Place], main_place: str | None, after: bool) -> list:
