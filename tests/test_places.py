@@ -275,3 +275,9 @@ def test_after_the_reorganisation_the_commune_is_the_subject_not_the_former_dist
     older = ("Huyện Tiên Yên năm 2024\nThị trấn Tiên Yên là trung tâm của huyện Tiên Yên. "
              "Năm 2024, thu nhập bình quân đầu người đạt 70 triệu đồng.")
     assert _one(older, BEFORE, span="70 triệu đồng").locality == "huyện Tiên Yên"
+
+
+def test_a_province_s_new_name_before_its_renaming_is_the_former_province():
+    text = "Năm 2022, Huế thu hút được 196.500 lượt khách."
+    assert _one(text, DocumentMeta(year=2022)).locality == "tỉnh Thừa Thiên Huế"
+    assert _one(text.replace("2022", "2026"), DocumentMeta(year=2026)).locality == "TP Huế"

@@ -64,12 +64,14 @@ def _compiled():
     return typed, fused, national, bare, gazetteer, foreign
 
 
-def find_places(text: str, about: str | None = None, after_reform: bool = False) -> list[Place]:
+def find_places(text: str, about: str | None = None, after_reform: bool = False, renamed: bool = False) -> list[Place]:
     """All place mentions, sorted by position, longest first where they overlap.
     `about` is a unit the article is known to be about (from its metadata or
     file name): the districts of its province count as places when named bare
     — or, in an article written after the 2025 reorganisation, the new
-    commune that took a district's name ("Tiên Yên" → "xã Tiên Yên")."""
+    commune that took a district's name ("Tiên Yên" → "xã Tiên Yên").
+    `renamed`: the article predates a province's new name, so the bare new
+    name is the former province ("Huế" before 2025 → "tỉnh Thừa Thiên Huế")."""
     typed, fused, national, bare, gazetteer, foreign = _compiled()
     found: list[Place] = []
     for m in foreign.finditer(text):
@@ -80,8 +82,9 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False)
         found.append(Place(m.start(), m.end(), m.group(), m.group("name")))
     for m in national.finditer(text):
         found.append(Place(m.start(), m.end(), NATIONAL, m.group(), national=True, in_phrase=m.group("said") is None))
+    former = _former_names() if renamed else {}
     for m in bare.finditer(text):
-        found.append(Place(m.start(), m.end(), gazetteer[m.group()], m.group()))
+        found.append(Place(m.start(), m.end(), former.get(m.group(), gazetteer[m.group()]), m.group()))
     # Bare names seen elsewhere in the article with a type word.
     typed_names = Counter()
     written: dict[str, str] = {}
@@ -100,6 +103,14 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False)
         for start, end, key in _find_names(text, frozenset(in_provinces)):
             found.append(Place(start, end, in_provinces[key], text[start:end]))
     return _without_overlaps(found)
+
+
+@lru_cache(maxsize=1)
+def _former_names() -> dict[str, str]:
+    """Bare new name → the former province it named before ("Huế" → "tỉnh
+    Thừa Thiên Huế"), from rules/localities.yaml `renamed_provinces` and `former_provinces`."""
+    rules = load_rules("localities")
+    return {new: rules["former_provinces"][old] for old, new in rules["renamed_provinces"].items()}
 
 
 def _provinces_of(locality: str | None) -> set[str]:
@@ -281,11 +292,12 @@ def after_reform(text: str, meta: DocumentMeta) -> bool:
     return bool(_reform_markers().search(text))
 
 
-def places_and_named(text: str, file_name: str, sheet_locality: str | None, after: bool) -> tuple[list[Place], str | None]:
+def places_and_named(text: str, file_name: str, meta: DocumentMeta, after: bool) -> tuple[list[Place], str | None]:
     """The article's places, and the unit its sheet or else its file name names."""
-    named = sheet_locality or place_in_name(file_name, after)
-    places = find_places(text, named, after)
-    return places, sheet_locality or named_unit(file_name, places, after)
+    named = meta.locality or place_in_name(file_name, after)
+    renamed = not after and (meta.year is None or meta.year < REFORM[0])
+    places = find_places(text, named, after, renamed)
+    return places, meta.locality or named_unit(file_name, places, after)
 
 
 def named_unit(file_name: str, places: list[Place], after: bool) -> str | None:
@@ -346,3 +358,16 @@ def country_owns(text: str, sentence_start: int, place: Place, quantity_start: i
     if _IN_BRACKETS_AFTER.match(text[place.end : quantity_start]):
         return True
     return not _yardstick().search(text[max(sentence_start, place.start - 30) : place.start])
+
+
+@lru_cache(maxsize=1)
+def _breakdown_opening() -> regex.Pattern:
+    words = load_rules("localities")["breakdown_openers"]
+    return regex.compile(rf"[ \t]*(?:{phrase_alternation(words)}){_RIGHT}", regex.IGNORECASE)
+
+
+def breaks_down(text: str, previous_end: int, sentence_start: int) -> bool:
+    """Whether a sentence right after the one that ended at `previous_end`
+    opens by breaking its figure down ("Trong đó, rừng tự nhiên là …"), and so
+    belongs to the place that sentence named."""
+    return not text[previous_end:sentence_start].strip() and bool(_breakdown_opening().match(text, sentence_start))

@@ -25,7 +25,8 @@ from ..folding import fold_locality
 from .indicators import (clause_opens_with_cues, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
                          lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
                          without_share_head)
-from .localities import Place, after_reform, country_owns, foreign_owns, places_and_named, subject, with_provinces
+from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
+                         with_provinces)
 from .periods import Period, find_periods
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
@@ -97,6 +98,8 @@ class _DocumentContext:
     published: int | None
     section_place: str | None = None
     main_place_note: str = "subject"  # evidence for the default locality: "metadata" when the sheet gave it
+    # The place the last record's sentence named, and where that sentence ends: "Trong đó, …" right after it breaks its figure down.
+    last_place: tuple[Place, int] | None = None
 
 
 @dataclass(slots=True)
@@ -120,7 +123,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta()) -
     if not quantities:
         return []
     after = after_reform(text, meta)
-    places, named = places_and_named(text, doc_id.rsplit("/", 1)[-1], meta.locality, after)
+    places, named = places_and_named(text, doc_id.rsplit("/", 1)[-1], meta, after)
     doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named, after), meta.year,
                            main_place_note="metadata" if meta.locality else "subject")
     headings = _heading_places(text, places)
@@ -270,6 +273,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     if status == "actual" and year is not None and doc.published is not None and year > doc.published:
         year = doc.published  # a result is never of a year still to come: the plan year was carried over
     place = _locality_for(doc.text, quantity, ctx.sentence, doc.places)
+    if place is None and doc.last_place is not None and breaks_down(doc.text, doc.last_place[1], ctx.sentence.start):
+        place = doc.last_place[0]
+    doc.last_place = (place, ctx.sentence.end) if place is not None else None
     record = Record(
         doc_id=doc.doc_id,
         start=quantity.start,
