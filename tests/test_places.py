@@ -281,3 +281,21 @@ def test_a_province_s_new_name_before_its_renaming_is_the_former_province():
     text = "Năm 2022, Huế thu hút được 196.500 lượt khách."
     assert _one(text, DocumentMeta(year=2022)).locality == "tỉnh Thừa Thiên Huế"
     assert _one(text.replace("2022", "2026"), DocumentMeta(year=2026)).locality == "TP Huế"
+
+
+def test_the_file_name_s_unit_is_written_as_the_text_writes_it():
+    """The gazetteer spells it "Đăk Pơ"; an article that writes "huyện Đak Pơ" keeps its own spelling."""
+    text = "Kỳ họp HĐND huyện Đak Pơ.\nTổng thu ngân sách trên địa bàn đạt 20,4 tỷ đồng."
+    assert _one(text, DocumentMeta(year=2023), doc_id="dak-po-gia-lai-6-thang-2023", span="20,4 tỷ đồng").locality == "huyện Đak Pơ"
+
+
+def test_gdp_of_a_province_in_an_older_article_is_the_province_s():
+    """Before GRDP was the name, provinces reported their own "GDP"."""
+    text = "Quý 1 năm 2014, tổng sản phẩm trên địa bàn tỉnh Tiền Giang tăng 9%, trong đó GDP theo giá thực tế đạt 15.740 tỷ đồng."
+    assert _one(text, DocumentMeta(year=2014), span="15.740 tỷ đồng").locality == "tỉnh Tiền Giang"
+
+
+def test_a_district_the_tables_misspell_takes_its_official_name():
+    from vnextract.gazetteer import place_in_name
+
+    assert place_in_name("dak-po-gia-lai-6-thang-2023") == "huyện Đak Pơ"

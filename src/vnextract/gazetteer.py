@@ -76,10 +76,11 @@ def districts() -> dict[str, list[District]]:
     have one: "Châu Thành"), with their type words, before the 2025 reorganisation."""
     legacy = _units("legacy")
     short_of = {key: unit["provinceShort"] for key, unit in legacy["DICT_PROVINCE"].items()}
+    official = load_rules("localities").get("official_spellings", {})
     found: dict[str, list[District]] = {}
     for province_key, units in legacy["DICT_PROVINCE_DISTRICT"].items():
         for unit in units.values():
-            name = unit["districtShort"]
+            name = official.get(unit["districtShort"], unit["districtShort"])
             district = District(name, f"{unit['districtType'].lower()} {name}", short_of[province_key])
             for spelling in spellings(name):
                 found.setdefault(spelling, []).append(district)

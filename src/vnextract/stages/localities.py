@@ -176,7 +176,9 @@ def _find_names(text: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, name) of each bare occurrence of one of `names`, leftmost
     and longest first, not overlapping. Names made of capitalised words are
     looked up among the runs of such words — no pattern to build per article;
-    any other name goes through a pattern of its own."""
+    any other name goes through a pattern of its own. A name inside a longer
+    proper name in mid-sentence ("dự án Nam Hội An") is not the place; after
+    a capitalised word that only opens a sentence ("Riêng Tiên Yên") it is."""
     simple = {name for name in names if _SIMPLE_NAME.fullmatch(name)}
     keyed = {_BLANKS.sub(" ", name): name for name in simple}
     longest = max((len(_WORD.findall(name)) for name in simple), default=0)
@@ -193,7 +195,8 @@ def _find_names(text: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
                     start, end = words[i].start(), words[j - 1].end()
                     name = keyed.get(_BLANKS.sub(" ", text[start:end]))
                     if name is not None and not (end < len(text) and text[end].isalnum()):
-                        hits.append((start, end, name))
+                        if i == 0 or _opens_sentence(text, words[0].start()):
+                            hits.append((start, end, name))
                         i = j
                         break
                 else:
@@ -202,6 +205,14 @@ def _find_names(text: str, names: frozenset[str]) -> list[tuple[int, int, str]]:
     if others:
         hits.extend((m.start(), m.end(), m.group()) for m in _names_pattern(frozenset(others)).finditer(text))
     return sorted(hits, key=lambda h: (h[0], h[0] - h[1]))
+
+
+_SENTENCE_START = regex.compile(r"(?:^|[.!?:;\n(\-–•*]|\d[.)])[ \t\u00a0]*$")
+
+
+def _opens_sentence(text: str, position: int) -> bool:
+    """Nothing but a sentence's or a list item's opening stands before `position`."""
+    return bool(_SENTENCE_START.search(text[max(0, position - 8) : position]))
 
 
 @lru_cache(maxsize=64)
@@ -233,6 +244,11 @@ def subject(text: str, places: list[Place], named: str | None = None, after_refo
     places = [p for p in places if not p.foreign]
     if named:
         name = _bare_name(named)
+        # The text's own spelling of the unit ("huyện Đak Pơ" for the gazetteer's "Đăk Pơ").
+        written = next((p for p in places if p.locality != p.name and not p.national
+                        and ascii_key(p.name) == ascii_key(name) and _level(p.locality) == _level(named)), None)
+        if written is not None:
+            named, name = written.locality, written.name
         places = [Place(-1, -1, named, name), *places]
     if not places:
         return None
@@ -348,15 +364,25 @@ def foreign_owns(text: str, sentence_start: int, place: Place) -> bool:
     return bool(_OPENING_TIME.match(text[sentence_start : place.start]))
 
 
+@lru_cache(maxsize=1)
+def _country_name() -> regex.Pattern:
+    return regex.compile(phrase_alternation(load_rules("localities")["country_name"], case_sensitive=True))
+
+
 _IN_BRACKETS_AFTER = regex.compile(r"^[ \t]*\([^()]{0,20}$")
 
 
-def country_owns(text: str, sentence_start: int, place: Place, quantity_start: int) -> bool:
+def country_owns(text: str, sentence_start: int, place: Place, quantity_start: int, earlier: list[Place] = ()) -> bool:
     """Whether a mention of the whole country owns the figure after it: not
     when it is a yardstick ("cao nhất cả nước", "bình quân chung cả nước"),
-    except for the figure in brackets right after it ("cả nước (3,55%)")."""
+    except for the figure in brackets right after it ("cả nước (3,55%)"); a
+    bare statistic ("GDP") not after a lower unit its sentence names before it
+    (older provincial reports call their own product "GDP")."""
     if _IN_BRACKETS_AFTER.match(text[place.end : quantity_start]):
         return True
+    if place.in_phrase and not _country_name().fullmatch(place.name) and any(
+            not p.national and not p.foreign for p in earlier):
+        return False
     return not _yardstick().search(text[max(sentence_start, place.start - 30) : place.start])
 
 

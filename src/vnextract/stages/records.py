@@ -568,7 +568,7 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
         place = candidates[k]
         if not_owner.search(text[max(0, place.start - 12) : place.start]):
             continue
-        if place.national and not country_owns(text, sentence.start, place, quantity.start):
+        if place.national and not country_owns(text, sentence.start, place, quantity.start, candidates[:k]):
             continue
         if place.foreign and not foreign_owns(text, sentence.start, place):
             continue
