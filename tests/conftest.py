@@ -41,8 +41,10 @@ SPEC_COLUMNS = [
     "indicator", "indicator_id", "status", "kind", "direction", "comparator", "baseline",
     "period", "year", "locality", "sentence",
 ]
-# Columns every record file has besides the SPEC ones (not scored by SPEC §4).
-EXTRA_COLUMNS = ["confidence"]
+# Columns every record file has besides the SPEC ones (not scored by SPEC §4): the
+# model's confidence, and the provinces that hold the locality, before and after 2025.
+PROVINCE_COLUMNS = ["province", "province_2025"]
+EXTRA_COLUMNS = ["confidence", *PROVINCE_COLUMNS]
 STATUSES = {"target", "actual"}
 KINDS = {"level", "change"}
 DIRECTIONS = {"up", "down", None}

@@ -67,7 +67,7 @@ def test_text_command_prints_exactly_the_indexed_text(name, capsysbinary):
 
 def test_page_date_gives_the_year_and_a_sheet_overrides_it(tmp_path):
     page = _read(FIXTURES / "article.html")
-    assert page.meta == DocumentMeta(year=2025)
+    assert page.meta == DocumentMeta(year=2025, month=12)
     folder = tmp_path / "pages"
     folder.mkdir()
     shutil.copy(FIXTURES / "article.html", folder / "article.html")
@@ -346,7 +346,7 @@ def test_jsonl_line_with_an_html_field_is_read_as_a_page(tmp_path):
     path = tmp_path / "pages.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     p1, p2, p3 = iter_documents([path])
-    assert p1.text == ARTICLE and p1.meta == DocumentMeta(year=2025)
+    assert p1.text == ARTICLE and p1.meta == DocumentMeta(year=2025, month=12)
     assert p2.meta == DocumentMeta(locality="tỉnh Thanh Hóa", year=2024)
     assert isinstance(p3, DocumentFailure) and p3.source.endswith("pages.jsonl:3")
 

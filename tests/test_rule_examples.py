@@ -12,7 +12,9 @@ Families:
   cues.yaml        "[bracketed]" quantity → expected status/kind/direction/
                    comparator/baseline of its record (through `extract`)
   periods.yaml     text → some period phrase equal to `period`, with `year`
-  localities.yaml  "[bracketed]" quantity → its record's `locality`
+  localities.yaml  "[bracketed]" quantity → its record's `locality`; reform
+                   examples (not_reform_examples): an undated text is (is not)
+                   read against the post-2025 units
   indicators.yaml  phrase → `indicator_id`; phrase_examples: "[bracketed]"
                    quantity → record `indicator` with syllable F1 ≥ 0.5
   encodings.yaml   legacy (Windows-1252 characters of a TCVN3/VNI file) → text;
@@ -269,6 +271,19 @@ def test_localities_example(example):
     assert record.locality == example["locality"], f"span {record.span!r}"
 
 
+@pytest.mark.parametrize("text, after", [
+    *[pytest.param(t, True, id=f"localities.yaml:reform.examples#{i}") for i, t in enumerate(_rules("localities")["reform"]["examples"])],
+    *[pytest.param(t, False, id=f"localities.yaml:reform.not_reform_examples#{i}")
+      for i, t in enumerate(_rules("localities")["reform"]["not_reform_examples"])],
+])
+def test_reform_example(text, after):
+    """A text without a date is read against the post-2025 units only when it speaks of the change."""
+    from vnextract.inputs.metadata import DocumentMeta
+    from vnextract.stages.localities import after_reform
+
+    assert after_reform(text, DocumentMeta()) is after
+
+
 # ---------------------------------------------------------------- indicators ---
 
 def _indicator_cases():
@@ -448,7 +463,7 @@ def test_every_rule_entry_has_examples(label, examples):
 # Example lists each runner above executes (list indices written as []).
 RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples", "part_of_year_examples"},
-    "localities": {"examples"},
+    "localities": {"examples", "reform.examples", "reform.not_reform_examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
                    "phrase.dateline_examples"},

@@ -245,7 +245,7 @@ def test_sheet_without_doc_id_is_an_error(tmp_path):
 
 def test_csv_sheet(tmp_path):
     path = _write(tmp_path / "s.csv", '\ufeffdoc_id,locality,date\na,"Gia Lai / huyện Chư Păh",2023-12-01\n')
-    assert read_sheet(path) == {"a": DocumentMeta("huyện Chư Păh", 2023)}
+    assert read_sheet(path) == {"a": DocumentMeta("huyện Chư Păh", 2023, 12)}
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -279,7 +279,7 @@ def test_parse_year(cell, expected):
 
 def test_meta_from_jsonl_fields():
     assert meta_from_fields({"id": "x", "Province/Locality": "Lào Cai (tỉnh)", "date": "2023-05-01"}) == \
-        DocumentMeta("tỉnh Lào Cai", 2023)
+        DocumentMeta("tỉnh Lào Cai", 2023, 5)
 
 
 def test_stdin_text_and_jsonl():

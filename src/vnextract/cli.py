@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("-o", "--output", required=True,
                     help="a .csv, .parquet or .json file, or a folder (index.html with charts, tracking.csv, tracking.json)")
     tr.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
+    tr.add_argument("--by", default="locality", choices=("locality", "province", "province_2025"),
+                    help="the place of a row: the record's locality (default), or the province that holds it "
+                         "before (province) or after (province_2025) the July 2025 reorganisation")
     _add_model(tr)
     tr.set_defaults(run=_cmd_track)
     _add_labelstudio_command(sub)
@@ -485,7 +488,11 @@ def _cmd_track(args) -> int:
     loaded = load_records(args.inputs, meta=_meta(args))
     for problem in loaded.problems:
         print(f"vnextract: skipped {problem}", file=sys.stderr)
-    rows = track_records(loaded.records)
+    try:
+        rows = track_records(loaded.records, by=args.by)
+    except ValueError as err:
+        print(f"vnextract: {err}", file=sys.stderr)
+        return 1
     written = write_tracking(rows, args.output)
     verdicts = Counter(r.verdict for r in rows)
     pairs = Counter(r.pair for r in rows if r.pair)

@@ -264,8 +264,9 @@ def _with_meta(items: Iterator[Item], meta: dict[str, DocumentMeta]) -> Iterator
 
 def _overriding(first: DocumentMeta, then: DocumentMeta) -> DocumentMeta:
     """Each field from `first` where it has one, else from `then`."""
-    return DocumentMeta(locality=first.locality or then.locality,
-                        year=first.year if first.year is not None else then.year)
+    dated = first if first.year is not None else then
+    return DocumentMeta(locality=first.locality or then.locality, year=dated.year,
+                        month=dated.month if dated.month is not None or dated.year != then.year else then.month)
 
 
 def _folder_sheet(folder: Path, notices: Callable[[str], None]) -> dict[str, DocumentMeta]:

@@ -23,7 +23,7 @@ import unicodedata
 import regex
 
 from .encodings import DecodeError, decode_bytes, encoding_name
-from .metadata import DocumentMeta, parse_year
+from .metadata import DocumentMeta, parse_month, parse_year
 
 
 class PageError(ValueError):
@@ -52,7 +52,8 @@ def read_html(page: bytes | str, encoding: str | None = None) -> tuple[str, Docu
     if title and blocks[0] != title:
         blocks.insert(0, title)
     text = unicodedata.normalize("NFC", "\n\n".join(blocks))
-    return text, DocumentMeta(year=parse_year(found.date) if found.date else None)
+    return text, DocumentMeta(year=parse_year(found.date) if found.date else None,
+                              month=parse_month(found.date) if found.date else None)
 
 
 def _decode(data: bytes, encoding: str | None) -> str:

@@ -18,7 +18,7 @@ from typing import Callable
 
 import regex
 
-from ..gazetteer import provinces
+from ..gazetteer import REFORM, provinces, unit_named
 from ..rules import load_rules
 
 
@@ -29,6 +29,7 @@ class DocumentMeta:
 
     locality: str | None = None
     year: int | None = None
+    month: int | None = None  # when the source gives it: an article of 2025 is before or after the July reorganisation
 
 
 _YEAR = regex.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -82,7 +83,16 @@ def meta_from_fields(fields: dict) -> DocumentMeta:
     lowered = {str(k).lower(): v for k, v in fields.items()}
     locality = next((parse_locality(lowered[c]) for c in _LOCALITY_COLUMNS if lowered.get(c)), None)
     year = next((parse_year(lowered[c]) for c in _YEAR_COLUMNS if lowered.get(c)), None)
-    return DocumentMeta(locality=locality, year=year)
+    month = next((parse_month(lowered[c]) for c in _YEAR_COLUMNS if lowered.get(c)), None)
+    cell = next((lowered[c] for c in _LOCALITY_COLUMNS if lowered.get(c)), None)
+    if locality and cell and not _has_type_word(locality) and locality not in _tables()[1]:
+        after = year is not None and (year > REFORM[0] or year == REFORM[0] and (month is None or month >= REFORM[1]))
+        locality = unit_named(locality, str(cell).split("/")[0].strip(), after) or locality
+    return DocumentMeta(locality=locality, year=year, month=month)
+
+
+def _has_type_word(locality: str) -> bool:
+    return any(regex.match(rf"(?i){regex.escape(t)}(?=\s)", locality) for t in _tables()[0])
 
 
 def parse_year(cell) -> int | None:
@@ -90,6 +100,18 @@ def parse_year(cell) -> int | None:
         return cell
     m = _YEAR.search(str(cell))
     return int(m.group()) if m else None
+
+
+_ISO_MONTH = regex.compile(r"(?<!\d)(?:19|20)\d{2}-(\d{1,2})(?:-\d{1,2})?(?!\d)")
+_DMY_MONTH = regex.compile(r"(?<!\d)(?:\d{1,2}/)?(\d{1,2})/(?:19|20)\d{2}(?!\d)")
+
+
+def parse_month(cell) -> int | None:
+    """The month of a full date ("2025-08-11", "11/8/2025", "8/2025"); None for a bare year."""
+    text = str(cell)
+    m = _ISO_MONTH.search(text) or _DMY_MONTH.search(text)
+    month = int(m.group(1)) if m else 0
+    return month if 1 <= month <= 12 else None
 
 
 def parse_locality(cell) -> str | None:

@@ -63,8 +63,9 @@ def make_vnextract(nlp: Language, name: str, spans_key: str, model: str) -> "Vne
 
 
 class VnextractComponent:
-    """Records of a Doc as spans. `doc.user_data["doc_id"]`, `["locality"]`
-    and `["year"]` stand in for the document's id and metadata when set."""
+    """Records of a Doc as spans. `doc.user_data["doc_id"]`, `["locality"]`,
+    `["year"]` and `["month"]` stand in for the document's id and metadata
+    when set (the month tells a 2025 article before or after the July reorganisation)."""
 
     def __init__(self, spans_key: str = "vnextract", model: str = ""):
         if ":" in spans_key:
@@ -75,7 +76,8 @@ class VnextractComponent:
     def __call__(self, doc: Doc) -> Doc:
         text = normalize_text(doc.text)
         back = _offsets_back(doc.text, text)
-        meta = DocumentMeta(locality=doc.user_data.get("locality"), year=doc.user_data.get("year"))
+        meta = DocumentMeta(locality=doc.user_data.get("locality"), year=doc.user_data.get("year"),
+                            month=doc.user_data.get("month"))
         records, spans = [], []
         for record in build_records(str(doc.user_data.get("doc_id", "doc")), text, meta, model=self.model):
             row = record.to_dict()

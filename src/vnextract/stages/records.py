@@ -24,11 +24,11 @@ from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
-from ..gazetteer import place_in_name
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
                          lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
                          without_share_head)
-from .localities import Place, find_places, subject
+from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
+                         with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
@@ -61,6 +61,10 @@ class Record:
     sentence: str
     # The chance that status and indicator are both right, from the model (None when the rules alone decide).
     confidence: float | None = None
+    # The provinces that hold `locality`, before and after the 2025 reorganisation
+    # (stages/localities.with_provinces): not SPEC columns, not scored.
+    province: str | None = None
+    province_2025: str | None = None
     # Where the decisions came from (stages/evidence.py): not a SPEC column, kept in JSONL and the API.
     evidence: dict | None = field(default=None, compare=False)
 
@@ -105,6 +109,8 @@ class _DocumentContext:
     model: Model | None = None  # decides status, year and indicator over the rules' candidates; None: the cascade
     collect: list | None = None  # when given, every quantity's candidates are appended (training data)
     cascade_indicator: str = ""  # the cascade's phrase for the last value: what the next one inherits
+    # The place the last record's sentence named, and where that sentence ends: "Trong đó, …" right after it breaks its figure down.
+    last_place: tuple[Place, int] | None = None
 
 
 @dataclass(slots=True)
@@ -133,13 +139,13 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
     tables = [t for t in tables if t.has_figures]
     if not quantities and not tables:
         return []
-    named = meta.locality or place_in_name(doc_id.rsplit("/", 1)[-1])
-    places = find_places(text, named)
-    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named), meta.year,
+    after = after_reform(text, meta)
+    places, named = places_and_named(text, doc_id.rsplit("/", 1)[-1], meta, after)
+    doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named, after), meta.year,
                            main_place_note="metadata" if meta.locality else "subject", model=model, collect=collect)
     from_tables = _table_records(doc, tables, periods)
     if not quantities:
-        return from_tables
+        return with_provinces(from_tables, places, doc.main_place, after)
     headings = _heading_places(text, places)
     carried = _Carried()
     between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
@@ -159,7 +165,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         _carry_between(carried, text, between)
         between.clear()
         spans = [(p.start, p.end) for p in sentence_periods]
-        spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end)]
+        spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end) if not p.in_phrase]
         if (dateline := dateline_end(text, sentence.start, sentence.end)) is not None:
             spans.append((sentence.start, dateline))
         edges = [x for span in [*spans, *((q.start, q.end) for q in in_sentence)] for x in span]
@@ -189,7 +195,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence))
         _carry_period(carried, own_periods)
-    return sorted(records + from_tables, key=lambda r: r.start) if from_tables else records
+    if from_tables:
+        records = sorted(records + from_tables, key=lambda r: r.start)
+    return with_provinces(records, places, doc.main_place, after)
 
 
 _BETWEEN_LISTED = regex.compile(r"\s*(?:[-–,;]|và)\s*")
@@ -334,6 +342,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         if new_status != status:
             status, status_from = new_status, _status_evidence(doc.text, view, before, new_status)
     place = _locality_for(doc.text, quantity, ctx.sentence, doc.places)
+    if place is None and doc.last_place is not None and breaks_down(doc.text, doc.last_place[1], ctx.sentence.start):
+        place = doc.last_place[0]
+    doc.last_place = (place, ctx.sentence.end) if place is not None else None
     record = Record(
         doc_id=doc.doc_id,
         start=quantity.start,
@@ -488,7 +499,7 @@ def _status_by_year(year: int | None, published: int | None) -> str | None:
     return "target" if year > published else "actual"
 
 
-def _main_place(text: str, places: list[Place], meta: DocumentMeta, named: str | None) -> str | None:
+def _main_place(text: str, places: list[Place], meta: DocumentMeta, named: str | None, after: bool = False) -> str | None:
     """The sheet's locality, written as the article writes it when it does
     ("TPHCM" for "TP Hồ Chí Minh"); else the place the article (and its file
     name) names most."""
@@ -498,7 +509,7 @@ def _main_place(text: str, places: list[Place], meta: DocumentMeta, named: str |
             if _place_key(place.locality) == wanted:
                 return place.locality
         return meta.locality
-    return subject(text, places, named)
+    return subject(text, places, named, after)
 
 
 def _place_key(locality: str) -> str:
@@ -713,28 +724,22 @@ def _not_owner_pattern():
 def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> Place | None:
     """The place named before the number in its sentence, unless it is only
     the object of a comparison ("so với", "với"), the country as a yardstick
-    ("đứng thứ 8 cả nước"), or a province that qualifies the unit before it
-    ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
+    ("đứng thứ 8 cả nước"), another country that only names a market, or a
+    province that qualifies the unit before it ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
     not_owner = _not_owner_pattern()
     candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
         place = candidates[k]
         if not_owner.search(text[max(0, place.start - 12) : place.start]):
             continue
-        if place.national and not _opens_clause(text, sentence.start, place.start):
+        if place.national and not country_owns(text, sentence.start, place, quantity.start, candidates[:k]):
             continue
-        if k > 0 and _qualifies(text, candidates[k - 1], place):
+        if place.foreign and not foreign_owns(text, sentence.start, place):
+            continue
+        if k > 0 and not candidates[k - 1].national and _qualifies(text, candidates[k - 1], place):
             return candidates[k - 1]
         return place
     return None
-
-
-_CLAUSE_OPENING = regex.compile(r"(?:^|[,;:]|(?:19|20)\d{2})\s*$")
-
-
-def _opens_clause(text: str, sentence_start: int, position: int) -> bool:
-    """Nothing but a time phrase or punctuation stands before `position` in its clause."""
-    return bool(_CLAUSE_OPENING.search(text[max(sentence_start, position - 40) : position]))
 
 
 def _qualifies(text: str, unit: Place, parent: Place) -> bool:

@@ -171,9 +171,22 @@ def growth_id(record: dict) -> str | None:
     return None
 
 
-def track_records(records: Iterable[dict]) -> list[Row]:
-    """The tracking table of records (dicts with the SPEC fields), in a stable order."""
-    items = [_item(dict(r), i) for i, r in enumerate(records)]
+GROUPINGS = ("locality", "province", "province_2025")
+
+
+def track_records(records: Iterable[dict], by: str = "locality") -> list[Row]:
+    """The tracking table of records (dicts with the SPEC fields), in a stable
+    order, one row per place × indicator × year. `by` names the place:
+    the record's `locality`, or the province that holds it before
+    (`province`) or after (`province_2025`) the 2025 reorganisation, so that a
+    district's target and its province's result, or a former province and
+    the merged one, fall in one group (the whole country keeps its locality)."""
+    if by not in GROUPINGS:
+        raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUPINGS)}")
+    records = list(records)
+    if by != "locality" and records and all(by not in r for r in records):
+        raise ValueError(f"the records have no {by} column: extract them again with this version to group by it")
+    items = [_item(_placed(dict(r), by), i) for i, r in enumerate(records)]
     _attach_plans(items)
     _read_growth(items)
     clusters = _cluster(items)
@@ -186,13 +199,20 @@ def track_records(records: Iterable[dict]) -> list[Row]:
     return sorted(rows, key=lambda r: (fold_text(r.locality), fold_text(r.indicator), r.year or 0, r.horizon))
 
 
-def track(inputs: Iterable[str], meta=None) -> list[Row]:
+def track(inputs: Iterable[str], meta=None, by: str = "locality") -> list[Row]:
     """The tracking table of records files and articles; an input that cannot be
     read raises ValueError naming it (the CLI goes on without it instead)."""
     loaded = load_records(list(inputs), meta=meta)
     if loaded.problems:
         raise ValueError("; ".join(loaded.problems))
-    return track_records(loaded.records)
+    return track_records(loaded.records, by)
+
+
+def _placed(record: dict, by: str) -> dict:
+    """The record with the place it is tracked under as its locality."""
+    if by != "locality" and record.get(by):
+        record["locality"] = record[by]
+    return record
 
 
 def _item(record: dict, order: int) -> _Item:
