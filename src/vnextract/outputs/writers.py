@@ -67,15 +67,45 @@ def table_row(record: Record | Mapping, evidence: bool = False) -> dict:
     return {**row, **evidence_columns(row.get("evidence"))} if evidence else row
 
 
-def to_frame(records: Iterable[Record | Mapping], evidence: bool = False):
+def to_frame(records: Iterable, evidence: bool = False):
     """A pandas DataFrame, one row per record, the SPEC columns in order
-    (then the evidence columns, with `evidence=True`)."""
+    (then the evidence columns, with `evidence=True`).
+
+    `records` may also be what `extract_documents` yields, (document, records)
+    pairs: their records are the rows, and the documents that failed are
+    listed in `frame.attrs["failures"]` (and warned about), not dropped unseen."""
     import pandas as pd
 
-    rows = [table_row(r, evidence) for r in records]
+    flat, failures = _flatten(records)
+    rows = [table_row(r, evidence) for r in flat]
     frame = pd.DataFrame(rows, columns=FIELDS + (EVIDENCE_COLUMNS if evidence else []))
     offsets = {c: "Int64" for c in EVIDENCE_COLUMNS if c.endswith(("_start", "_end"))} if evidence else {}
-    return frame.astype({"year": "Int64", "start": "int64", "end": "int64", **offsets})
+    frame = frame.astype({"year": "Int64", "start": "int64", "end": "int64", **offsets})
+    if failures is not None:
+        frame.attrs["failures"] = failures
+        if failures:
+            import warnings
+
+            warnings.warn(f"{len(failures)} documents failed and have no rows: {'; '.join(failures[:3])}"
+                          f"{' …' if len(failures) > 3 else ''}", UserWarning, stacklevel=2)
+    return frame
+
+
+def _flatten(items: Iterable) -> tuple[list, list[str] | None]:
+    """Records, from records or from (document, records) pairs; the failed
+    documents of pairs (those with an `error_type`), None when there were no pairs."""
+    flat: list = []
+    failures: list[str] | None = None
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], list):
+            failures = [] if failures is None else failures
+            document, records = item
+            if hasattr(document, "error_type"):
+                failures.append(str(document))
+            flat.extend(records)
+        else:
+            flat.append(item)
+    return flat, failures
 
 
 def format_for(path: str | os.PathLike | None, override: str | None = None) -> str:
