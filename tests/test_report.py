@@ -141,8 +141,11 @@ def test_payloads_in_text_file_name_and_gold_never_run(page, tmp_path):
             f"{PAYLOADS[2]} Huyện phấn đấu 10 xã đạt chuẩn.")
     article.write_text(text, encoding="utf-8")
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"doc_id": name, "start": 0, "end": 5, "span": "Tỷ lệ", "value": 1, "norm_value": 1,
-                                "norm_unit": PAYLOADS[2], "indicator": PAYLOADS[1], "status": PAYLOADS[0]},
+    gold.write_text(json.dumps({"doc_id": name, "start": 0, "end": 5, "span": "Tỷ lệ", "value": 1, "value_max": None,
+                                "unit": PAYLOADS[0], "norm_value": 1, "norm_unit": PAYLOADS[2],
+                                "indicator": PAYLOADS[1], "status": "target", "kind": "level", "direction": None,
+                                "comparator": "=", "baseline": PAYLOADS[0], "period": PAYLOADS[1], "year": None,
+                                "locality": PAYLOADS[2]},
                                ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "site"
     assert main(["show", str(article), "--gold", str(gold), "-o", str(out)]) == 0

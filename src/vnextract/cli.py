@@ -125,10 +125,11 @@ def _cmd_extract(args) -> int:
 
 
 def _cmd_eval(args) -> int:
+    from .evaluation.gold import read_gold
     from .evaluation.scoring import evaluate
-    from .outputs.writers import load_jsonl_records, read_records
+    from .outputs.writers import read_records
 
-    gold = load_jsonl_records(args.gold)
+    gold = read_gold(args.gold)
     wanted = _doc_list(args.docs) if args.docs else None
     if wanted is not None:
         gold = [g for g in gold if g.get("doc_id") in wanted]

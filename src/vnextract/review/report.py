@@ -33,10 +33,11 @@ from typing import Iterable
 
 import regex
 
+from ..evaluation.gold import read_gold
 from ..evaluation.scoring import SHOWN, evaluate
 from ..inputs.documents import DocumentFailure
 from ..inputs.metadata import DocumentMeta
-from ..outputs.writers import atomic_path, load_jsonl_records
+from ..outputs.writers import atomic_path
 from ..stages.evidence import KEYS as EVIDENCE_KEYS
 
 # The record fields a page shows and embeds; `sentence` is left out (the text is on the page).
@@ -102,7 +103,7 @@ def collect(inputs: Iterable, gold: str | os.PathLike | None = None, meta: dict[
     """Every input document with its records, scored against `gold` when given."""
     from ..pipeline import extract_documents
 
-    golds = load_jsonl_records(gold) if gold is not None else None
+    golds = read_gold(gold) if gold is not None else None
     reports = []
     for item, records in extract_documents(inputs, meta=meta, encoding=encoding):
         if isinstance(item, DocumentFailure):
