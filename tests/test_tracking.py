@@ -466,10 +466,39 @@ def test_article_pairs_through_the_cli_json(articles, tmp_path, capsys):
 
 def test_records_files_give_the_same_table_as_the_articles(articles, tmp_path):
     direct = _summary(track([str(articles)]))
-    for suffix in ("jsonl", "csv", "parquet"):
+    for suffix in ("jsonl", "csv", "parquet", "xlsx"):
         records = tmp_path / f"records.{suffix}"
         assert main(["extract", str(articles), "-o", str(records), "--workers", "1"]) == 0
         assert _summary(track([str(records)])) == direct, suffix
+
+
+def test_track_xlsx_is_a_workbook_of_the_table_with_typed_cells_and_no_formula(articles, tmp_path, capsys):
+    import openpyxl
+
+    from vnextract.tracking.writing import COLUMNS
+
+    out = tmp_path / "t.xlsx"
+    assert main(["track", str(articles), "-o", str(out)]) == 0
+    assert out.is_file()
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows()]
+    header = [c.value for c in rows[0]]
+    assert header == list(COLUMNS)
+    assert all(c.data_type != "f" for row in rows for c in row)
+    by_key = {(row[header.index("locality")].value, row[header.index("indicator_id")].value): row for row in rows[1:]}
+    assert {key: row[header.index("verdict")].value for key, row in by_key.items()} == \
+        {key: verdict for key, (verdict, *_) in EXPECTED.items()}
+    years = [row[header.index("year")] for row in rows[1:] if row[header.index("year")].value is not None]
+    assert years and all(c.data_type == "n" and isinstance(c.value, int) for c in years)
+    assert all(c.data_type == "n" for row in rows[1:] for c in [row[header.index("target_norm_value")]]
+               if c.value is not None)
+
+
+def test_track_refuses_an_output_name_it_cannot_write_instead_of_making_a_folder(articles, tmp_path, capsys):
+    out = tmp_path / "t.xls"
+    assert main(["track", str(articles), "-o", str(out)]) == 2
+    assert not out.exists()
+    assert ".xlsx" in capsys.readouterr().err
 
 
 def test_cli_folder_output_is_a_page_with_csv_and_json(articles, tmp_path):

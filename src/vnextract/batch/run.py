@@ -32,7 +32,7 @@ from ..inputs.documents import DocumentMeta, files_in, iter_documents
 from .sinks import FileSink, StreamSink
 from .tasks import Extractor
 from .workers import local_outcomes
-from ..outputs.writers import EVIDENCE_FORMAT, format_for
+from ..outputs.writers import EVIDENCE_FORMAT, WHOLE_FILE_FORMATS, format_for
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -101,8 +101,8 @@ def run(
     if extractor is None:
         from ..pipeline import extract_document as extractor
     if output is None:
-        if fmt == "parquet":
-            raise ValueError("Parquet needs an output file (-o)")
+        if fmt in WHOLE_FILE_FORMATS:
+            raise ValueError(f"{fmt} needs an output file (-o)")
         if resume:
             raise ValueError("--resume needs an output file (-o)")
         sink: StreamSink | FileSink = StreamSink(stdout or sys.stdout.buffer,

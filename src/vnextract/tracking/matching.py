@@ -25,7 +25,7 @@ from .periods import horizon as horizon_of, share_of_year, span_of
 from .places import PlaceKey, place_key
 from .verdicts import Verdict, is_rate, judge, lower_is_better, stated_ratio, vietnamese_number
 
-RECORD_SUFFIXES = (".csv", ".parquet")
+RECORD_SUFFIXES = (".csv", ".parquet", ".xlsx")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
 REQUIRED = ("doc_id", "start", "end", "span", "value", "norm_value", "norm_unit", "indicator",
             "status", "kind", "comparator", "year", "locality")
@@ -66,7 +66,7 @@ class Loaded:
 # ------------------------------------------------------------------ loading ---
 
 def load_records(inputs: Iterable[str], meta=None) -> Loaded:
-    """Records from records files (JSONL, CSV, Parquet written by `extract`) and
+    """Records from records files (JSONL, CSV, Excel, Parquet written by `extract`) and
     from articles (.txt, folders, JSONL of {id, text}, -), which are extracted
     first. An input that cannot be read is named in `problems`; the others count."""
     records: list[dict] = []
