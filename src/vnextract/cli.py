@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .xlsx, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "xlsx", "parquet"], help="override the format the extension implies")
-    ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ex.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     ex.add_argument("--workers", type=int, metavar="N", help="worker processes (default: the number of cores)")
     ex.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                     help="per-document time limit; a document over it is an error (default 60; 0: none)")
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--pred", help="existing predictions (JSONL, CSV or Parquet) instead of running extraction")
     ev.add_argument("--errors", help="write every FP, FN and wrong field to this CSV")
     ev.add_argument("--json", help="write the whole report as JSON")
-    ev.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ev.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     ev.add_argument("--no-meta", action="store_true",
                     help="ignore metadata sheets beside folders: score the text alone")
     ev.add_argument("--docs", metavar="FILE",
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("-o", "--output", help="a folder (index.html and one page per document), or a .html file "
                                            "for one document (stdout when absent and one document)")
     sh.add_argument("--gold", help="gold records (JSONL): mark missed figures and wrong fields")
-    sh.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    sh.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(sh)
     sh.set_defaults(run=_cmd_show)
 
@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .parquet), or articles to extract first")
     tr.add_argument("-o", "--output", required=True,
                     help="a .csv, .parquet or .json file, or a folder (index.html with charts, tracking.csv, tracking.json)")
-    tr.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
+    tr.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
     tr.set_defaults(run=_cmd_track)
     _add_labelstudio_command(sub)
     return parser
@@ -288,7 +288,7 @@ def _add_labelstudio_command(sub) -> None:
     ex.add_argument("inputs", nargs="+", help="documents, as for extract")
     ex.add_argument("-o", "--output", required=True, help="tasks file to import into Label Studio (.json)")
     ex.add_argument("--records", help="records written by extract for these documents (default: extract them now)")
-    ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ex.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(ex)
     ex.set_defaults(run=_cmd_ls_export)
     im = cmds.add_parser("import", help="a Label Studio JSON export → gold records (SPEC §3 JSONL)")
