@@ -825,6 +825,6 @@ def test_atomic_write_success_is_readable_by_others(tmp_path, sample_records):
 
 def test_unknown_output_extension_is_an_error(tmp_path, sample_records):
     with pytest.raises(ValueError, match="format"):
-        write_records(sample_records, tmp_path / "r.xlsx")
+        write_records(sample_records, tmp_path / "r.ods")
     assert _leftovers(tmp_path) == []
 
