@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
 from . import encodings
+from .kinds import INPUT_SUFFIXES, check_readable
 from .metadata import DocumentMeta, meta_from_fields, read_sheet
 
 
@@ -92,9 +93,6 @@ def iter_documents(
             yield from _with_meta(_read_file(path, path.stem, encoding), meta)
         else:
             yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
-
-
-INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf")
 
 
 def files_in(folder: Path) -> Iterator[Path]:
@@ -189,11 +187,12 @@ def read_content(data: bytes, suffix: str, encoding: str | None = None) -> tuple
         from .pdf import read_pdf
 
         return read_pdf(data), DocumentMeta()
+    check_readable(data)  # an image or a workbook named as text: say what it is, not which encodings failed
     return decode_bytes(data, "", encoding), DocumentMeta()
 
 
 def _error_type(err: ValueError) -> str:
-    """DecodeError, PageError, WordError, PDFError: the reader's own error name."""
+    """DecodeError, PageError, WordError, PDFError, FileKindError: the reader's own error name."""
     name = type(err).__name__
     return "DecodeError" if name in ("ValueError", "UnicodeDecodeError") else name
 
