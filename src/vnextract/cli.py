@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 
@@ -30,11 +31,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="vnextract",
         description="Indicator records (targets and results) from Vietnamese government news articles.",
     )
+    _about(parser, ["vnextract extract corpus/dev -o records.csv", "vnextract show corpus/dev -o report",
+                    "vnextract COMMAND --help"])
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command")
 
     ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf files, folders, JSONL or - (stdin)")
-    ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
+    ex.add_argument("inputs", nargs="+", help="files (.txt, .html, .docx, .pdf, .jsonl), folders of them (recursive), "
+                                              "or - for standard input")
     ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .xlsx, .parquet); JSONL to stdout when absent")
     ex.add_argument("--format", choices=["jsonl", "csv", "xlsx", "parquet"], help="override the format the extension implies")
     ex.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
@@ -52,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="add the evidence columns (where each decision came from) to a CSV or Parquet output; "
                          "JSONL always has them")
     _add_encoding(ex)
+    _about(ex, ["vnextract extract corpus/dev -o records.csv", "vnextract extract bao-cao.docx trang.html -o records.xlsx",
+                "cat docs.jsonl | vnextract extract - > records.jsonl"])
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
@@ -67,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="score only the doc_ids listed in FILE (one per line, # comments), e.g. a held-out split")
     ev.add_argument("--by", action="append", default=[], help="breakdown: doc, or a record field such as indicator_id (repeatable)")
     _add_encoding(ev)
+    _about(ev, ["vnextract eval --gold corpus/gold/dev.jsonl corpus/dev",
+                "vnextract eval --gold corpus/gold/dev.jsonl --pred records.csv --errors errors.csv --by doc"])
     ev.set_defaults(run=_cmd_eval)
 
     sh = sub.add_parser("show", help="a review report in the browser: each document's text with its records "
@@ -77,17 +85,33 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--gold", help="gold records (JSONL): mark missed figures and wrong fields")
     sh.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(sh)
+    _about(sh, ["vnextract show corpus/dev --gold corpus/gold/dev.jsonl -o report",
+                "vnextract show bai-viet.html -o bai-viet-report.html"])
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
     tr = sub.add_parser("track", help="targets against results: met / not met / on track / unknown per locality, indicator, year")
-    tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .parquet), or articles to extract first")
+    tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .xlsx, .parquet), "
+                                              "or articles to extract first")
     tr.add_argument("-o", "--output", required=True,
-                    help="a .csv, .parquet or .json file, or a folder (index.html with charts, tracking.csv, tracking.json)")
+                    help="a .csv, .xlsx, .parquet or .json file, or a folder (index.html with charts, tracking.csv, "
+                         "tracking.json)")
     tr.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
+    _about(tr, ["vnextract track corpus/dev -o tracking", "vnextract track records.csv -o tracking.xlsx"],
+           inputs="records files written by extract (.jsonl, .csv, .xlsx, .parquet), or articles, "
+                  "which are extracted first; for articles, ")
     tr.set_defaults(run=_cmd_track)
     _add_labelstudio_command(sub)
     return parser
+
+
+def _about(parser: argparse.ArgumentParser, examples: list[str], inputs: str | None = "") -> None:
+    """What the command reads (unless `inputs` is None) and examples, below its options."""
+    from .inputs.kinds import READABLE
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    reads = "" if inputs is None else "\n".join(textwrap.wrap(f"inputs: {inputs}{READABLE}.", 78)) + "\n\n"
+    parser.epilog = reads + "examples:\n" + "\n".join(f"  {line}" for line in examples)
 
 
 def _version() -> str:
@@ -228,6 +252,7 @@ def _add_text_command(sub) -> None:
     tx.add_argument("input", help="a .txt, .html, .docx or .pdf file, or a .jsonl (with --id)")
     tx.add_argument("--id", dest="doc_id", help="the document to print when the input holds several")
     _add_encoding(tx)
+    _about(tx, ["vnextract text bao-cao.pdf > bao-cao.txt", "vnextract text docs.jsonl --id haiha-2024"])
     tx.set_defaults(run=_cmd_text)
 
 
@@ -280,9 +305,12 @@ def _cmd_track(args) -> int:
 def _add_labelstudio_command(sub) -> None:
     ls = sub.add_parser("labelstudio", help="make a gold set in Label Studio: the labelling config, tasks with "
                                             "the records as pre-annotations, and the export back as gold JSONL")
+    _about(ls, ["vnextract labelstudio config -o config.xml", "vnextract labelstudio export corpus/dev -o tasks.json",
+                "vnextract labelstudio import export.json -o gold.jsonl --texts gold-texts"], inputs=None)
     cmds = ls.add_subparsers(dest="labelstudio_command", required=True)
     cf = cmds.add_parser("config", help="print the labelling configuration (paste it into the project's settings)")
     cf.add_argument("-o", "--output", help="write it to this file instead of stdout")
+    _about(cf, ["vnextract labelstudio config", "vnextract labelstudio config -o config.xml"], inputs=None)
     cf.set_defaults(run=_cmd_ls_config)
     ex = cmds.add_parser("export", help="Label Studio tasks (JSON) with vnextract's records as predictions")
     ex.add_argument("inputs", nargs="+", help="documents, as for extract")
@@ -290,12 +318,16 @@ def _add_labelstudio_command(sub) -> None:
     ex.add_argument("--records", help="records written by extract for these documents (default: extract them now)")
     ex.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(ex)
+    _about(ex, ["vnextract labelstudio export corpus/dev -o tasks.json",
+                "vnextract labelstudio export corpus/dev --records records.jsonl -o tasks.json"])
     ex.set_defaults(run=_cmd_ls_export)
     im = cmds.add_parser("import", help="a Label Studio JSON export → gold records (SPEC §3 JSONL)")
     im.add_argument("export", help="the project exported from Label Studio as JSON")
     im.add_argument("-o", "--output", required=True, help="gold records file (.jsonl)")
     im.add_argument("--texts", metavar="FOLDER", help="also write each task's text as FOLDER/<doc_id>.txt, "
                                                        "so the gold set's documents travel with it")
+    _about(im, ["vnextract labelstudio import export.json -o gold.jsonl",
+                "vnextract labelstudio import export.json -o gold/dev.jsonl --texts gold/dev"], inputs=None)
     im.set_defaults(run=_cmd_ls_import)
 
 
