@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="per-document time limit; a document over it is an error (default 60; 0: none)")
     ex.add_argument("--resume", action="store_true",
                     help="continue a killed run into the same -o file, skipping documents it finished")
-    ex.add_argument("--progress", action="store_true", help="show a progress bar (default: only when stderr is a terminal)")
+    _add_progress(ex)
     ex.add_argument("--engine", choices=["local", "dask"], default="local",
                     help="local worker processes (default) or a Dask cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
@@ -84,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                                            "for one document (stdout when absent and one document)")
     sh.add_argument("--gold", help="gold records (JSONL): mark missed figures and wrong fields")
     sh.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    _add_progress(sh)
     _add_encoding(sh)
     _about(sh, ["vnextract show corpus/dev --gold corpus/gold/dev.jsonl -o report",
                 "vnextract show bai-viet.html -o bai-viet-report.html"])
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="a .csv, .xlsx, .parquet or .json file, or a folder (index.html with charts, tracking.csv, "
                          "tracking.json)")
     tr.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
+    _add_progress(tr)
     _about(tr, ["vnextract track corpus/dev -o tracking", "vnextract track records.csv -o tracking.xlsx"],
            inputs="records files written by extract (.jsonl, .csv, .xlsx, .parquet), or articles, "
                   "which are extracted first; for articles, ")
@@ -112,6 +114,20 @@ def _about(parser: argparse.ArgumentParser, examples: list[str], inputs: str | N
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     reads = "" if inputs is None else "\n".join(textwrap.wrap(f"inputs: {inputs}{READABLE}.", 78)) + "\n\n"
     parser.epilog = reads + "examples:\n" + "\n".join(f"  {line}" for line in examples)
+
+
+def _add_progress(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--progress", action="store_true",
+                        help="show a progress bar (default: only when stderr is a terminal)")
+
+
+def _bar(args, total):
+    """The progress bar of a command (see `progress`), or None; `total` is called only when one is shown."""
+    if not (args.progress or sys.stderr.isatty()):
+        return None
+    from .progress import progress_bar
+
+    return progress_bar(total(), sys.stderr)
 
 
 def _version() -> str:
@@ -207,10 +223,17 @@ def _meta(args):
 
 def _cmd_show(args) -> int:
     """Exit status 1 when a document could not be read (its row says why)."""
+    from .inputs.documents import count_documents
     from .review.report import collect, document_page, write_report
 
     if args.output:
-        reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args))
+        meta, encoding = _meta(args), _encoding(args)
+        bar = _bar(args, lambda: count_documents(args.inputs))
+        try:
+            reports = write_report(args.inputs, args.output, gold=args.gold, meta=meta, encoding=encoding, progress=bar)
+        finally:
+            if bar is not None:
+                bar.close()
         where = Path(args.output)
         where = where if where.suffix.lower() in (".html", ".htm") else where / "index.html"
         print(f"vnextract show: {len(reports)} documents, {sum(len(r.records) for r in reports)} records → {where}",
@@ -284,8 +307,15 @@ def _cmd_track(args) -> int:
     from collections import Counter
 
     from .tracking import load_records, track_records, write_tracking
+    from .tracking.matching import count_inputs
 
-    loaded = load_records(args.inputs, meta=_meta(args))
+    meta = _meta(args)
+    bar = _bar(args, lambda: count_inputs(args.inputs))
+    try:
+        loaded = load_records(args.inputs, meta=meta, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     for problem in loaded.problems:
         print(f"vnextract: skipped {problem}", file=sys.stderr)
     rows = track_records(loaded.records)

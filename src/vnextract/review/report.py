@@ -73,10 +73,12 @@ class DocumentReport:
 
 
 def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.PathLike | None = None,
-                 meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None) -> list[DocumentReport]:
+                 meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None,
+                 progress=None) -> list[DocumentReport]:
     """Extract the inputs and write the report to `output`: a folder (index and
-    one page per document), or a `.html` file for a single document."""
-    reports = collect(inputs, gold, meta, encoding)
+    one page per document), or a `.html` file for a single document.
+    `progress` (a tqdm bar) steps once per document extracted."""
+    reports = collect(inputs, gold, meta, encoding, progress)
     target = Path(output)
     if target.suffix.lower() in (".html", ".htm"):
         if len(reports) != 1:
@@ -99,20 +101,26 @@ def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.Pat
 
 
 def collect(inputs: Iterable, gold: str | os.PathLike | None = None, meta: dict[str, DocumentMeta] | None = None,
-            encoding: str | None = None) -> list[DocumentReport]:
+            encoding: str | None = None, progress=None) -> list[DocumentReport]:
     """Every input document with its records, scored against `gold` when given."""
     from ..pipeline import extract_documents
 
-    golds = read_gold(gold) if gold is not None else None
+    golds: dict[str, list[dict]] | None = None
+    if gold is not None:
+        golds = {}
+        for record in read_gold(gold):
+            golds.setdefault(record["doc_id"], []).append(record)
     reports = []
     for item, records in extract_documents(inputs, meta=meta, encoding=encoding):
+        if progress is not None:
+            progress.update()
         if isinstance(item, DocumentFailure):
             reports.append(DocumentReport(item.doc_id, item.source, error=f"{item.error_type}: {item.message}"))
             continue
         rows = [r.to_dict() for r in records]
         report = DocumentReport(item.doc_id, item.source, item.text, rows)
         if golds is not None:
-            _score(report, [g for g in golds if g.get("doc_id") == item.doc_id])
+            _score(report, golds.get(item.doc_id, []))
         reports.append(report)
     return reports
 
