@@ -304,10 +304,9 @@ def _cmd_text(args) -> int:
 
 def _cmd_track(args) -> int:
     """Exit status 1 when an input could not be read (the table is written without it)."""
-    from collections import Counter
-
     from .tracking import load_records, track_records, write_tracking
     from .tracking.matching import count_inputs
+    from .tracking.writing import summary
 
     meta = _meta(args)
     bar = _bar(args, lambda: count_inputs(args.inputs))
@@ -320,11 +319,7 @@ def _cmd_track(args) -> int:
         print(f"vnextract: skipped {problem}", file=sys.stderr)
     rows = track_records(loaded.records)
     written = write_tracking(rows, args.output)
-    verdicts = Counter(r.verdict for r in rows)
-    pairs = Counter(r.pair for r in rows if r.pair)
-    print(f"vnextract track: {len(rows)} rows from {len(loaded.records)} records of {loaded.documents} documents "
-          f"({', '.join(f'{n} {v}' for v, n in sorted(verdicts.items()))}; "
-          f"{pairs.get('in-article', 0)} in-article, {pairs.get('cross-article', 0)} cross-article pairs) → "
+    print(f"vnextract track: {summary(rows, len(loaded.records), loaded.documents)} → "
           + ", ".join(str(p) for p in written), file=sys.stderr)
     return 1 if loaded.problems else 0
 

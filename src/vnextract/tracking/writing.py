@@ -11,6 +11,7 @@ import csv
 import json
 import math
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
@@ -91,6 +92,15 @@ def write_parquet(rows: Iterable[Row], path: str | os.PathLike) -> None:
     frame = to_frame(rows)
     with atomic_path(path, "wb") as handle:
         frame.to_parquet(handle, index=False)
+
+
+def summary(rows: list[Row], records: int, documents: int) -> str:
+    """What `vnextract track` says of its table: rows, verdicts and pairs."""
+    verdicts = Counter(r.verdict for r in rows)
+    pairs = Counter(r.pair for r in rows if r.pair)
+    return (f"{len(rows)} rows from {records} records of {documents} documents "
+            f"({', '.join(f'{n} {v}' for v, n in sorted(verdicts.items()))}; "
+            f"{pairs.get('in-article', 0)} in-article, {pairs.get('cross-article', 0)} cross-article pairs)")
 
 
 def write_tracking(rows: list[Row], out: str | os.PathLike) -> list[Path]:
