@@ -108,10 +108,14 @@ def test_cp1258_file_is_read_as_windows_1258(tmp_path):
 
 
 def test_binary_file_fails(tmp_path):
-    path = _write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    path = _write(tmp_path / "data.txt", b"\x00\x01\x02\x03" * 64)
     [(item, records)] = _items([path])
     assert isinstance(item, DocumentFailure) and records == []
     assert str(path) in str(item) and "binary" in item.message
+    path = _write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    [(item, records)] = _items([path])
+    assert isinstance(item, DocumentFailure) and records == []
+    assert str(path) in str(item) and "PNG image" in item.message
 
 
 def test_missing_input_fails_without_raising(tmp_path):
