@@ -489,6 +489,8 @@ def test_track_xlsx_is_a_workbook_of_the_table_with_typed_cells_and_no_formula(a
     by_key = {(row[header.index("locality")].value, row[header.index("indicator_id")].value): row for row in rows[1:]}
     assert {key: row[header.index("verdict")].value for key, row in by_key.items()} == \
         {key: verdict for key, (verdict, *_) in EXPECTED.items()}
+    verdicts = [row[header.index("verdict")] for row in rows[1:]]
+    assert all(c.fill.fgColor.rgb[-6:] == COLOURS[c.value].lstrip("#").upper() for c in verdicts)
     years = [row[header.index("year")] for row in rows[1:] if row[header.index("year")].value is not None]
     assert years and all(c.data_type == "n" and isinstance(c.value, int) for c in years)
     assert all(c.data_type == "n" for row in rows[1:] for c in [row[header.index("target_norm_value")]]

@@ -281,30 +281,38 @@ def xlsx_value(value):
     return value
 
 
-def write_xlsx(handle: IO[bytes], header: Iterable[str], rows: Iterable[Iterable], title: str = "Sheet") -> None:
+def write_xlsx(handle: IO[bytes], header: Iterable[str], rows: Iterable[Iterable], title: str = "Sheet",
+               colours: Mapping[str, Mapping[str, str]] | None = None) -> None:
     """One sheet, streamed (openpyxl's write-only mode): a frozen bold header,
     then the rows. Every string is a text cell (data type `s`), even one that
-    starts with `=`, so no spreadsheet ever runs a cell of it as a formula."""
+    starts with `=`, so no spreadsheet ever runs a cell of it as a formula.
+    `colours` fills cells by value: column → {value: "#rrggbb"}."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
+    header = list(header)
+    fills = {header.index(column): {value: PatternFill("solid", fgColor=hex_colour.lstrip("#").upper())
+                                    for value, hex_colour in by_value.items()}
+             for column, by_value in (colours or {}).items()}
 
-    def cell(value, font=None):
+    def cell(value, font=None, fill=None):
         out = WriteOnlyCell(sheet, value=xlsx_value(value))
         if isinstance(out.value, str):
             out.data_type = "s"  # openpyxl would make "=…" a formula
         if font is not None:
             out.font = font
+        if fill is not None:
+            out.fill = fill
         return out
 
     sheet.append([cell(name, bold) for name in header])
     for row in rows:
-        sheet.append([cell(value) for value in row])
+        sheet.append([cell(value, fill=fills[k].get(value) if k in fills else None) for k, value in enumerate(row)])
     book.save(handle)
 
 

@@ -75,10 +75,13 @@ def write_csv(rows: Iterable[Row], path: str | os.PathLike) -> None:
 
 
 def write_workbook(rows: Iterable[Row], path: str | os.PathLike) -> None:
-    """The flat table as an Excel sheet: numbers as numbers, text as text, no formula."""
+    """The flat table as an Excel sheet: numbers as numbers, text as text, no
+    formula; each verdict cell in the page's colour for it."""
+    from .page import COLOURS
+
     with atomic_path(path, "wb") as handle:
         write_xlsx(handle, COLUMNS, ([flat[name] for name in COLUMNS] for flat in map(flat_row, rows)),
-                   title="tracking")
+                   title="tracking", colours={"verdict": COLOURS})
 
 
 def write_json(rows: Iterable[Row], path: str | os.PathLike) -> None:
