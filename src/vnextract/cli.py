@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
     ex.add_argument("--evidence", action="store_true",
-                    help="add the evidence columns (where each decision came from) to a CSV or Parquet output; "
+                    help="add the evidence columns (where each decision came from) to a CSV, Excel or Parquet output; "
                          "JSONL always has them")
     _add_encoding(ex)
     _about(ex, ["vnextract extract corpus/dev -o records.csv", "vnextract extract bao-cao.docx trang.html -o records.xlsx",
@@ -63,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
     ev.add_argument("inputs", nargs="*", help="documents to extract from (when --pred is not given)")
     ev.add_argument("--gold", required=True, help="gold records (JSONL)")
-    ev.add_argument("--pred", help="existing predictions (JSONL, CSV or Parquet) instead of running extraction")
+    ev.add_argument("--pred", help="existing predictions (JSONL, CSV, Excel or Parquet) instead of running extraction")
     ev.add_argument("--errors", help="write every FP, FN and wrong field to this CSV")
     ev.add_argument("--json", help="write the whole report as JSON")
     ev.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")

@@ -161,7 +161,7 @@ def atomic_path(path: str | os.PathLike, mode: str = "w", **kwargs) -> Iterator[
 def write_records(records: Iterable[Record | Mapping], path: str | os.PathLike, fmt: str | None = None,
                   evidence: bool = False) -> int:
     """Write all records to `path` in one go; returns how many were written.
-    `evidence` adds the evidence columns to a CSV or Parquet file."""
+    `evidence` adds the evidence columns to a CSV, Excel or Parquet file."""
     fmt = format_for(path, fmt)
     rows = [record_dict(r) for r in records]
     if fmt == "xlsx":
