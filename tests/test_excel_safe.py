@@ -111,3 +111,12 @@ def test_xlsx_cells_hold_no_control_characters(tmp_path):
     write_records([record], tmp_path / "r.xlsx")
     (sentence,) = [r["sentence"] for r in read_records(tmp_path / "r.xlsx")]
     assert sentence == "Doanh thu đạt 5 tỷ\tđồng.\n"
+
+
+def test_records_xlsx_with_evidence_reads_back_as_the_jsonl(tmp_path):
+    from vnextract import extract
+    from vnextract.outputs.writers import write_records
+
+    records = extract("Năm 2024, huyện phấn đấu thu nhập bình quân đầu người đạt trên 89,6 triệu đồng.", doc_id="a")
+    write_records(records, tmp_path / "r.xlsx", evidence=True)
+    assert read_records(tmp_path / "r.xlsx") == [r.to_dict() for r in records]
