@@ -12,12 +12,13 @@ import pytest
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "src" / "vnextract"
 
 # Top-level helper modules every role may use.
-HELPERS = {"vnextract.rules", "vnextract.folding", "vnextract.gazetteer"}
+HELPERS = {"vnextract.rules", "vnextract.folding", "vnextract.gazetteer", "vnextract.progress"}
 
 # Role → the roles (subpackages or top-level modules) its modules may import.
 ALLOWED = {
     "vnextract.rules": set(),
     "vnextract.folding": set(),
+    "vnextract.progress": set(),
     "vnextract.gazetteer": {"vnextract.rules", "vnextract.folding"},
     "vnextract.inputs": HELPERS,
     "vnextract.stages": HELPERS | {"vnextract.inputs"},

@@ -339,7 +339,7 @@ def test_cli_show_bad_file_is_an_error_not_a_traceback(tmp_path):
 
 
 def test_cli_usage_errors(tmp_path):
-    proc = _cli("extract", "corpus/dev/haiha-2024.txt", "-o", str(tmp_path / "x.xlsx"))
+    proc = _cli("extract", "corpus/dev/haiha-2024.txt", "-o", str(tmp_path / "x.ods"))
     assert proc.returncode == 2 and "format" in proc.stderr and "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []
     proc = _cli("eval", "--gold", "corpus/gold/dev.jsonl")

@@ -389,3 +389,48 @@ def test_cli_text_runs_as_a_program():
     result = subprocess.run([sys.executable, "-m", "vnextract.cli", "text", str(FIXTURES / "article-vni.txt")],
                             capture_output=True, env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0 and result.stdout.decode("utf-8") == ARTICLE
+
+
+# --- a file of a kind vnextract does not read is named for what it is -------------------------
+
+
+def _zip(parts: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        for name, content in parts.items():
+            package.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _xlsx() -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["doc_id", "locality"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("name, make, kind, advice", [
+    ("scan.png", lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG image", "OCR"),
+    ("scan.txt", lambda: b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG image", "OCR"),
+    ("anh.jpg", lambda: b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200), "JPEG image", "OCR"),
+    ("nguon.txt", _xlsx, "Excel workbook", ".xlsx"),
+    ("bao-cao.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old Office file", ".docx"),
+    ("slides.pptx", lambda: _zip({"[Content_Types].xml": b"<x/>", "ppt/presentation.xml": b"<x/>"}),
+     "PowerPoint", ".pdf"),
+    ("bai.zip", lambda: _zip({"a.txt": b"x"}), "zip archive", "unpack"),
+])
+def test_a_file_vnextract_does_not_read_is_named_for_what_it_is(tmp_path, capsys, name, make, kind, advice):
+    path = tmp_path / name
+    path.write_bytes(make())
+    (item,) = iter_documents([path])
+    assert isinstance(item, DocumentFailure)
+    assert kind in item.message and advice in item.message, item.message
+    assert all(kind_read in item.message for kind_read in (".txt", ".html", ".docx", ".pdf", ".jsonl"))
+    assert "--encoding" not in item.message and "tried UTF-8" not in item.message
+    assert main(["extract", str(path)]) == 1
+    assert kind in capsys.readouterr().err

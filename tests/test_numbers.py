@@ -262,3 +262,35 @@ def test_dev_not_quantities_yield_no_number(doc, needle):
 def test_dev_corpus_anchored_scan_is_exhaustive():
     for text in _dev_texts().values():
         assert find_numbers(text) == numbers._scan(text, range(len(text)))
+
+
+# --- norm_value: the decimal a person would write ---------------------------
+
+
+@pytest.mark.parametrize("text, norm_value", [
+    ("Đón 8,2 triệu lượt khách.", 8_200_000),
+    ("Doanh thu 0,7 tỷ đồng.", 700_000_000),
+    ("Thu 1,15 nghìn tỷ đồng.", 1_150_000_000_000),
+    ("Xuất khẩu 0,29 triệu USD.", 290_000),
+])
+def test_norm_value_is_the_exact_product_of_the_written_number_and_its_scale(text, norm_value):
+    from vnextract import extract
+
+    (record,) = extract(text)
+    assert record.norm_value == norm_value
+    assert repr(record.norm_value) == repr(float(norm_value))
+
+
+@settings(max_examples=60, deadline=None)
+@given(integer=st.integers(min_value=0, max_value=9999), decimals=st.text("0123456789", min_size=1, max_size=3),
+       scale=st.sampled_from(["nghìn", "triệu", "tỷ"]))
+def test_norm_value_equals_the_decimal_reading(integer, decimals, scale):
+    from decimal import Decimal
+
+    from vnextract import extract
+
+    written = f"{integer:,}".replace(",", ".") + "," + decimals
+    records = extract(f"Doanh thu đạt {written} {scale} đồng.")
+    assert len(records) == 1, written
+    exact = Decimal(f"{integer}.{decimals}") * Decimal(repr(scale_factors()[scale]))
+    assert records[0].norm_value == float(exact), written

@@ -87,6 +87,33 @@ def test_the_index_lists_documents_sorts_and_searches(page, report):
     assert all(url.startswith("file://") for url in page.requests) and not page.errors
 
 
+def test_the_index_with_gold_opens_with_the_scores_eval_prints(page, report, capsys):
+    site, _ = report
+    gold = site.parent / "gold.jsonl"
+    inputs = [os.path.relpath(DEV / f"{d}.txt") for d in DOCS]
+    main(["eval", "--gold", str(gold), *inputs])
+    printed = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()
+               if line.startswith(("mention ", "record ")) and "=" not in line}  # the table, not the summary line
+    page.goto((site / "index.html").as_uri())
+    scores = page.locator("#scores")
+    assert scores.is_visible()
+    assert scores.bounding_box()["y"] < page.locator("#documents").bounding_box()["y"]
+    shown = {}
+    for k in range(page.locator("#scores tbody tr").count()):
+        cells = page.locator("#scores tbody tr").nth(k).locator("th, td").all_inner_texts()
+        shown[cells[0]] = cells[1:]
+    assert shown == printed  # P, R, F1, TP, FP, FN, support of mentions and records
+    accuracy = page.locator("#field-accuracy").inner_text()
+    assert "status" in accuracy and "locality" in accuracy
+    assert "2 documents" in page.locator("#scores-note").inner_text()
+
+
+def test_the_index_without_gold_has_no_scores(page, tmp_path):
+    assert main(["show", str(DEV / "haiha-2024.txt"), str(DEV / "damha-2024.txt"), "-o", str(tmp_path / "site")]) == 0
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    assert page.locator("#scores").count() == 0
+
+
 def test_a_document_page_highlights_every_record_and_selects_both_ways(page, report):
     site, reports = report
     page.goto((site / "index.html").as_uri())
@@ -141,8 +168,11 @@ def test_payloads_in_text_file_name_and_gold_never_run(page, tmp_path):
             f"{PAYLOADS[2]} Huyện phấn đấu 10 xã đạt chuẩn.")
     article.write_text(text, encoding="utf-8")
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"doc_id": name, "start": 0, "end": 5, "span": "Tỷ lệ", "value": 1, "norm_value": 1,
-                                "norm_unit": PAYLOADS[2], "indicator": PAYLOADS[1], "status": PAYLOADS[0]},
+    gold.write_text(json.dumps({"doc_id": name, "start": 0, "end": 5, "span": "Tỷ lệ", "value": 1, "value_max": None,
+                                "unit": PAYLOADS[0], "norm_value": 1, "norm_unit": PAYLOADS[2],
+                                "indicator": PAYLOADS[1], "status": "target", "kind": "level", "direction": None,
+                                "comparator": "=", "baseline": PAYLOADS[0], "period": PAYLOADS[1], "year": None,
+                                "locality": PAYLOADS[2]},
                                ensure_ascii=False) + "\n", encoding="utf-8")
     out = tmp_path / "site"
     assert main(["show", str(article), "--gold", str(gold), "-o", str(out)]) == 0

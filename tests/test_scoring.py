@@ -343,3 +343,47 @@ def test_gold_against_itself_is_perfect():
     assert report.record.support == report.pairs == required
     assert all(math.isclose(v, 1.0) for v in report.field_accuracy.values())
     assert report.errors == []
+
+
+# --- gold files are checked against SPEC §3 before scoring --------------------------
+
+def _write_gold(path, records):
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda r: r.pop("start"), "start"),
+    (lambda r: r.pop("end"), "end"),
+    (lambda r: r.update(status="maybe"), "status"),
+    (lambda r: r.update(end="7"), "end"),
+    (lambda r: r.update(start=9, end=4), "end"),
+    (lambda r: r.update(norm_value="5%"), "norm_value"),
+    (lambda r: r.update(optional="yes"), "optional"),
+    (lambda r: r.update(comparator="≥"), "comparator"),
+    (lambda r: r.pop("doc_id"), "doc_id"),
+])
+def test_eval_names_the_gold_line_and_field_that_break_spec(tmp_path, capsys, change, field):
+    from vnextract.cli import main
+
+    golds = [rec(0, 3, optional=False), rec(10, 13, optional=False)]
+    change(golds[1])
+    _write_gold(tmp_path / "gold.jsonl", golds)
+    _write_gold(tmp_path / "pred.jsonl", [rec(0, 3)])
+    assert main(["eval", "--gold", str(tmp_path / "gold.jsonl"), "--pred", str(tmp_path / "pred.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert f"gold.jsonl:2: {field}" in err, err
+    assert "Traceback" not in err
+
+
+def test_read_gold_reports_every_bad_line_and_accepts_the_dev_gold(tmp_path):
+    from vnextract.evaluation.gold import read_gold
+
+    assert len(read_gold(GOLD_DEV)) == len(load_jsonl_records(GOLD_DEV))
+    golds = [rec(0, 3), rec(5, 8, status="maybe"), rec(10, 13, year="2024")]
+    golds[0].pop("start")
+    _write_gold(tmp_path / "gold.jsonl", golds)
+    with pytest.raises(ValueError) as caught:
+        read_gold(tmp_path / "gold.jsonl")
+    message = str(caught.value)
+    assert "gold.jsonl:1: start" in message and "gold.jsonl:2: status" in message and "gold.jsonl:3: year" in message
+    assert "'maybe'" in message and "target" in message

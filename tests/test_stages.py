@@ -108,10 +108,14 @@ def test_cp1258_file_is_read_as_windows_1258(tmp_path):
 
 
 def test_binary_file_fails(tmp_path):
+    path = _write(tmp_path / "data.txt", b"\x00\x01\x02\x03" * 64)
+    [(item, records)] = _items([path])
+    assert isinstance(item, DocumentFailure) and records == []
+    assert str(path) in str(item) and "binary" in item.message
     path = _write(tmp_path / "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     [(item, records)] = _items([path])
     assert isinstance(item, DocumentFailure) and records == []
-    assert str(path) in str(item) and "a PNG image" in item.message
+    assert str(path) in str(item) and "PNG image" in item.message
 
 
 def test_missing_input_fails_without_raising(tmp_path):
@@ -246,6 +250,75 @@ def test_sheet_without_doc_id_is_an_error(tmp_path):
 def test_csv_sheet(tmp_path):
     path = _write(tmp_path / "s.csv", '\ufeffdoc_id,locality,date\na,"Gia Lai / huyện Chư Păh",2023-12-01\n')
     assert read_sheet(path) == {"a": DocumentMeta("huyện Chư Păh", 2023, 12)}
+
+
+def _workbook(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+def test_xlsx_sheet_reads_as_people_keep_it(tmp_path):
+    import datetime
+
+    path = _workbook(tmp_path / "nguon.xlsx", [
+        ["doc_id", "Province/Locality", "Date"],
+        ["a", "Gia Lai / huyện Chư Păh", datetime.datetime(2023, 12, 1)],
+        [2024, "Lào Cai (tỉnh)", 2022],  # a number typed as a doc_id
+        ["c", None, "2021"],
+        [None, None, None],
+    ])
+    assert read_sheet(path) == {"a": DocumentMeta("huyện Chư Păh", 2023, 12), "2024": DocumentMeta("tỉnh Lào Cai", 2022),
+                                "c": DocumentMeta(None, 2021)}
+
+
+def test_cli_meta_xlsx_sets_the_locality(tmp_path, capsys):
+    from vnextract.cli import main
+
+    folder = tmp_path / "bai"
+    _write(folder / "a.txt", "Tổng thu ngân sách đạt 598 tỷ đồng.")
+    sheet = _workbook(tmp_path / "nguon.xlsx", [["doc_id", "locality", "year"], ["a", "huyện Chư Păh", 2023]])
+    out = tmp_path / "r.jsonl"
+    assert main(["extract", str(folder), "--meta", str(sheet), "-o", str(out), "--workers", "1"]) == 0
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert (record["locality"], record["year"]) == ("huyện Chư Păh", 2023)
+
+
+def test_utf16_sheet_as_excel_saves_unicode_text(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_bytes("doc_id\tlocality\tyear\na\tThanh Hóa (tỉnh)\t2024\n".encode("utf-16"))
+    assert read_sheet(path) == {"a": DocumentMeta("tỉnh Thanh Hóa", 2024)}
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("s.tsv", "doc_id\tlocality\na\tThanh Hóa\n".encode("cp1258"), "UTF-8"),
+    ("s.csv", b"", "empty"),
+    ("s.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504, ".xlsx"),
+    ("s.xlsx", b"PK\x03\x04 not really", "Excel"),
+    ("s.ods", b"PK\x03\x04", ".xlsx"),
+], ids=["cp1258", "empty", "xls", "damaged-xlsx", "ods"])
+def test_every_sheet_error_names_the_file_and_what_to_do(tmp_path, capsys, name, content, says):
+    from vnextract.cli import main
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    _write(tmp_path / "a.txt", "Thu ngân sách đạt 598 tỷ đồng.")
+    with pytest.raises(ValueError) as caught:
+        read_sheet(path)
+    assert str(path) in str(caught.value) and says in str(caught.value)
+    assert "codec" not in str(caught.value)
+    assert main(["extract", str(tmp_path / "a.txt"), "--meta", str(path)]) == 2
+    assert str(path) in capsys.readouterr().err
+
+
+def test_xlsx_sheet_without_doc_id_names_the_file(tmp_path):
+    path = _workbook(tmp_path / "s.xlsx", [["id", "locality"], ["a", "Hà Nội"]])
+    with pytest.raises(ValueError, match=r"s\.xlsx.*doc_id"):
+        read_sheet(path)
 
 
 @pytest.mark.parametrize("cell, expected", [
@@ -756,6 +829,6 @@ def test_atomic_write_success_is_readable_by_others(tmp_path, sample_records):
 
 def test_unknown_output_extension_is_an_error(tmp_path, sample_records):
     with pytest.raises(ValueError, match="format"):
-        write_records(sample_records, tmp_path / "r.xlsx")
+        write_records(sample_records, tmp_path / "r.ods")
     assert _leftovers(tmp_path) == []
 

@@ -15,6 +15,7 @@ import math
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from vnextract.cli import main
 from vnextract.rules import load_rules
 from vnextract.tracking import load_records, track, track_records, write_tracking
 from vnextract.tracking.matching import growth_id, is_plan_baseline, is_plan_word
-from vnextract.tracking.page import CSP, render_page
+from vnextract.tracking.page import COLOURS, CSP, render_page
 from vnextract.tracking.periods import share_of_year, span_of
 from vnextract.tracking.places import place_key
 from vnextract.tracking.verdicts import MET, NOT_MET, ON_TRACK, UNKNOWN, judge, lower_is_better
@@ -466,10 +467,41 @@ def test_article_pairs_through_the_cli_json(articles, tmp_path, capsys):
 
 def test_records_files_give_the_same_table_as_the_articles(articles, tmp_path):
     direct = _summary(track([str(articles)]))
-    for suffix in ("jsonl", "csv", "parquet"):
+    for suffix in ("jsonl", "csv", "parquet", "xlsx"):
         records = tmp_path / f"records.{suffix}"
         assert main(["extract", str(articles), "-o", str(records), "--workers", "1"]) == 0
         assert _summary(track([str(records)])) == direct, suffix
+
+
+def test_track_xlsx_is_a_workbook_of_the_table_with_typed_cells_and_no_formula(articles, tmp_path, capsys):
+    import openpyxl
+
+    from vnextract.tracking.writing import COLUMNS
+
+    out = tmp_path / "t.xlsx"
+    assert main(["track", str(articles), "-o", str(out)]) == 0
+    assert out.is_file()
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows()]
+    header = [c.value for c in rows[0]]
+    assert header == list(COLUMNS)
+    assert all(c.data_type != "f" for row in rows for c in row)
+    by_key = {(row[header.index("locality")].value, row[header.index("indicator_id")].value): row for row in rows[1:]}
+    assert {key: row[header.index("verdict")].value for key, row in by_key.items()} == \
+        {key: verdict for key, (verdict, *_) in EXPECTED.items()}
+    verdicts = [row[header.index("verdict")] for row in rows[1:]]
+    assert all(c.fill.fgColor.rgb[-6:] == COLOURS[c.value].lstrip("#").upper() for c in verdicts)
+    years = [row[header.index("year")] for row in rows[1:] if row[header.index("year")].value is not None]
+    assert years and all(c.data_type == "n" and isinstance(c.value, int) for c in years)
+    assert all(c.data_type == "n" for row in rows[1:] for c in [row[header.index("target_norm_value")]]
+               if c.value is not None)
+
+
+def test_track_refuses_an_output_name_it_cannot_write_instead_of_making_a_folder(articles, tmp_path, capsys):
+    out = tmp_path / "t.xls"
+    assert main(["track", str(articles), "-o", str(out)]) == 2
+    assert not out.exists()
+    assert ".xlsx" in capsys.readouterr().err
 
 
 def test_cli_folder_output_is_a_page_with_csv_and_json(articles, tmp_path):
@@ -549,13 +581,52 @@ def test_page_escapes_article_text_and_loads_nothing():
     assert "&lt;script&gt;" in page
     assert f'<meta http-equiv="Content-Security-Policy" content="{CSP}">' in page
     assert "default-src 'none'" in CSP and "script-src" not in CSP
-    assert not re.search(r"(?:src|href)=\"(?:https?:)?//", page)
-    assert page.count("<svg") == 1  # the chart of the indicator with two years, inline
+    assert not re.search(r"<[^<>]*\s(?:src|href)=\"(?:https?:)?//", page)  # in a tag: the text shows it, escaped
+    assert page.count("<svg") == 2  # the overview and the chart of the indicator with two years, inline
+
+
+def _overview_records():
+    """Two indicators × two districts × two years: met, not met, and one without a result."""
+    records = []
+    for place, (got_2023, got_2024) in (("huyện Đầm Hà", (18.0, 16.0)), ("huyện Hải Hà", (19.5, 17.9))):
+        for year, got in ((2023, got_2023), (2024, got_2024)):
+            records += [target(17.7, comparator=">=", year=year, period=f"năm {year}", locality=place),
+                        rec(got, year=year, period=f"năm {year}", locality=place, doc_id=f"{place}-{year}")]
+        records += [target(65, "triệu đồng", indicator="thu nhập bình quân đầu người", indicator_id="income_per_capita",
+                           year=2024, locality=place),
+                    rec(70, "triệu đồng", indicator="thu nhập bình quân đầu người", indicator_id="income_per_capita",
+                        year=2024, locality=place, doc_id=f"{place}-thu-nhap")]
+    records.append(target(90, "%", indicator="tỷ lệ trường chuẩn", indicator_id=None, year=2025))  # no result
+    return records
+
+
+def test_page_opens_with_an_overview_of_every_judged_target_by_indicator_year_and_locality():
+    rows = track_records(_overview_records())
+    page = render_page(rows)
+    assert page.index('id="overview"') < page.index('id="place-0"')
+    overview = page[page.index('id="overview"'):page.index('id="place-0"')]
+    assert overview.count("<svg") == 1
+    for text in ("tốc độ tăng trưởng kinh tế", "thu nhập bình quân đầu người", "huyện Đầm Hà", "huyện Hải Hà",
+                 "2023", "2024"):
+        assert text in overview, text
+    assert "tỷ lệ trường chuẩn" not in overview  # a target without a result is in the tables only
+    judged = [r for r in rows if r.verdict in (MET, NOT_MET, ON_TRACK)]
+    verdicts = Counter(r.verdict for r in judged)
+    assert len(judged) == 6 and verdicts[MET] and verdicts[NOT_MET]
+    # Each judged row is one mark, coloured by its verdict, labelled with its result as a share of the target.
+    assert {v: overview.count(f'fill="{COLOURS[v]}"') for v in verdicts} == verdicts
+    for row in judged:
+        assert f"{row.ratio:.0%}" in overview
+
+
+def test_page_without_a_judged_row_has_no_overview():
+    page = render_page(track_records([target(90, "%", indicator="tỷ lệ trường chuẩn", indicator_id=None, year=2025)]))
+    assert 'id="overview"' not in page and "<svg" not in page
 
 
 def test_chart_is_drawn_only_for_several_years():
     one_year = render_page(track_records([target(17.7, comparator=">="), rec(18.2, doc_id="b")]))
-    assert "<svg" not in one_year and "v-met" in one_year
+    assert one_year.count("<svg") == 1 and 'id="overview"' in one_year and "v-met" in one_year  # the overview only
 
 
 # --------------------------------------------------------------- dev corpus ---

@@ -3,6 +3,8 @@
     from vnextract import extract, to_frame
     records = extract("Huyện phấn đấu năm 2024 mức tăng trưởng kinh tế từ 17,7% trở lên.", doc_id="x")
     df = to_frame(records)
+    df = to_frame(extract_documents(["corpus/dev"]))   # failures in df.attrs["failures"]
+    rows = read_records("records.csv")                 # dicts, the CSV's formula guard undone
 
     nlp = vnextract.nlp()       # a spaCy pipeline: vnextract's tokenizer + the "vnextract" component
     doc = nlp("Thu nhập bình quân đạt 89,6 triệu đồng.")
@@ -14,7 +16,7 @@ the package and starting the CLI stay cheap.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["extract", "extract_documents", "to_frame", "Record", "evaluate", "nlp", "__version__"]
+__all__ = ["extract", "extract_documents", "to_frame", "read_records", "Record", "evaluate", "nlp", "__version__"]
 
 
 def nlp(lang: str = "xx"):
@@ -31,10 +33,10 @@ def __getattr__(name: str):
         from . import pipeline
 
         return getattr(pipeline, name)
-    if name == "to_frame":
-        from .outputs.writers import to_frame
+    if name in ("to_frame", "read_records"):
+        from .outputs import writers
 
-        return to_frame
+        return getattr(writers, name)
     if name == "Record":
         from .stages.records import Record
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 
 
@@ -34,39 +35,44 @@ def _parser() -> argparse.ArgumentParser:
         prog="vnextract",
         description="Indicator records (targets and results) from Vietnamese government news articles.",
     )
+    _about(parser, ["vnextract extract corpus/dev -o records.csv", "vnextract show corpus/dev -o report",
+                    "vnextract COMMAND --help"])
     parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command")
 
     ex = sub.add_parser("extract", help="extract records from .txt, .html, .docx, .pdf, .xlsx files, folders, JSONL or - (stdin)")
-    ex.add_argument("inputs", nargs="+", help=".txt file, folder of .txt (recursive), .jsonl of {id,text}, or -")
-    ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .parquet); JSONL to stdout when absent")
-    ex.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="override the format the extension implies")
-    ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ex.add_argument("inputs", nargs="+", help="files (.txt, .html, .docx, .pdf, .xlsx, .jsonl), folders of them (recursive), "
+                                              "or - for standard input")
+    ex.add_argument("-o", "--output", help="output file (.jsonl, .csv, .xlsx, .parquet); JSONL to stdout when absent")
+    ex.add_argument("--format", choices=["jsonl", "csv", "xlsx", "parquet"], help="override the format the extension implies")
+    ex.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     ex.add_argument("--workers", type=int, metavar="N", help="worker processes (default: the number of cores)")
     ex.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                     help="per-document time limit; a document over it is an error (default 60; 0: none)")
     ex.add_argument("--resume", action="store_true",
                     help="continue a killed run into the same -o file, skipping documents it finished")
-    ex.add_argument("--progress", action="store_true", help="show a progress bar (default: only when stderr is a terminal)")
+    _add_progress(ex)
     ex.add_argument("--engine", choices=["local", "dask"], default="local",
                     help="local worker processes (default) or a Dask cluster")
     ex.add_argument("--scheduler", metavar="ADDRESS",
                     help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: start a LocalCluster)")
     ex.add_argument("--evidence", action="store_true",
-                    help="add the evidence columns (where each decision came from) to a CSV or Parquet output; "
+                    help="add the evidence columns (where each decision came from) to a CSV, Excel or Parquet output; "
                          "JSONL always has them")
     _add_encoding(ex)
     _add_model(ex)
     _add_limits(ex)
+    _about(ex, ["vnextract extract corpus/dev -o records.csv", "vnextract extract bao-cao.docx trang.html -o records.xlsx",
+                "cat docs.jsonl | vnextract extract - > records.jsonl"])
     ex.set_defaults(run=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score predictions against a gold set (SPEC §4)")
     ev.add_argument("inputs", nargs="*", help="documents to extract from (when --pred is not given)")
     ev.add_argument("--gold", required=True, help="gold records (JSONL)")
-    ev.add_argument("--pred", help="existing predictions (JSONL, CSV or Parquet) instead of running extraction")
+    ev.add_argument("--pred", help="existing predictions (JSONL, CSV, Excel or Parquet) instead of running extraction")
     ev.add_argument("--errors", help="write every FP, FN and wrong field to this CSV")
     ev.add_argument("--json", help="write the whole report as JSON")
-    ev.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ev.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     ev.add_argument("--no-meta", action="store_true",
                     help="ignore metadata sheets beside folders: score the text alone")
     ev.add_argument("--docs", metavar="FILE",
@@ -81,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_model(ev)
     _add_encoding(ev)
     _add_limits(ev)
+    _about(ev, ["vnextract eval --gold corpus/gold/dev.jsonl corpus/dev",
+                "vnextract eval --gold corpus/gold/dev.jsonl --pred records.csv --errors errors.csv --by doc"])
     ev.set_defaults(run=_cmd_eval)
 
     sh = sub.add_parser("show", help="a review report in the browser: each document's text with its records "
@@ -89,25 +97,34 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("-o", "--output", help="a folder (index.html and one page per document), or a .html file "
                                            "for one document (stdout when absent and one document)")
     sh.add_argument("--gold", help="gold records (JSONL): mark missed figures and wrong fields")
-    sh.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    sh.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    _add_progress(sh)
     _add_encoding(sh)
     sh.add_argument("--below", type=float, metavar="P",
                     help="show only the records whose confidence is below P (0-1), least certain first")
     _add_model(sh)
     _add_limits(sh)
+    _about(sh, ["vnextract show corpus/dev --gold corpus/gold/dev.jsonl -o report",
+                "vnextract show bai-viet.html -o bai-viet-report.html"])
     sh.set_defaults(run=_cmd_show)
 
     _add_text_command(sub)
     _add_tables_command(sub)
     tr = sub.add_parser("track", help="targets against results: met / not met / on track / unknown per locality, indicator, year")
-    tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .parquet), or articles to extract first")
+    tr.add_argument("inputs", nargs="+", help="records files written by extract (.jsonl, .csv, .xlsx, .parquet), "
+                                              "or articles to extract first")
     tr.add_argument("-o", "--output", required=True,
-                    help="a .csv, .parquet or .json file, or a folder (index.html with charts, tracking.csv, tracking.json)")
-    tr.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
+                    help="a .csv, .xlsx, .parquet or .json file, or a folder (index.html with charts, tracking.csv, "
+                         "tracking.json)")
+    tr.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year for articles (default: <folder>.sources.tsv beside a folder)")
     tr.add_argument("--by", default="locality", choices=("locality", "province", "province_2025"),
                     help="the place of a row: the record's locality (default), or the province that holds it "
                          "before (province) or after (province_2025) the July 2025 reorganisation")
     _add_model(tr)
+    _add_progress(tr)
+    _about(tr, ["vnextract track corpus/dev -o tracking", "vnextract track records.csv -o tracking.xlsx"],
+           inputs="records files written by extract (.jsonl, .csv, .xlsx, .parquet), or articles, "
+                  "which are extracted first; for articles, ")
     tr.set_defaults(run=_cmd_track)
     _add_labelstudio_command(sub)
     _add_train_command(sub)
@@ -193,6 +210,27 @@ def _cmd_train(args) -> int:
               "trained on the others):")
         _print_folds(cross_validate(training.documents, training.golds, examples, args.cv))
     return 1 if training.failures else 0
+def _about(parser: argparse.ArgumentParser, examples: list[str], inputs: str | None = "") -> None:
+    """What the command reads (unless `inputs` is None) and examples, below its options."""
+    from .inputs.kinds import READABLE
+
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    reads = "" if inputs is None else "\n".join(textwrap.wrap(f"inputs: {inputs}{READABLE}.", 78)) + "\n\n"
+    parser.epilog = reads + "examples:\n" + "\n".join(f"  {line}" for line in examples)
+
+
+def _add_progress(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--progress", action="store_true",
+                        help="show a progress bar (default: only when stderr is a terminal)")
+
+
+def _bar(args, total):
+    """The progress bar of a command (see `progress`), or None; `total` is called only when one is shown."""
+    if not (args.progress or sys.stderr.isatty()):
+        return None
+    from .progress import progress_bar
+
+    return progress_bar(total(), sys.stderr)
 
 
 def _version() -> str:
@@ -234,8 +272,9 @@ def _cmd_extract(args) -> int:
 
 
 def _cmd_eval(args) -> int:
+    from .evaluation.gold import read_gold
     from .evaluation.scoring import evaluate
-    from .outputs.writers import load_jsonl_records, read_records
+    from .outputs.writers import read_records
 
     if args.cv:
         from .learning import cross_validate
@@ -247,7 +286,7 @@ def _cmd_eval(args) -> int:
         _print_folds(cross_validate(training.documents, training.golds, training.examples, args.cv))
         return 1 if training.failures else 0
 
-    gold = load_jsonl_records(args.gold)
+    gold = read_gold(args.gold)
     wanted = _doc_list(args.docs) if args.docs else None
     if wanted is not None:
         gold = [g for g in gold if g.get("doc_id") in wanted]
@@ -343,13 +382,20 @@ def _meta(args):
 
 def _cmd_show(args) -> int:
     """Exit status 1 when a document could not be read (its row says why)."""
+    from .inputs.documents import count_documents
     from .review.report import collect, document_page, write_report
 
     if not _any_document(args.inputs, args):
         return 1
     if args.output:
-        reports = write_report(args.inputs, args.output, gold=args.gold, meta=_meta(args), encoding=_encoding(args),
-                               below=args.below, limits=_limits(args))
+        meta, encoding = _meta(args), _encoding(args)
+        bar = _bar(args, lambda: count_documents(args.inputs))
+        try:
+            reports = write_report(args.inputs, args.output, gold=args.gold, meta=meta, encoding=encoding, progress=bar,
+                                   below=args.below, limits=_limits(args))
+        finally:
+            if bar is not None:
+                bar.close()
         where = Path(args.output)
         where = where if where.suffix.lower() in (".html", ".htm") else where / "index.html"
         print(f"vnextract show: {len(reports)} documents, {sum(len(r.records) for r in reports)} records → {where}",
@@ -453,6 +499,7 @@ def _add_text_command(sub) -> None:
     tx.add_argument("--id", dest="doc_id", help="the document to print when the input holds several")
     _add_encoding(tx)
     _add_limits(tx)
+    _about(tx, ["vnextract text bao-cao.pdf > bao-cao.txt", "vnextract text docs.jsonl --id haiha-2024"])
     tx.set_defaults(run=_cmd_text)
 
 
@@ -481,11 +528,17 @@ def _cmd_text(args) -> int:
 
 def _cmd_track(args) -> int:
     """Exit status 1 when an input could not be read (the table is written without it)."""
-    from collections import Counter
-
     from .tracking import load_records, track_records, write_tracking
+    from .tracking.matching import count_inputs
+    from .tracking.writing import summary
 
-    loaded = load_records(args.inputs, meta=_meta(args))
+    meta = _meta(args)
+    bar = _bar(args, lambda: count_inputs(args.inputs))
+    try:
+        loaded = load_records(args.inputs, meta=meta, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     for problem in loaded.problems:
         print(f"vnextract: skipped {problem}", file=sys.stderr)
     try:
@@ -494,11 +547,7 @@ def _cmd_track(args) -> int:
         print(f"vnextract: {err}", file=sys.stderr)
         return 1
     written = write_tracking(rows, args.output)
-    verdicts = Counter(r.verdict for r in rows)
-    pairs = Counter(r.pair for r in rows if r.pair)
-    print(f"vnextract track: {len(rows)} rows from {len(loaded.records)} records of {loaded.documents} documents "
-          f"({', '.join(f'{n} {v}' for v, n in sorted(verdicts.items()))}; "
-          f"{pairs.get('in-article', 0)} in-article, {pairs.get('cross-article', 0)} cross-article pairs) → "
+    print(f"vnextract track: {summary(rows, len(loaded.records), loaded.documents)} → "
           + ", ".join(str(p) for p in written), file=sys.stderr)
     return 1 if loaded.problems else 0
 
@@ -509,27 +558,34 @@ def _cmd_track(args) -> int:
 def _add_labelstudio_command(sub) -> None:
     ls = sub.add_parser("labelstudio", help="make a gold set in Label Studio: the labelling config, tasks with "
                                             "the records as pre-annotations, and the export back as gold JSONL")
+    _about(ls, ["vnextract labelstudio config -o config.xml", "vnextract labelstudio export corpus/dev -o tasks.json",
+                "vnextract labelstudio import export.json -o gold.jsonl --texts gold-texts"], inputs=None)
     cmds = ls.add_subparsers(dest="labelstudio_command", required=True)
     cf = cmds.add_parser("config", help="print the labelling configuration (paste it into the project's settings)")
     cf.add_argument("-o", "--output", help="write it to this file instead of stdout")
+    _about(cf, ["vnextract labelstudio config", "vnextract labelstudio config -o config.xml"], inputs=None)
     cf.set_defaults(run=_cmd_ls_config)
     ex = cmds.add_parser("export", help="Label Studio tasks (JSON) with vnextract's records as predictions")
     ex.add_argument("inputs", nargs="+", help="documents, as for extract")
     ex.add_argument("-o", "--output", required=True, help="tasks file to import into Label Studio (.json)")
     ex.add_argument("--records", help="records written by extract for these documents (default: extract them now)")
-    ex.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
+    ex.add_argument("--meta", help="TSV/CSV/.xlsx sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(ex)
     ex.add_argument("--order", choices=["text", "uncertain"], default="text",
                     help="task order: as the documents come, or the least certain documents first "
                          "(lowest record confidence), so labelling goes where the model is unsure")
     _add_model(ex)
     _add_limits(ex)
+    _about(ex, ["vnextract labelstudio export corpus/dev -o tasks.json",
+                "vnextract labelstudio export corpus/dev --records records.jsonl -o tasks.json"])
     ex.set_defaults(run=_cmd_ls_export)
     im = cmds.add_parser("import", help="a Label Studio JSON export → gold records (SPEC §3 JSONL)")
     im.add_argument("export", help="the project exported from Label Studio as JSON")
     im.add_argument("-o", "--output", required=True, help="gold records file (.jsonl)")
     im.add_argument("--texts", metavar="FOLDER", help="also write each task's text as FOLDER/<doc_id>.txt, "
                                                        "so the gold set's documents travel with it")
+    _about(im, ["vnextract labelstudio import export.json -o gold.jsonl",
+                "vnextract labelstudio import export.json -o gold/dev.jsonl --texts gold/dev"], inputs=None)
     im.set_defaults(run=_cmd_ls_import)
 
 

@@ -28,12 +28,13 @@ from pathlib import Path
 from typing import IO, Iterable, Union
 
 from .dask_engine import dask_outcomes
-from ..inputs.documents import DocumentMeta, files_in, iter_documents
+from ..inputs.documents import DocumentMeta, count_documents, files_in, iter_documents
 from ..inputs.limits import DEFAULT_LIMITS, Limits
 from .sinks import FileSink, StreamSink
 from .tasks import Extractor
 from .workers import local_outcomes
-from ..outputs.writers import EVIDENCE_FORMAT, format_for
+from ..outputs.writers import EVIDENCE_FORMAT, WHOLE_FILE_FORMATS, format_for
+from ..progress import progress_bar
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -104,8 +105,8 @@ def run(
     if extractor is None:
         from ..pipeline import extract_document as extractor
     if output is None:
-        if fmt == "parquet":
-            raise ValueError("Parquet needs an output file (-o)")
+        if fmt in WHOLE_FILE_FORMATS:
+            raise ValueError(f"{fmt} needs an output file (-o)")
         if resume:
             raise ValueError("--resume needs an output file (-o)")
         sink: StreamSink | FileSink = StreamSink(stdout or sys.stdout.buffer,
@@ -155,32 +156,4 @@ def run(
 
 
 def _progress_bar(inputs: Iterable, stream: IO[str]):
-    from tqdm import tqdm
-
-    class Bar(tqdm):
-        monitor_interval = 0  # no monitor thread: workers are forked while the bar runs
-
-    return Bar(total=_count_documents(inputs), unit="doc", file=stream, smoothing=0.1, dynamic_ncols=True)
-
-
-def _count_documents(inputs: Iterable) -> int | None:
-    """A cheap count for the ETA: files, and non-blank lines of JSONL; None for stdin."""
-    total = 0
-    for item in inputs:
-        path = Path(item)
-        if str(item) == "-":
-            return None
-        if path.is_dir():
-            files = files_in(path)
-        else:
-            files = [path]
-        for file in files:
-            if file.suffix.lower() == ".jsonl":
-                try:
-                    with open(file, "rb") as handle:
-                        total += sum(1 for line in handle if line.strip())
-                except OSError:
-                    total += 1
-            else:
-                total += 1
-    return total
+    return progress_bar(count_documents(inputs), stream)

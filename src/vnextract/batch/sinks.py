@@ -33,7 +33,7 @@ from typing import IO, Iterator
 
 from . import tasks
 from .tasks import Job, Outcome, Task
-from ..outputs.writers import EVIDENCE_FORMAT, RecordWriter, atomic_path
+from ..outputs.writers import EVIDENCE_FORMAT, WHOLE_FILE_FORMATS, RecordWriter, atomic_path
 
 _PROGRESS_VERSION = 2  # 2: a file's hash is of its bytes, read in the workers
 
@@ -87,7 +87,7 @@ class FileSink:
     def __init__(self, target: Path, fmt: str, resume: bool, evidence: bool = False):
         self.fmt = fmt
         self.evidence = evidence  # evidence columns in a CSV or Parquet file (JSONL always has them)
-        self.part_fmt = "jsonl" if fmt == "parquet" else fmt  # Parquet is converted at the end
+        self.part_fmt = "jsonl" if fmt in WHOLE_FILE_FORMATS else fmt  # Parquet and Excel are converted at the end
         if evidence and fmt == "csv":
             self.part_fmt = EVIDENCE_FORMAT
         self.target = target
@@ -248,6 +248,9 @@ class FileSink:
             if self.fmt == "parquet":
                 _jsonl_to_parquet(self.part, self.target, evidence=self.evidence)
                 self.part.unlink()
+            elif self.fmt == "xlsx":
+                _jsonl_to_xlsx(self.part, self.target, evidence=self.evidence)
+                self.part.unlink()
             else:
                 os.replace(self.part, self.target)
         except OSError as err:
@@ -341,3 +344,14 @@ def _jsonl_to_parquet(source: Path, target: Path, batch: int = 10_000, evidence:
         while rows := [table_row(json.loads(line), evidence) for line in islice(lines, batch)]:
             writer.write_table(pa.Table.from_pylist(rows, schema=schema))
         writer.close()
+
+
+def _jsonl_to_xlsx(source: Path, target: Path, evidence: bool = False) -> None:
+    """Stream the JSONL part file into an Excel workbook, one row per record."""
+    from ..outputs.writers import EVIDENCE_COLUMNS, table_row, write_xlsx
+    from ..stages.records import FIELDS
+
+    names = FIELDS + EVIDENCE_COLUMNS if evidence else FIELDS
+    with atomic_path(target, "wb") as handle, open(source, encoding="utf-8") as lines:
+        rows = (table_row(json.loads(line), evidence) for line in lines)
+        write_xlsx(handle, names, ([row.get(n) for n in names] for row in rows), title="records")

@@ -16,11 +16,13 @@ consumer asks for documents: a dump of any size needs the memory of one line.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import stat
 import sys
 import unicodedata
+import zipfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import chain
@@ -30,6 +32,7 @@ from typing import IO, Callable, Iterable, Iterator, Union
 import regex
 
 from . import encodings
+from .kinds import INPUT_SUFFIXES, READS
 from .limits import DEFAULT_LIMITS, JSON_BYTES_PER_CHAR, MB, LimitError, Limits
 from .metadata import DocumentMeta, Sheet, meta_from_fields, print_notice, read_sheet
 
@@ -170,10 +173,6 @@ def _loop_or_dangling(path: Path) -> str:
     return "a symbolic link to nothing (its target is gone)"
 
 
-INPUT_SUFFIXES = (".txt", ".jsonl", ".html", ".htm", ".docx", ".pdf", ".xlsx", ".ods")  # .ods: an error saying to save as .xlsx
-READS = ("text files (.txt, UTF-8 or a legacy Vietnamese code page), saved pages (.html, .htm), "
-         "Word documents (.docx), PDF files with a text layer (.pdf), Excel workbooks (.xlsx), "
-         "JSONL files (.jsonl) and folders of them")
 _LOOP = "a symbolic link that loops back on itself: remove it, or point it at a file"
 _NOT_REGULAR = ("not a regular file (a FIFO, a socket or a device): refused, as reading it might never end; "
                 "copy what it holds into a file and give that")
@@ -188,6 +187,26 @@ class Passed:
 
     path: Path
     problem: str | None = None
+
+
+def count_documents(inputs: Iterable[Union[str, Path]]) -> int | None:
+    """A cheap count for a progress bar's ETA: files, and non-blank lines of
+    JSONL; None when standard input is among the inputs."""
+    total = 0
+    for item in inputs:
+        path = Path(item)
+        if str(item) == "-":
+            return None
+        for file in files_in(path) if path.is_dir() else [path]:
+            if file.suffix.lower() == ".jsonl":
+                try:
+                    with open(file, "rb") as handle:
+                        total += sum(1 for line in handle if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total
 
 
 def files_in(folder: Path) -> Iterator[Path]:
@@ -406,12 +425,23 @@ def read_text(data: bytes, encoding: str | None = None) -> str:
 
 
 def file_kind(data: bytes) -> dict | None:
-    """The entry of `rules/file_kinds.yaml` whose first bytes `data` starts with, if any."""
+    """The entry of `rules/file_kinds.yaml` whose first bytes `data` starts with,
+    if any; for a zip, the Office package whose own part it holds."""
     for kind in _file_kinds():
         at = kind["at"]
         if any(data.startswith(magic, at) for magic in kind["magic"]):
-            return kind
+            return _package(data, kind["packages"]) or kind
     return None
+
+
+def _package(data: bytes, packages: tuple[dict, ...]) -> dict | None:
+    if not packages:
+        return None
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    return next((p for p in packages if p["part"] in names), None)
 
 
 @lru_cache(maxsize=1)
@@ -419,12 +449,12 @@ def _file_kinds() -> tuple[dict, ...]:
     from ..rules import load_rules
 
     return tuple({"name": k["name"], "advice": k["advice"], "at": int(k.get("at", 0)),
-                  "magic": tuple(bytes.fromhex(m) for m in k["magic"])}
+                  "magic": tuple(bytes.fromhex(m) for m in k["magic"]), "packages": tuple(k.get("packages", ()))}
                  for k in load_rules("file_kinds")["kinds"])
 
 
 def _error_type(err: ValueError) -> str:
-    """DecodeError, PageError, WordError, PDFError, SpreadsheetError: the reader's own error name."""
+    """DecodeError, PageError, WordError, PDFError, SpreadsheetError, FileKindError: the reader's own error name."""
     name = type(err).__name__
     return "DecodeError" if name in ("ValueError", "UnicodeDecodeError") else name
 

@@ -2,10 +2,10 @@
 
 Excerpts often never name the place they are about ("tỉnh cấp mới 13 dự
 án…"); the source sheet a user keeps beside the articles does. A sheet is a
-TSV or CSV with a `doc_id` column and any of: `locality` (or
-`province/locality`), `year` (or `date`). Free-form cells are read the way
-people write them: "Gia Lai / huyện Chư Păh" → "huyện Chư Păh" (the most
-specific part), "Lào Cai (tỉnh)" → "tỉnh Lào Cai", "multi-province (…)" → none.
+TSV or CSV (UTF-8) or an Excel workbook (.xlsx) with a `doc_id` column and
+any of: `locality` (or `province/locality`), `year` (or `date`). Free-form
+cells are read the way people write them: "Gia Lai / huyện Chư Păh" →
+"huyện Chư Păh" (the most specific part), "Lào Cai (tỉnh)" → "tỉnh Lào Cai", "multi-province (…)" → none.
 """
 from __future__ import annotations
 
@@ -49,34 +49,87 @@ class Sheet(dict):
 
 
 def read_sheet(path: str | Path, notices: Callable[[str], None] | None = None) -> Sheet:
-    """doc_id → metadata from a TSV/CSV sheet; a sheet without `doc_id` is an
-    error. A row without a doc_id, or a year cell that holds no year, is told to
-    `notices` with its row number (default: printed on standard error)."""
+    """doc_id → metadata from a TSV/CSV sheet or an Excel workbook (.xlsx); a
+    sheet without `doc_id` is an error, and every error names the file. A row
+    without a doc_id, or a year cell that holds no year, is told to `notices`
+    with its row number (default: printed on standard error)."""
     path = Path(path)
     notices = notices or print_notice
-    text = path.read_text(encoding="utf-8-sig")
-    dialect = "excel-tab" if "\t" in text.splitlines()[0] else "excel"
-    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    rows = sheet_rows(path)
+    if rows and "doc_id" not in rows[0]:
+        raise ValueError(f"{path}: a metadata sheet needs a doc_id column (its columns: "
+                         f"{', '.join(repr(k) for k in rows[0])})")
     sheet = Sheet(path)
-    for row in reader:
-        if "doc_id" not in row:
-            raise ValueError(f"{path}: a metadata sheet needs a doc_id column")
+    for number, row in enumerate(rows, 2):  # row 1 is the header
         if not row.get("doc_id"):
             if any(v for k, v in row.items() if k is not None):
-                notices(f"{path}, row {reader.line_num}: no doc_id; the row is not used")
+                notices(f"{path}, row {number}: no doc_id; the row is not used")
             continue
         sheet[row["doc_id"]] = meta_from_fields(row)
-        sheet.rows[row["doc_id"]] = reader.line_num
+        sheet.rows[row["doc_id"]] = number
         lowered = {str(k).lower(): v for k, v in row.items()}
         column = next((c for c in _YEAR_COLUMNS if lowered.get(c)), None)
         if column is not None and parse_year(lowered[column]) is None:
-            notices(f"{path}, row {reader.line_num}: {column} {lowered[column]!r} holds no year (such as 2024); "
+            notices(f"{path}, row {number}: {column} {lowered[column]!r} holds no year (such as 2024); "
                     f"the document's year comes from its text instead")
     return sheet
 
 
 def print_notice(message: str) -> None:
     print(f"vnextract: {message}", file=sys.stderr)
+
+
+_SAVE_AS = "save it as .xlsx, or as CSV UTF-8"
+
+
+def sheet_rows(path: Path) -> list[dict]:
+    """The rows of a sheet as dicts keyed by its header: an .xlsx workbook's
+    first sheet, or a TSV/CSV text in UTF-8 (UTF-16 with its byte order mark,
+    as Excel saves "Unicode text", too)."""
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise ValueError(f"{path}: a {suffix} sheet cannot be read; {_SAVE_AS}")
+    if suffix in (".xlsx", ".xlsm"):
+        return _workbook_rows(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 text (byte {data[err.start]:#04x} at position {err.start}); "
+                         f"{_SAVE_AS}") from None
+    lines = text.splitlines()
+    if not any(line.strip() for line in lines):
+        raise ValueError(f"{path}: the metadata sheet is empty; it needs a header row with doc_id")
+    dialect = "excel-tab" if "\t" in lines[0] else "excel"
+    return list(csv.DictReader(lines, dialect=dialect))
+
+
+def _workbook_rows(path: Path) -> list[dict]:
+    """An .xlsx sheet's rows, cells as text the way a TSV would hold them
+    (a doc_id typed as the number 2024 is "2024"; a date cell keeps its year)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # zipfile, XML and openpyxl's own errors alike
+        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err}); "
+                         f"{_SAVE_AS}") from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = [_cell_text(c) for c in next(rows, ())]
+        if not any(header):
+            raise ValueError(f"{path}: the first sheet has no header row; it needs a doc_id column")
+        return [dict(zip(header, map(_cell_text, row))) for row in rows if any(c is not None for c in row)]
+    finally:
+        book.close()
+
+
+def _cell_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
 
 def meta_from_fields(fields: dict) -> DocumentMeta:

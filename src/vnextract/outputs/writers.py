@@ -1,4 +1,4 @@
-"""Stage 7: records → JSONL, CSV (Excel-ready), Parquet or a DataFrame.
+"""Stage 7: records → JSONL, CSV (Excel-ready), an Excel workbook, Parquet or a DataFrame.
 
 Files are written atomically: to a temporary file beside the target, then
 renamed, so a killed run never leaves a file that looks complete.
@@ -6,6 +6,8 @@ renamed, so a killed run never leaves a file that looks complete.
 Every CSV cell goes through `excel_safe`: news text is untrusted, and a cell
 that begins like a formula (`=HYPERLINK(…)`, `-2+3`) is run as one by Excel
 and LibreOffice (OWASP "CSV injection"). JSONL and Parquet keep raw values.
+An `.xlsx` workbook keeps them too, typed (numbers as numbers) and every
+string written as a text cell, so no cell is ever a formula.
 
 JSONL carries each record's `evidence` (where its decisions came from);
 CSV and Parquet hold the SPEC columns, and the evidence flattened into
@@ -27,7 +29,8 @@ from typing import IO, Iterable, Iterator, Mapping
 from ..stages.evidence import COLUMNS as EVIDENCE_COLUMNS, columns as evidence_columns, from_columns
 from ..stages.records import FIELDS, Record
 
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "xlsx")
+WHOLE_FILE_FORMATS = ("parquet", "xlsx")  # written at the end, not streamed
 
 # What makes a spreadsheet read a cell as a formula (OWASP), and the quote
 # that marks a cell as text; a value that already starts with a quote is
@@ -73,15 +76,45 @@ def table_row(record: Record | Mapping, evidence: bool = False) -> dict:
     return {**row, **evidence_columns(row.get("evidence"))} if evidence else row
 
 
-def to_frame(records: Iterable[Record | Mapping], evidence: bool = False):
+def to_frame(records: Iterable, evidence: bool = False):
     """A pandas DataFrame, one row per record, the SPEC columns in order
-    (then the evidence columns, with `evidence=True`)."""
+    (then the evidence columns, with `evidence=True`).
+
+    `records` may also be what `extract_documents` yields, (document, records)
+    pairs: their records are the rows, and the documents that failed are
+    listed in `frame.attrs["failures"]` (and warned about), not dropped unseen."""
     import pandas as pd
 
-    rows = [table_row(r, evidence) for r in records]
+    flat, failures = _flatten(records)
+    rows = [table_row(r, evidence) for r in flat]
     frame = pd.DataFrame(rows, columns=FIELDS + (EVIDENCE_COLUMNS if evidence else []))
     offsets = {c: "Int64" for c in EVIDENCE_COLUMNS if c.endswith(("_start", "_end"))} if evidence else {}
-    return frame.astype({"year": "Int64", "start": "int64", "end": "int64", **offsets})
+    frame = frame.astype({"year": "Int64", "start": "int64", "end": "int64", **offsets})
+    if failures is not None:
+        frame.attrs["failures"] = failures
+        if failures:
+            import warnings
+
+            warnings.warn(f"{len(failures)} documents failed and have no rows: {'; '.join(failures[:3])}"
+                          f"{' …' if len(failures) > 3 else ''}", UserWarning, stacklevel=2)
+    return frame
+
+
+def _flatten(items: Iterable) -> tuple[list, list[str] | None]:
+    """Records, from records or from (document, records) pairs; the failed
+    documents of pairs (those with an `error_type`), None when there were no pairs."""
+    flat: list = []
+    failures: list[str] | None = None
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], list):
+            failures = [] if failures is None else failures
+            document, records = item
+            if hasattr(document, "error_type"):
+                failures.append(str(document))
+            flat.extend(records)
+        else:
+            flat.append(item)
+    return flat, failures
 
 
 def format_for(path: str | os.PathLike | None, override: str | None = None) -> str:
@@ -141,9 +174,15 @@ def _short_name(name: str, size: int = 100) -> str:
 def write_records(records: Iterable[Record | Mapping], path: str | os.PathLike, fmt: str | None = None,
                   evidence: bool = False) -> int:
     """Write all records to `path` in one go; returns how many were written.
-    `evidence` adds the evidence columns to a CSV or Parquet file."""
+    `evidence` adds the evidence columns to a CSV, Excel or Parquet file."""
     fmt = format_for(path, fmt)
     rows = [record_dict(r) for r in records]
+    if fmt == "xlsx":
+        names = FIELDS + EVIDENCE_COLUMNS if evidence else FIELDS
+        with atomic_path(path, "wb") as handle:
+            write_xlsx(handle, names, ([row.get(n) for n in names] for row in (table_row(r, evidence) for r in rows)),
+                       title="records")
+        return len(rows)
     if fmt == "parquet":
         frame = to_frame(rows, evidence)
         with atomic_path(path, "wb") as handle:
@@ -184,11 +223,13 @@ class RecordWriter:
 
 
 def read_records(path: str | os.PathLike) -> list[dict]:
-    """Records back from a JSONL, CSV or Parquet file written by this module
-    (a CSV cell escaped by `excel_safe` reads back as its raw value)."""
+    """Records back from a JSONL, CSV, Parquet or Excel file written by this
+    module (a CSV cell escaped by `excel_safe` reads back as its raw value)."""
     fmt = format_for(path)
     if fmt == "jsonl":
         return load_jsonl_records(path)
+    if fmt == "xlsx":
+        return [_fold_evidence(_from_workbook(row)) for row in read_xlsx(path)]
     import pandas as pd
 
     frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
@@ -220,6 +261,89 @@ def _from_table(row: dict) -> dict:
         else:
             out[key] = excel_unsafe(value)
     return out
+
+
+def _from_workbook(row: dict) -> dict:
+    """Workbook cells are typed already: only the numeric columns get their
+    Python type back (Excel keeps 5.0 as 5, and an offset as a float)."""
+    return {key: (_NUMERIC[key](value) if key in _NUMERIC and value is not None else value)
+            for key, value in row.items()}
+
+
+# --------------------------------------------------------------- Excel ---
+
+def xlsx_value(value):
+    """A Python value as a workbook cell value: numbers and booleans as they
+    are, NaN and None empty, anything else as text whose control characters
+    (which no XML 1.0 cell can hold) are U+FFFD, as in a CSV cell."""
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else (value if math.isfinite(value) else str(value))
+    if not isinstance(value, str):
+        value = _JSON.encode(value) if isinstance(value, (dict, list)) else str(value)
+    value = _CONTROL.sub("\ufffd", value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no XML file can hold it
+        value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return value
+
+
+def write_xlsx(handle: IO[bytes], header: Iterable[str], rows: Iterable[Iterable], title: str = "Sheet",
+               colours: Mapping[str, Mapping[str, str]] | None = None) -> None:
+    """One sheet, streamed (openpyxl's write-only mode): a frozen bold header,
+    then the rows. Every string is a text cell (data type `s`), even one that
+    starts with `=`, so no spreadsheet ever runs a cell of it as a formula.
+    `colours` fills cells by value: column → {value: "#rrggbb"}."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = list(header)
+    fills = {header.index(column): {value: PatternFill("solid", fgColor=hex_colour.lstrip("#").upper())
+                                    for value, hex_colour in by_value.items()}
+             for column, by_value in (colours or {}).items()}
+
+    def cell(value, font=None, fill=None):
+        out = WriteOnlyCell(sheet, value=xlsx_value(value))
+        if isinstance(out.value, str):
+            out.data_type = "s"  # openpyxl would make "=…" a formula
+        if font is not None:
+            out.font = font
+        if fill is not None:
+            out.fill = fill
+        return out
+
+    sheet.append([cell(name, bold) for name in header])
+    for row in rows:
+        sheet.append([cell(value, fill=fills[k].get(value) if k in fills else None) for k, value in enumerate(row)])
+    book.save(handle)
+
+
+def read_xlsx(path: str | os.PathLike) -> list[dict]:
+    """The rows of a workbook's first sheet as dicts keyed by its header row."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # zipfile, XML and openpyxl's own errors alike
+        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header:
+            return []
+        names = [str(h) if h is not None else "" for h in header]
+        # a row's trailing empty cells may not be stored at all: every column is read, empty as None
+        return [dict(zip(names, (*row, *[None] * (len(names) - len(row))))) for row in rows
+                if any(v is not None for v in row)]
+    finally:
+        book.close()
 
 
 def load_jsonl_records(path: str | os.PathLike) -> list[dict]:

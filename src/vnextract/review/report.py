@@ -33,11 +33,12 @@ from typing import Iterable
 
 import regex
 
+from ..evaluation.gold import read_gold
 from ..evaluation.scoring import SHOWN, evaluate
 from ..inputs.documents import DocumentFailure
 from ..inputs.limits import DEFAULT_LIMITS, Limits
 from ..inputs.metadata import DocumentMeta
-from ..outputs.writers import atomic_path, load_jsonl_records
+from ..outputs.writers import atomic_path
 from ..stages.evidence import KEYS as EVIDENCE_KEYS
 
 # The record fields a page shows and embeds; `sentence` is left out (the text is on the page).
@@ -65,6 +66,7 @@ class DocumentReport:
     scored: bool = False
     marks: dict[int, dict] = field(default_factory=dict)  # record index → {"error": "fp"|"wrong", "fields", "gold"}
     missed: list[dict] = field(default_factory=list)  # gold records nobody found
+    golds: list[dict] = field(default_factory=list)  # its gold records, for the scores of the whole report
     page: str = ""  # file name of its page in the folder
     below: float | None = None  # show only the records whose confidence is below this, least certain first
 
@@ -85,11 +87,12 @@ class DocumentReport:
 
 def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.PathLike | None = None,
                  meta: dict[str, DocumentMeta] | None = None, encoding: str | None = None,
-                 limits: Limits = DEFAULT_LIMITS, below: float | None = None) -> list[DocumentReport]:
+                 limits: Limits = DEFAULT_LIMITS, below: float | None = None, progress=None) -> list[DocumentReport]:
     """Extract the inputs and write the report to `output`: a folder (index and
     one page per document), or a `.html` file for a single document. `below`:
-    show only the records whose confidence is below it, least certain first."""
-    reports = collect(inputs, gold, meta, encoding, limits)
+    show only the records whose confidence is below it, least certain first;
+    `progress` (a tqdm bar) steps once per document extracted."""
+    reports = collect(inputs, gold, meta, encoding, limits, progress)
     for report in reports:
         report.below = below
     target = Path(output)
@@ -125,20 +128,26 @@ def _page_or_failure(report: DocumentReport) -> str:
 
 
 def collect(inputs: Iterable, gold: str | os.PathLike | None = None, meta: dict[str, DocumentMeta] | None = None,
-            encoding: str | None = None, limits: Limits = DEFAULT_LIMITS) -> list[DocumentReport]:
+            encoding: str | None = None, limits: Limits = DEFAULT_LIMITS, progress=None) -> list[DocumentReport]:
     """Every input document with its records, scored against `gold` when given."""
     from ..pipeline import extract_documents
 
-    golds = load_jsonl_records(gold) if gold is not None else None
+    golds: dict[str, list[dict]] | None = None
+    if gold is not None:
+        golds = {}
+        for record in read_gold(gold):
+            golds.setdefault(record["doc_id"], []).append(record)
     reports = []
     for item, records in extract_documents(inputs, meta=meta, encoding=encoding, limits=limits):
+        if progress is not None:
+            progress.update()
         if isinstance(item, DocumentFailure):
             reports.append(DocumentReport(item.doc_id, item.source, error=f"{item.error_type}: {item.message}"))
             continue
         rows = [r.to_dict() for r in records]
         report = DocumentReport(item.doc_id, item.source, item.text, rows)
         if golds is not None:
-            _score(report, [g for g in golds if g.get("doc_id") == item.doc_id])
+            _score(report, golds.get(item.doc_id, []))
         reports.append(report)
     return reports
 
@@ -146,6 +155,7 @@ def collect(inputs: Iterable, gold: str | os.PathLike | None = None, meta: dict[
 def _score(report: DocumentReport, golds: list[dict]) -> None:
     """The eval's error report for one document, attached to its records."""
     report.scored = True
+    report.golds = golds
     index = {id(r): k for k, r in enumerate(report.records)}
     for outcome in evaluate(golds, report.records).outcomes:
         gold = {k: outcome.gold.get(k) for k in ("start", "end", "span", "value", "unit", *SHOWN)} if outcome.gold else None
@@ -201,10 +211,29 @@ def index_page(reports: list[DocumentReport], scored: bool = False) -> str:
     failed = sum(r.error is not None for r in reports)
     summary = f"{len(reports)} documents, {total} records" + (f", {failed} could not be read" if failed else "")
     body = (f'<header><h1>vnextract review</h1><p class="summary">{_esc(summary)}</p>'
+            f'{_scores(reports) if scored else ""}'
             '<label class="search">Search <input id="search" type="search" placeholder="document name" '
             'autocomplete="off"></label></header>'
             f'<table id="documents" class="sortable"><thead><tr>{cells}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     return _page("vnextract review", "index", body, {})
+
+
+def _scores(reports: list[DocumentReport]) -> str:
+    """The eval's summary of the documents shown: mention and record P/R/F1
+    (the table `vnextract eval` prints for them) and the field accuracy."""
+    scored = [r for r in reports if r.scored]
+    result = evaluate([g for r in scored for g in r.golds], [rec for r in scored for rec in r.records])
+    head = "".join(f"<th>{name}</th>" for name in ("", "P", "R", "F1", "TP", "FP", "FN", "support"))
+    rows = "".join(
+        f"<tr><th>{name}</th><td>{s.p:.3f}</td><td>{s.r:.3f}</td><td>{s.f1:.3f}</td><td>{s.tp}</td><td>{s.fp}</td>"
+        f"<td>{s.fn}</td><td>{s.support}</td></tr>" for name, s in (("mention", result.mention), ("record", result.record)))
+    fields = "".join(f'<span class="accuracy"><b>{_esc(name)}</b> {value:.3f}</span>'
+                     for name, value in result.field_accuracy.items())
+    note = (f"Scored against the gold set on the {len(scored)} documents read, as <code>vnextract eval</code> "
+            f"scores them; a record is right when its value, unit, indicator and status are.")
+    return (f'<section class="scores"><table id="scores"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+            f'<p id="field-accuracy">field accuracy over {result.pairs} pairs: {fields}</p>'
+            f'<p id="scores-note" class="summary">{note}</p></section>')
 
 
 def _page(title: str, kind: str, body: str, data: dict) -> str:

@@ -9,6 +9,7 @@ denominators ("trên 1 vạn dân") are left out here, before any field is read.
 from __future__ import annotations
 
 from bisect import bisect_right
+from decimal import Decimal
 from typing import NamedTuple
 
 import regex
@@ -79,7 +80,7 @@ def _union(spans) -> list[tuple[int, int]]:
 
 
 def _quantity(text: str, number: NumberMatch, unit: UnitMatch, start: int) -> Quantity:
-    value = abs(number.value) + unit.minor
+    value = float(_decimal(abs(number.value)) + _decimal(unit.minor))
     value_max = abs(number.value_max) if number.value_max is not None else None
     return Quantity(
         start=start,
@@ -88,11 +89,22 @@ def _quantity(text: str, number: NumberMatch, unit: UnitMatch, start: int) -> Qu
         value=value,
         value_max=value_max,
         unit=unit.unit,
-        norm_value=value * unit.scale,
+        norm_value=scaled(value, unit.scale),
         norm_unit=unit.norm_unit,
         is_count=unit.is_count,
         number=number,
     )
+
+
+def scaled(value: float, scale: float) -> float:
+    """`value` × `scale` computed on the decimals they stand for, so that
+    8,2 triệu is 8200000, not the float product 8199999.999999999."""
+    return float(_decimal(value) * _decimal(scale))
+
+
+def _decimal(x: float) -> Decimal:
+    """The shortest decimal that reads back as `x`: the digits as written."""
+    return Decimal(repr(float(x)))
 
 
 def _is_time_or_code(text: str, number: NumberMatch) -> bool:

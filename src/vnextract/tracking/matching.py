@@ -25,7 +25,7 @@ from .periods import horizon as horizon_of, share_of_year, span_of
 from .places import PlaceKey, place_key
 from .verdicts import Verdict, is_rate, judge, lower_is_better, stated_ratio, vietnamese_number
 
-RECORD_SUFFIXES = (".csv", ".parquet")
+RECORD_SUFFIXES = (".csv", ".parquet", ".xlsx")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
 REQUIRED = ("doc_id", "start", "end", "span", "value", "norm_value", "norm_unit", "indicator",
             "status", "kind", "comparator", "year", "locality")
@@ -65,10 +65,11 @@ class Loaded:
 
 # ------------------------------------------------------------------ loading ---
 
-def load_records(inputs: Iterable[str], meta=None) -> Loaded:
-    """Records from records files (JSONL, CSV, Parquet written by `extract`) and
+def load_records(inputs: Iterable[str], meta=None, progress=None) -> Loaded:
+    """Records from records files (JSONL, CSV, Excel, Parquet written by `extract`) and
     from articles (.txt, folders, JSONL of {id, text}, -), which are extracted
-    first. An input that cannot be read is named in `problems`; the others count."""
+    first. An input that cannot be read is named in `problems`; the others count.
+    `progress` (a tqdm bar, see `count_inputs`) steps once per article and per records file."""
     records: list[dict] = []
     problems: list[str] = []
     documents: set[str] = set()
@@ -76,14 +77,29 @@ def load_records(inputs: Iterable[str], meta=None) -> Loaded:
         try:
             if _is_records_file(source):
                 found = _checked(source, _read_records_file(source))
+                if progress is not None:
+                    progress.update()
             else:
-                found = _extracted(source, meta, problems)
+                found = _extracted(source, meta, problems, progress)
         except (ValueError, OSError) as err:
             problems.append(f"{source}: {err}" if str(source) not in str(err) else str(err))
             continue
         documents.update(r["doc_id"] for r in found)
         records.extend(found)
     return Loaded(records, problems, len(documents))
+
+
+def count_inputs(inputs: Iterable[str]) -> int | None:
+    """The steps of `load_records`: one per records file, one per article."""
+    from ..inputs.documents import count_documents
+
+    total = 0
+    for source in inputs:
+        count = 1 if _is_records_file(source) else count_documents([source])
+        if count is None:
+            return None
+        total += count
+    return total
 
 
 def _read_records_file(source: str) -> list[dict]:
@@ -117,11 +133,13 @@ def _checked(source: str, records: list[dict]) -> list[dict]:
     return records
 
 
-def _extracted(source: str, meta, problems: list[str]) -> list[dict]:
+def _extracted(source: str, meta, problems: list[str], progress=None) -> list[dict]:
     from ..pipeline import extract_documents
 
     out = []
     for item, records in extract_documents([source], meta=meta):
+        if progress is not None:
+            progress.update()
         if not hasattr(item, "text"):
             problems.append(str(item))
             continue
@@ -191,11 +209,13 @@ def track_records(records: Iterable[dict], by: str = "locality") -> list[Row]:
     _read_growth(items)
     clusters = _cluster(items)
     pools: dict[tuple, list[_Item]] = {}
+    members: dict[tuple, list[_Item]] = {}  # the items of each place × indicator group, in order
     for item in items:
+        members.setdefault((item.place, item.cluster), []).append(item)
         if item.role in ("target", "stated"):
             pools.setdefault((item.place, item.cluster, item.horizon), [])
     names = _place_names(items)
-    rows = [_row(key, items, clusters, names[key[0]]) for key in pools]
+    rows = [_row(key, members[key[:2]], clusters, names[key[0]]) for key in pools]
     return sorted(rows, key=lambda r: (fold_text(r.locality), fold_text(r.indicator), r.year or 0, r.horizon))
 
 
@@ -299,37 +319,48 @@ def _names_a_plan(text: str | None) -> bool:
 def _cluster(items: list[_Item]) -> list[tuple[str, str | None]]:
     """Indicator groups per place: one per lexicon id, and phrases without an id
     joining the group with a phrase of syllable F1 ≥ the threshold. Returns each
-    group's (name, id); a target's phrase names the group when there is one."""
+    group's (name, id); a target's phrase names the group when there is one.
+
+    Linear in the records: a group keeps each distinct phrase once (syllable F1
+    reads only the folded syllables), and a phrase already in a group of its
+    place goes to the first such group without a search, as the search would
+    send it there (F1 1, the highest, first group first)."""
     threshold = _rules()[0]
     groups: list[dict] = []
+    at_place: dict[PlaceKey, list[int]] = {}
     by_id: dict[tuple, int] = {}
+    known: dict[tuple, int] = {}  # (place, folded syllables) → the first group holding such a phrase
     ordered = sorted(items, key=lambda i: (i.record.get("indicator_id") is None, i.order))
     for item in ordered:
         rec = item.record
-        key = (item.place, rec.get("indicator_id"))
+        phrase = rec.get("indicator") or ""
+        syllables = (item.place, tuple(sorted(fold_text(phrase).split())))
         if rec.get("indicator_id"):
-            index = by_id.get(key)
-            if index is None:
-                index = by_id[key] = len(groups)
-                groups.append({"place": item.place, "id": rec["indicator_id"], "phrases": [], "names": []})
+            index = by_id.get((item.place, rec["indicator_id"]))
         else:
-            index = _closest(groups, item.place, rec.get("indicator"), threshold)
+            index = known.get(syllables) if syllables[1] else None
             if index is None:
-                index = len(groups)
-                groups.append({"place": item.place, "id": None, "phrases": [], "names": []})
+                index = _closest(groups, at_place.get(item.place, ()), phrase, threshold)
+        if index is None:
+            index = len(groups)
+            groups.append({"id": rec.get("indicator_id"), "phrases": {}, "names": []})
+            at_place.setdefault(item.place, []).append(index)
+            if rec.get("indicator_id"):
+                by_id[(item.place, rec["indicator_id"])] = index
         group = groups[index]
-        group["phrases"].append(rec.get("indicator") or "")
-        group["names"].append((item.role != "target", item.order, rec.get("indicator") or ""))
+        group["phrases"].setdefault(syllables[1], phrase)
+        group["names"].append((item.role != "target", item.order, phrase))
+        if syllables[1]:
+            known[syllables] = min(known.get(syllables, index), index)
         item.cluster = index
     return [(min(g["names"])[2], g["id"]) for g in groups]
 
 
-def _closest(groups: list[dict], place: PlaceKey, phrase: str | None, threshold: float) -> int | None:
+def _closest(groups: list[dict], indexes: Iterable[int], phrase: str | None, threshold: float) -> int | None:
+    """The first of the groups `indexes` with the best syllable F1 ≥ threshold to `phrase`."""
     best, best_score = None, threshold
-    for index, group in enumerate(groups):
-        if group["place"] != place:
-            continue
-        score = max((syllable_f1(phrase, p) for p in group["phrases"]), default=0.0)
+    for index in indexes:
+        score = max((syllable_f1(phrase, p) for p in groups[index]["phrases"].values()), default=0.0)
         if score >= best_score and (best is None or score > best_score):
             best, best_score = index, score
     return best
@@ -346,19 +377,24 @@ def _eligible(item: _Item, horizon: tuple[int, int] | None) -> bool:
 
 
 def _comparable(a: dict | None, b: dict | None) -> bool:
-    return (a is not None and b is not None and a.get("kind") == b.get("kind")
-            and (a.get("norm_unit") or "").casefold() == (b.get("norm_unit") or "").casefold())
+    return a is not None and b is not None and _measure(a) == _measure(b)
 
 
-def _row(key: tuple, items: list[_Item], clusters: list[tuple[str, str | None]], place_name: str) -> Row:
+def _measure(record: dict) -> tuple:
+    """What two records must share to be compared: kind and unit."""
+    return record.get("kind"), (record.get("norm_unit") or "").casefold()
+
+
+def _row(key: tuple, members: list[_Item], clusters: list[tuple[str, str | None]], place_name: str) -> Row:
+    """The row of `key` (place, indicator group, horizon) from the members of its group."""
     place, cluster, horizon = key
-    members = [i for i in items if i.place == place and i.cluster == cluster]
     targets = [i for i in members if i.role == "target" and i.horizon == horizon]
     results = [i for i in members if i.role == "actual" and _eligible(i, horizon)]
     stated_all = [i for i in members if i.role == "stated" and _eligible(i, horizon)]
     usable = [i for i in results if i.share is not None]
 
-    target = min(targets, key=lambda t: (not any(_comparable(t.record, a.record) for a in usable), t.order), default=None)
+    measures = {_measure(a.record) for a in usable}  # a target with a comparable result comes first
+    target = min(targets, key=lambda t: (_measure(t.record) not in measures, t.order), default=None)
     t_rec = target.record if target else None
     if target is not None:
         actual = max(usable, key=lambda a: (

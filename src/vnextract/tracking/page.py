@@ -1,4 +1,6 @@
-"""The tracking table as one static HTML page: per locality, a table of
+"""The tracking table as one static HTML page: first an overview of every
+judged target (per indicator, the result as a share of the target, by year and
+locality, coloured met / not met / on track), then per locality a table of
 indicators × years coloured by verdict, and per indicator with several years a
 small chart of target against result (Vega-Altair, rendered to SVG by
 vl-convert and inlined: the page loads nothing, and its Content-Security-Policy
@@ -11,6 +13,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from html import escape
 
+from ..folding import fold_text
 from .matching import Row
 from .verdicts import VERDICTS
 
@@ -18,6 +21,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'n
 COLOURS = {"met": "#c8e6c9", "not met": "#ffcdd2", "on track": "#fff59d", "unknown": "#e0e0e0"}
 SVG_NS = "http://www.w3.org/2000/svg"
 _SCALES = {"VND": (1e9, "tỷ đồng"), "USD": (1e6, "triệu USD")}
+_OVERVIEW_INDICATORS = 12  # the indicators with most judged rows; every row is in the tables below
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
@@ -28,6 +32,8 @@ td.cell small{color:#555}
 .legend span{display:inline-block;padding:.1em .6em;margin-right:.4em;border:1px solid #bbb}
 figure{display:inline-block;margin:.3em 1em .3em 0}
 figcaption{font-size:.85em;max-width:22em}
+#overview{display:block;margin:1em 0}
+#overview figcaption{max-width:none;color:#555}
 details{margin:.2em 0}
 .sentence{color:#444;font-size:.9em}
 """ + "".join(f".v-{name.replace(' ', '-')}{{background:{colour}}}" for name, colour in COLOURS.items())
@@ -49,6 +55,7 @@ def render_page(rows: list[Row]) -> str:
         f"<p>{len(rows)} rows in {len(by_place)} localities: "
         + ", ".join(f"{counts.get(v, 0)} {escape(v)}" for v in VERDICTS) + "</p>",
         "<p class=\"legend\">" + "".join(f"<span class=\"v-{v.replace(' ', '-')}\">{escape(v)}</span>" for v in VERDICTS) + "</p>",
+        _overview(rows),
         "<ul>" + "".join(f"<li><a href=\"#place-{i}\">{escape(_place(name))}</a> ({len(by_place[name])})</li>"
                          for i, name in enumerate(by_place)) + "</ul>",
     ]
@@ -56,6 +63,57 @@ def render_page(rows: list[Row]) -> str:
         parts.append(_section(i, name, place_rows))
     parts.append("</body></html>\n")
     return "\n".join(parts)
+
+
+def _overview(rows: list[Row]) -> str:
+    """Every judged row at a glance: one panel per indicator, localities down,
+    years across, each cell coloured by its verdict and labelled with the
+    result as a share of the target. Rows without a verdict are left to the tables."""
+    judged = [r for r in rows if r.verdict != "unknown"]
+    if not judged:
+        return ""
+    # One panel per lexicon id (places may word it differently), else per folded phrase,
+    # named by its most common wording.
+    key = {id(r): r.indicator_id or fold_text(r.indicator) for r in judged}
+    per_indicator = Counter(key.values())
+    wordings: dict[str, Counter] = defaultdict(Counter)
+    for r in judged:
+        wordings[key[id(r)]][r.indicator] += 1
+    name = {k: c.most_common(1)[0][0] for k, c in wordings.items()}
+    chosen = sorted(per_indicator, key=lambda k: (-per_indicator[k], name[k]))[:_OVERVIEW_INDICATORS]
+    shown = [name[k] for k in chosen]
+    data = [{"indicator": name[key[id(r)]], "locality": _place(r.locality), "year": r.horizon or "(no year)",
+             "verdict": r.verdict, "label": "" if r.ratio is None else f"{r.ratio:.0%}"}
+            for r in judged if key[id(r)] in chosen]
+    left = len(per_indicator) - len(chosen)
+    caption = (f"{len(judged)} rows with a verdict, {len(per_indicator)} indicators; a cell is the result as a share "
+               f"of the target" + (f"; the {len(shown)} indicators with most rows here, {left} more in the tables below"
+                                    if left else ""))
+    return (f"<figure id=\"overview\">{_overview_svg(data, shown)}<figcaption>{escape(caption)}</figcaption></figure>")
+
+
+def _overview_svg(data: list[dict], indicators: list[str]) -> str:
+    import altair as alt
+    import pandas as pd
+    import vl_convert
+
+    base = alt.Chart(pd.DataFrame(data)).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("locality:N", title=None, axis=alt.Axis(labelLimit=220)),
+    )
+    cells = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color("verdict:N", legend=None,
+                        scale=alt.Scale(domain=list(COLOURS), range=list(COLOURS.values()))))
+    labels = base.mark_text(fontSize=11, color="#222222").encode(text="label:N")
+    chart = (
+        alt.layer(cells, labels)
+        .properties(width=alt.Step(56), height=alt.Step(20))
+        .facet(facet=alt.Facet("indicator:N", title=None, sort=indicators,
+                               header=alt.Header(labelLimit=320, labelFontWeight="bold", labelAnchor="start")),
+               columns=3)
+        .resolve_scale(x="independent", y="independent")
+    )
+    return _clean_svg(vl_convert.vegalite_to_svg(chart.to_dict(), allowed_base_urls=[]))
 
 
 def _place(name: str) -> str:

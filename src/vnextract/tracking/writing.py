@@ -1,5 +1,5 @@
-"""The tracking table → CSV (Excel-safe, UTF-8 with BOM), Parquet, JSON, or a
-folder with the HTML page beside the CSV and JSON.
+"""The tracking table → CSV (Excel-safe, UTF-8 with BOM), an Excel workbook,
+Parquet, JSON, or a folder with the HTML page beside the CSV and JSON.
 
 CSV and Parquet are flat: one column per field of the target, the result and
 the stated share of the plan, and the folded records as one text cell. JSON
@@ -11,13 +11,14 @@ import csv
 import json
 import math
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-from ..outputs.writers import atomic_path, excel_safe
+from ..outputs.writers import atomic_path, excel_safe, write_xlsx
 from .matching import Row
 
-FILE_FORMATS = {".csv": "csv", ".parquet": "parquet", ".json": "json"}
+FILE_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "json"}
 SOURCE_FIELDS = ("span", "value", "value_max", "comparator", "unit", "norm_value", "norm_unit", "kind",
                  "direction", "period", "year", "doc_id", "start", "end", "sentence", "tracking_note")
 ROW_FIELDS = ("locality", "indicator", "indicator_id", "year", "horizon", "verdict", "ratio", "ratio_source",
@@ -73,6 +74,16 @@ def write_csv(rows: Iterable[Row], path: str | os.PathLike) -> None:
             writer.writerow([csv_cell(flat[name]) for name in COLUMNS])
 
 
+def write_workbook(rows: Iterable[Row], path: str | os.PathLike) -> None:
+    """The flat table as an Excel sheet: numbers as numbers, text as text, no
+    formula; each verdict cell in the page's colour for it."""
+    from .page import COLOURS
+
+    with atomic_path(path, "wb") as handle:
+        write_xlsx(handle, COLUMNS, ([flat[name] for name in COLUMNS] for flat in map(flat_row, rows)),
+                   title="tracking", colours={"verdict": COLOURS})
+
+
 def write_json(rows: Iterable[Row], path: str | os.PathLike) -> None:
     data = [_clean(r.to_dict()) for r in rows]
     with atomic_path(path, "w", encoding="utf-8") as handle:
@@ -86,21 +97,36 @@ def write_parquet(rows: Iterable[Row], path: str | os.PathLike) -> None:
         frame.to_parquet(handle, index=False)
 
 
+def summary(rows: list[Row], records: int, documents: int) -> str:
+    """What `vnextract track` says of its table: rows, verdicts and pairs."""
+    verdicts = Counter(r.verdict for r in rows)
+    pairs = Counter(r.pair for r in rows if r.pair)
+    return (f"{len(rows)} rows from {records} records of {documents} documents "
+            f"({', '.join(f'{n} {v}' for v, n in sorted(verdicts.items()))}; "
+            f"{pairs.get('in-article', 0)} in-article, {pairs.get('cross-article', 0)} cross-article pairs)")
+
+
 def write_tracking(rows: list[Row], out: str | os.PathLike) -> list[Path]:
-    """Write the table to `out`: a .csv, .parquet or .json file, or (any other
-    name) a folder holding index.html, tracking.csv and tracking.json.
-    Returns the files written."""
+    """Write the table to `out`: a .csv, .xlsx, .parquet or .json file, or a
+    folder (a name without a suffix, or an existing folder) holding
+    index.html, tracking.csv and tracking.json. Returns the files written."""
     target = Path(out)
     fmt = FILE_FORMATS.get(target.suffix.lower())
+    if fmt is None and target.suffix and not target.is_dir():
+        raise ValueError(f"{target}: cannot write a {target.suffix} file; give a "
+                         f"{', '.join(FILE_FORMATS)} file, or a folder name without a suffix for the page")
     if fmt == "csv":
         write_csv(rows, target)
+    elif fmt == "xlsx":
+        write_workbook(rows, target)
     elif fmt == "json":
         write_json(rows, target)
     elif fmt == "parquet":
         write_parquet(rows, target)
     else:
         if target.exists() and not target.is_dir():
-            raise ValueError(f"{target}: exists and is not a folder; give a .csv, .parquet or .json file or a folder")
+            raise ValueError(f"{target}: exists and is not a folder; give a .csv, .xlsx, .parquet or .json file "
+                             f"or a folder")
         from .page import render_page
 
         target.mkdir(parents=True, exist_ok=True)
