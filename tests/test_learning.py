@@ -165,3 +165,18 @@ def test_show_below_lists_only_the_uncertain_records_least_certain_first(tmp_pat
     every = [r.confidence for r in extract((ROOT / "corpus/dev/haiha-2024.txt").read_text(encoding="utf-8"))]
     assert shown == sorted(round(c, 2) for c in every if c < 0.9)
     assert 'class="rec' in html and "conf-" in html
+
+
+def test_model_option_holds_for_its_command_only(tmp_path, capsys):
+    """`main([... "--model", "rules"])` in a process does not change what a later call decides with."""
+    from vnextract.cli import main
+    from vnextract.pipeline import MODEL_VARIABLE
+
+    article = tmp_path / "a.txt"
+    article.write_text(SENTENCE, encoding="utf-8")
+    ruled, default = tmp_path / "rules.jsonl", tmp_path / "default.jsonl"
+    assert main(["extract", str(article), "-o", str(ruled), "--model", "rules", "--workers", "1"]) == 0
+    assert MODEL_VARIABLE not in os.environ
+    assert main(["extract", str(article), "-o", str(default), "--workers", "1"]) == 0
+    assert all(r["confidence"] is None for r in load_jsonl_records(ruled))
+    assert all(r["confidence"] is not None for r in load_jsonl_records(default))

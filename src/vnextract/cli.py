@@ -19,9 +19,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if getattr(args, "model", None):
-            from .pipeline import use_model
+            from .pipeline import using_model
 
-            use_model(args.model)
+            with using_model(args.model):
+                return args.run(args)
         return args.run(args)
     except BrokenPipeError:
         return 0

@@ -1,11 +1,13 @@
 """The public pipeline: documents → records, one straight line of stages.
 
 documents (read, NFC) → sentences/tokens (segmentation) → quantities
-(numbers, units) → records (cues, periods, localities, indicators) → writers.
+(numbers, units) → records (cues, periods, localities, indicators; status,
+year and indicator decided by the model over the rules' candidates) → writers.
 """
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
@@ -19,19 +21,25 @@ from .stages.records import Record, build_records
 MODEL_VARIABLE = "VNEXTRACT_MODEL"
 
 
-def use_model(name: "str | Path | None") -> Model | None:
-    """Decide with this model from now on, in this process and the workers it
-    starts; the model is read (and a bad file reported) at once."""
-    model = load_model(str(name) if name is not None else None)
-    if name is None:
-        os.environ.pop(MODEL_VARIABLE, None)
-    else:
-        os.environ[MODEL_VARIABLE] = str(name) if str(name) in ("rules", "default") else str(Path(name).resolve())
-    return model
+@contextmanager
+def using_model(name: "str | Path") -> Iterator[Model | None]:
+    """Decide with this model inside the block, in this process and the workers
+    it starts (they read `VNEXTRACT_MODEL`); the model is read, and a bad file
+    reported, at once. The setting before it is restored after."""
+    model = load_model(str(name))
+    before = os.environ.get(MODEL_VARIABLE)
+    os.environ[MODEL_VARIABLE] = str(name) if str(name) in ("rules", "default") else str(Path(name).resolve())
+    try:
+        yield model
+    finally:
+        if before is None:
+            os.environ.pop(MODEL_VARIABLE, None)
+        else:
+            os.environ[MODEL_VARIABLE] = before
 
 
 def current_model(model: "str | Path | Model | None" = None) -> Model | None:
-    """`model` when given, else the one `use_model` chose, else the shipped model."""
+    """`model` when given, else the one `using_model` set, else the shipped model."""
     if model is not None:
         return load_model(model)
     return load_model(os.environ.get(MODEL_VARIABLE) or None)
