@@ -108,7 +108,14 @@ def test_model_rules_decides_by_the_rules_and_gives_no_confidence():
         assert set(record.evidence["confidence"]) == {"status", "indicator", "year"}
 
 
-@pytest.mark.parametrize("content, message", [("not json", "not JSON"), ('{"status": {}}', "make one with `vnextract train`")])
+@pytest.mark.parametrize("content, message", [
+    ("not json", "not JSON"),
+    ('{"status": {}}', "make one with `vnextract train`"),
+    ('{"status": {"weights": {}}, "year": {"weights": {}, "bias": 0}, "indicator": {"weights": {}, "bias": 0}}',
+     "status.bias is not a number"),
+    ('{"status": {"weights": [], "bias": 0}, "year": {"weights": {}, "bias": 0}, "indicator": {"weights": {}, "bias": 0}}',
+     "status.weights is not a map"),
+], ids=["not-json", "no-weights", "no-bias", "weights-a-list"])
 def test_a_bad_model_file_is_an_error_naming_it(tmp_path, content, message):
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
@@ -180,3 +187,50 @@ def test_model_option_holds_for_its_command_only(tmp_path, capsys):
     assert main(["extract", str(article), "-o", str(default), "--workers", "1"]) == 0
     assert all(r["confidence"] is None for r in load_jsonl_records(ruled))
     assert all(r["confidence"] is not None for r in load_jsonl_records(default))
+
+
+def test_a_retrained_model_file_is_read_again(tmp_path):
+    """A model file written anew in the same place is what the next extraction uses."""
+    data = json.loads(DEFAULT_MODEL.read_text(encoding="utf-8"))
+    path = tmp_path / "m.json"
+    for bias in (9.0, -9.0):  # status: all targets, then all results
+        data["status"] = {"bias": bias, "weights": {}}
+        path.write_text(json.dumps(data), encoding="utf-8")
+        os.utime(path, ns=(int(bias) * 10**9 + 2 * 10**18, int(bias) * 10**9 + 2 * 10**18))
+        assert {r.status for r in extract(SENTENCE, model=str(path))} == {"target" if bias > 0 else "actual"}
+
+
+def test_train_on_one_or_two_documents(tmp_path, few):
+    docs, gold = few
+    one = tmp_path / "one"
+    one.mkdir()
+    (one / f"{FEW[0]}.txt").write_bytes((docs / f"{FEW[0]}.txt").read_bytes())
+    out = tmp_path / "one.json"
+    proc = _cli("train", "--gold", str(gold), str(one), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert read_model(out).calibration is None  # nothing held out to calibrate on: the product of the probabilities
+    two = tmp_path / "two"
+    two.mkdir()
+    for doc_id in FEW[:2]:
+        (two / f"{doc_id}.txt").write_bytes((docs / f"{doc_id}.txt").read_bytes())
+    proc = _cli("eval", "--gold", str(gold), str(two), "--cv", "5")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("2-fold cross-validation")
+
+
+def test_training_examples_skip_the_figures_of_tables():
+    """A table's figures have no prose candidates: the examples of a document
+    with one are its prose figures, each with its own candidates."""
+    from vnextract.inputs.documents import Document, DocumentMeta
+    from vnextract.learning import prepare
+
+    prose = "Năm 2023, thu ngân sách đạt 1.200 tỷ đồng."
+    table = ("Chỉ tiêu\tĐVT\tKế hoạch năm 2023\tThực hiện năm 2023\n"
+             "Thu ngân sách nhà nước trên địa bàn\tTỷ đồng\t420\t455,6\n")
+    text = f"{prose}\n\n{table}\nNăm 2024, thu nhập bình quân đạt 70 triệu đồng."
+    golds = [{"doc_id": "t", "start": text.index(span), "end": text.index(span) + len(span), "span": span,
+              "status": "actual", "indicator": indicator} for span, indicator in
+             [("1.200 tỷ đồng", "thu ngân sách"), ("455,6", "thu ngân sách"), ("70 triệu đồng", "thu nhập bình quân")]]
+    training = prepare(golds, [Document("t", text, "t.txt", DocumentMeta(year=2024))])
+    assert training.examples.records == 2
+    assert [q[1].start for q in training.examples.quantities] == [golds[0]["start"], golds[2]["start"]]

@@ -403,9 +403,8 @@ def test_features_example(example):
     plain, start, inner = _unbracket(example["text"])
     found: list = []
     records = build_records("example", unicodedata.normalize("NFC", plain), collect=found)
-    k = next((k for k, r in enumerate(records) if r.start == start), None)
-    assert k is not None, f"no record at {inner!r}"
-    candidates = found[k]
+    assert any(r.start == start for r in records), f"no record at {inner!r}"
+    candidates = next(c for c in found if c.start == start)
     missing = [f for f in example.get("status", []) if f not in candidates.status]
     missing += [f for f in example.get("indicator", []) if not any(f in fs for fs in candidates.indicators.values())]
     assert not missing, f"missing features {missing}"

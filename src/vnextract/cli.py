@@ -1,4 +1,4 @@
-"""Command line: `vnextract extract | eval | show | text | track | labelstudio`.
+"""Command line: `vnextract extract | eval | show | text | tables | track | labelstudio | train`.
 
 Imports stay inside the commands so that `vnextract --help` and a
 one-document run start fast.
@@ -102,7 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_progress(sh)
     _add_encoding(sh)
     sh.add_argument("--below", type=float, metavar="P",
-                    help="show only the records whose confidence is below P (0-1), least certain first")
+                    help="show only the records whose confidence is below P (0-1), least certain first "
+                         "(records without one, from tables or --model rules, are left out)")
     _add_model(sh)
     _add_limits(sh)
     _about(sh, ["vnextract show corpus/dev --gold corpus/gold/dev.jsonl -o report",
@@ -155,16 +156,17 @@ def _add_train_command(sub) -> None:
 
 def _training(args):
     """Gold and documents of `train` and `eval --cv`, restricted to --docs."""
-    from .learning import prepare
-    from .outputs.writers import load_jsonl_records
+    from .evaluation.gold import read_gold
     from .inputs.documents import iter_documents
+    from .learning import prepare
 
-    gold = load_jsonl_records(args.gold)
+    gold = read_gold(args.gold)
     if args.docs:
         wanted = _doc_list(args.docs)
         gold = [g for g in gold if g.get("doc_id") in wanted]
+    limits = _limits(args) if hasattr(args, "max_chars") else None
     items = iter_documents(args.inputs, meta=_meta(args), sheets=not getattr(args, "no_meta", False),
-                           encoding=_encoding(args))
+                           encoding=_encoding(args), **({"limits": limits} if limits else {}))
     training = prepare(gold, items)
     for failure in training.failures:
         print(f"vnextract: skipped {failure}", file=sys.stderr)
@@ -198,19 +200,23 @@ def _print_folds(folds) -> None:
 
 def _cmd_train(args) -> int:
     from .learning import cross_validate, train
+    from .stages.decisions import DECISIONS
 
     training = _training(args)
     data = train(training, args.output)
     examples = training.examples
-    gold = sum(1 for golds in training.golds.values() for g in golds if not g.get("optional"))
+    gold = sum(1 for d in training.documents for g in training.golds[d.doc_id] if not g.get("optional"))
     print(f"trained on {examples.documents} documents: {examples.records} of their {gold} required gold records "
           f"found as figures ({len(examples.year)} year and {len(examples.indicator)} indicator candidates); "
-          f"{sum(len(data[d]['weights']) for d in ('status', 'year', 'indicator'))} weights → {args.output}")
-    if args.cv:
-        print(f"\n{args.cv}-fold cross-validation, folds grouped by document (each fold scored by a model "
+          f"{sum(len(data[d]['weights']) for d in DECISIONS)} weights → {args.output}")
+    if args.cv and len(training.documents) >= 2:
+        folds = cross_validate(training.documents, training.golds, examples, args.cv)
+        print(f"\n{len(folds)}-fold cross-validation, folds grouped by document (each fold scored by a model "
               "trained on the others):")
-        _print_folds(cross_validate(training.documents, training.golds, examples, args.cv))
+        _print_folds(folds)
     return 1 if training.failures else 0
+
+
 def _about(parser: argparse.ArgumentParser, examples: list[str], inputs: str | None = "") -> None:
     """What the command reads (unless `inputs` is None) and examples, below its options."""
     from .inputs.kinds import READABLE
@@ -282,9 +288,12 @@ def _cmd_eval(args) -> int:
 
         if args.pred or not args.inputs:
             raise ValueError("--cv trains and scores: give the documents, not --pred")
+        if args.model:
+            raise ValueError("--cv trains a model for each fold: --model has nothing to do there")
         training = _training(args)
-        print(f"{args.cv}-fold cross-validation over {training.examples.documents} documents, grouped by document:")
-        _print_folds(cross_validate(training.documents, training.golds, training.examples, args.cv))
+        folds = cross_validate(training.documents, training.golds, training.examples, args.cv)
+        print(f"{len(folds)}-fold cross-validation over {training.examples.documents} documents, grouped by document:")
+        _print_folds(folds)
         return 1 if training.failures else 0
 
     gold = read_gold(args.gold)
@@ -293,6 +302,8 @@ def _cmd_eval(args) -> int:
         gold = [g for g in gold if g.get("doc_id") in wanted]
     failed = 0
     if args.pred:
+        if args.model:
+            raise ValueError("--pred scores records already made: --model has nothing to decide there")
         predicted = read_records(args.pred)
         gold_docs, named = {g.get("doc_id") for g in gold}, {p.get("doc_id") for p in predicted}
         if len(gold_docs & named) < len(gold_docs) / 2:
@@ -574,7 +585,7 @@ def _add_labelstudio_command(sub) -> None:
     _add_encoding(ex)
     ex.add_argument("--order", choices=["text", "uncertain"], default="text",
                     help="task order: as the documents come, or the least certain documents first "
-                         "(lowest record confidence), so labelling goes where the model is unsure")
+                         "(lowest mean record confidence), so labelling goes where the model is unsure")
     _add_model(ex)
     _add_limits(ex)
     _about(ex, ["vnextract labelstudio export corpus/dev -o tasks.json",

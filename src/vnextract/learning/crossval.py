@@ -10,7 +10,8 @@ from ..inputs.documents import Document
 from ..stages.records import build_records
 from .examples import Examples
 from .folds import folds_of
-from .train import fit, to_model
+from ..stages.decisions import Model
+from .train import fit
 
 
 @dataclass
@@ -37,7 +38,7 @@ def cross_validate(documents: list[Document], golds: dict[str, list[dict]], exam
     result = []
     for test_ids in folds_of(list(by_id), k):
         held_out = set(test_ids)
-        model = to_model(fit(examples, keep=set(by_id) - held_out))
+        model = Model(fit(examples, keep=set(by_id) - held_out))
         docs = [by_id[i] for i in test_ids]
         fold_golds = [g for d in docs for g in golds.get(d.doc_id, [])]
         predicted = predictions(docs, model)

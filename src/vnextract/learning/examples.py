@@ -56,12 +56,13 @@ def collect_examples(documents: Iterable[Document], golds: dict[str, list[dict]]
         found: list = []
         records = build_records(document.doc_id, document.text, document.meta, model=None, collect=found)
         examples.documents += 1
+        by_start = {candidates.start: candidates for candidates in found}  # figures of tables have none
         preds = [{"start": r.start, "end": r.end} for r in records]
         for pi, gi in align(preds, doc_golds):
             gold = doc_golds[gi]
-            if gold.get("optional"):
+            candidates = by_start.get(records[pi].start)
+            if gold.get("optional") or candidates is None:
                 continue
-            candidates = found[pi]
             examples.records += 1
             doc_id = document.doc_id
             examples.status.append((doc_id, candidates.status, gold.get("status") == "target"))

@@ -7,5 +7,7 @@ def folds_of(doc_ids: list[str], k: int) -> list[list[str]]:
     from sklearn.model_selection import GroupKFold
 
     ids = sorted(doc_ids)
+    if len(ids) < 2:
+        raise ValueError(f"folds need at least 2 documents with gold records, not {len(ids)}")
     k = max(2, min(k, len(ids)))
     return [[ids[i] for i in test] for _, test in GroupKFold(n_splits=k).split(ids, groups=ids)]

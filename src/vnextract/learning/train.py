@@ -81,28 +81,27 @@ def fit(examples: Examples, keep: set[str] | None = None) -> dict:
     keep = {ex[0] for ex in examples.status} if keep is None else set(keep) & {ex[0] for ex in examples.status}
     settings = _settings()
     data = _fit_decisions(examples, keep)
-    held_out = _held_out_decisions(examples, keep, int(settings["calibration_folds"]))
-    data["confidence"] = fit_calibration(held_out, float(settings["C"]["confidence"]))
+    if len(keep) >= 2:
+        held_out = _held_out_decisions(examples, keep, int(settings["calibration_folds"]))
+        data["confidence"] = fit_calibration(held_out, float(settings["C"]["confidence"]))
+    else:  # one document: no decision can be made without it
+        data["confidence"] = None
     data["meta"] = {"documents": len(keep), "records": sum(1 for ex in examples.status if ex[0] in keep)}
     return data
 
 
-def fit_calibration(rows: list[tuple[list[float], bool]], c: float) -> dict:
+def fit_calibration(rows: list[tuple[list[float], bool]], c: float) -> dict | None:
     """A logistic regression from the decisions' log-odds to whether the record is right."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     labels = [ok for _, ok in rows]
     if len(set(labels)) < 2:
-        return {"bias": 0.0, "weights": dict.fromkeys(CONFIDENCE_INPUTS, 1.0)}
+        return None  # nothing to calibrate on: the model's confidence is the product of its probabilities
     learner = LogisticRegression(C=c, solver="lbfgs", max_iter=5000, tol=1e-8)
     learner.fit(np.array([x for x, _ in rows]), labels)
     return {"bias": round(float(learner.intercept_[0]), 5),
             "weights": {name: round(float(w), 5) for name, w in zip(CONFIDENCE_INPUTS, learner.coef_[0])}}
-
-
-def to_model(data: dict) -> Model:
-    return Model(data)
 
 
 def write_model(data: dict, path: str | Path) -> None:

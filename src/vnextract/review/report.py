@@ -74,8 +74,8 @@ class DocumentReport:
         """Indices of the records the page shows, in the order its table lists them."""
         if self.below is None:
             return list(range(len(self.records)))
-        low = [k for k, r in enumerate(self.records) if r.get("confidence") is None or r["confidence"] < self.below]
-        return sorted(low, key=lambda k: (self.records[k].get("confidence") or 0.0, k))
+        low = [k for k, r in enumerate(self.records) if r.get("confidence") is not None and r["confidence"] < self.below]
+        return sorted(low, key=lambda k: (self.records[k]["confidence"], k))
 
     @property
     def counts(self) -> dict:

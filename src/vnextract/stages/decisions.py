@@ -1,25 +1,29 @@
 """Stage 6c: the decisions a model makes over the rules' candidates.
 
-For each quantity the rules propose what a reader could take: the status
-cues in reach (and the rung of the old cascade that would decide), the years
-of the time phrases in reach, the indicator phrases cut from the sentence.
-Each proposal is described by named features (`rules/features.yaml` names
-the templates and their windows). A model — logistic weights over those
-feature names, plain JSON written by `vnextract train` — scores them:
+For each quantity the rules propose what a reader could take
+(`stages/candidates.py`): the status cues in reach (and the rung of the
+rules' own order that would decide), the years of the time phrases in
+reach, the indicator phrases the phrase rules cut. Each proposal is
+described by named features (their windows and buckets in
+`rules/features.yaml`). A model — logistic weights over those feature
+names, plain JSON written by `vnextract train` — scores them:
 
 - status: one probability of `target`;
 - year and indicator: one score per candidate, the highest wins (a ranker
   read pointwise).
 
-The record's `confidence` is the product of the chosen decisions'
-probabilities: the chance that its status and indicator are both right.
-With no model (`--model rules`) the cascade's answer is kept and the
-confidence is left empty.
+The record's `confidence`, the chance that its status and indicator are
+both right, is a last logistic regression over the chosen decisions'
+log-odds, fitted on decisions made without the record's document (the
+plain product of the two probabilities when a model has no such
+calibration). With no model (`--model rules`) the rules' answer is kept
+and the confidence is left empty.
 """
 from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,14 +41,14 @@ class Candidates:
     status: list[str] = field(default_factory=list)  # features of the quantity for the status decision
     years: dict = field(default_factory=dict)  # year (or None) → features
     indicators: dict = field(default_factory=dict)  # phrase → features
-    cascade_status: str = "actual"
+    start: int = 0  # where the quantity starts in the text
     cascade_year: int | None = None
     cascade_indicator: str = ""
 
 
 @lru_cache(maxsize=1)
 def templates() -> dict:
-    """The named feature templates and their windows (`rules/features.yaml`)."""
+    """The features' windows and buckets, and the training settings (`rules/features.yaml`)."""
     return load_rules("features")
 
 
@@ -76,7 +80,8 @@ class Model:
 
     def confidence(self, probabilities: dict) -> float:
         """The chance that the record as written is right (SPEC §4: its status and
-        indicator), calibrated on decisions made without the record's document."""
+        indicator): calibrated on decisions made without the record's document,
+        or the product of the two probabilities for a model without calibration."""
         if self.calibration is None:
             return round(probabilities["status"] * probabilities["indicator"], 4)
         weights = self.calibration["weights"]
@@ -132,15 +137,45 @@ def read_model(path: str | Path) -> Model:
         raise ModelError(f"{path}: cannot read the model file ({err.strerror or err})") from None
     except ValueError as err:
         raise ModelError(f"{path}: not a vnextract model (not JSON: {err})") from None
-    if not isinstance(data, dict) or any(not isinstance(data.get(d), dict) or "weights" not in data[d] for d in DECISIONS):
-        raise ModelError(f"{path}: not a vnextract model (it needs weights for {', '.join(DECISIONS)}; "
-                         "make one with `vnextract train`)")
+    problem = _model_problem(data)
+    if problem:
+        raise ModelError(f"{path}: not a vnextract model ({problem}; make one with `vnextract train`)")
     return Model(data, str(path))
 
 
+def _model_problem(data) -> str | None:
+    """What keeps `data` from being a model: each decision (and the confidence,
+    when there) needs a numeric `bias` and `weights` from names to numbers."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    parts = [*DECISIONS, *(["confidence"] if data.get("confidence") is not None else [])]
+    for part in parts:
+        entry = data.get(part)
+        if not isinstance(entry, dict):
+            return f"no {part!r} weights"
+        bias, weights = entry.get("bias"), entry.get("weights")
+        if isinstance(bias, bool) or not isinstance(bias, (int, float)):
+            return f"{part}.bias is not a number"
+        if not isinstance(weights, dict) or not all(
+                isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in weights.items()):
+            return f"{part}.weights is not a map of names to numbers"
+    if data.get("confidence") is not None and set(data["confidence"]["weights"]) != set(CONFIDENCE_INPUTS):
+        return f"confidence.weights must weigh {', '.join(CONFIDENCE_INPUTS)}"
+    return None
+
+
 @lru_cache(maxsize=8)
-def _cached_model(path: str) -> Model:
+def _cached_model(path: str, stamp: tuple[int, int]) -> Model:
+    """Read once per file version (`stamp`: its modification time and size)."""
     return read_model(path)
+
+
+def _model_at(path: str) -> Model:
+    try:
+        info = os.stat(path)
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read the model file ({err.strerror or err})") from None
+    return _cached_model(path, (info.st_mtime_ns, info.st_size))
 
 
 def load_model(name: "str | Path | Model | None" = None) -> Model | None:
@@ -149,7 +184,7 @@ def load_model(name: "str | Path | Model | None" = None) -> Model | None:
     if isinstance(name, Model):
         return name
     if name is None or name == "default":
-        return _cached_model(str(DEFAULT_MODEL)) if DEFAULT_MODEL.exists() else None
+        return _model_at(str(DEFAULT_MODEL)) if DEFAULT_MODEL.exists() else None
     if name == "rules":
         return None
-    return _cached_model(str(Path(name).resolve()))
+    return _model_at(str(Path(name).resolve()))

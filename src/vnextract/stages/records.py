@@ -132,7 +132,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
     """All records of one document, in text order; `meta` supplies the
     subject locality and the publication year where the text lacks them.
     `model` decides status, year and indicator (None: the rules' cascade);
-    `collect` receives every quantity's candidates, in record order."""
+    `collect` receives the candidates of every figure of the prose (each
+    with its `start`; figures read from tables have none)."""
     periods = find_periods(text)
     tables = find_tables(text)  # their cells are read by column (stages/tables.py), never as prose
     quantities = find_quantities(text, excluded=[(p.start, p.end) for p in periods] + [(t.start, t.end) for t in tables])
@@ -287,7 +288,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     if aside_kind == "comparison":
         year = _compared_year(ctx, view, aside, quantity, year)
         years.append(("compared", year))
-    before = [c for c in cue_stage.outside_other_asides(view, ctx.status_cues, aside) if c.last < first]
+    in_reach = cue_stage.outside_other_asides(view, ctx.status_cues, aside)  # cues of its sentence not in other asides
+    before = [c for c in in_reach if c.last < first]
     scope = _scope_distance(doc.text, carried, ctx.sentence.start)
     plan_cue = None if aside_kind == "plan" else cue_stage.states_plan_value(view, first, floor)
     if aside_kind == "plan":
@@ -304,7 +306,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
     elif carried.status == "target" and scope != "list" \
             and (own_period is None or _status_by_year(year, doc.published) != "target") \
-            and cue_stage.reports_results(view, ctx.ranges, cue_stage.outside_other_asides(view, ctx.status_cues, aside), after):
+            and cue_stage.reports_results(view, ctx.ranges, in_reach, after):
         # "…, đạt [49,7%] kế hoạch, bằng 101% so với cùng kỳ": the sentence reports results, a plan's scope ends
         status, status_from, rung = "actual", evidence.absent("sentence"), "sentence"
     elif own_period is None and carried.status_is_newer:
@@ -324,13 +326,13 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     doc.cascade_indicator = indicator
     if doc.model is not None or doc.collect is not None:
         found = Candidates(
-            status=status_features(view, first, after, floor, cue_stage.outside_other_asides(view, ctx.status_cues, aside),
+            status=status_features(view, first, after, floor, in_reach,
                                    rung=rung, cascade=status, aside_kind=aside_kind, plan_value=plan_cue is not None,
                                    carried_status=carried.status, carried_cued=carried.status_cued,
                                    carried_newer=carried.status_is_newer, own_period=own_period, year=year,
                                    published=doc.published,
                                    carried_from=scope),
-            cascade_status=status, cascade_year=year, cascade_indicator=indicator)
+            start=quantity.start, cascade_year=year, cascade_indicator=indicator)
         found.years = year_candidates(years, cascade=year, status=status, published=doc.published, own_period=own_period)
         found.indicators = indicator_candidates(proposals, cascade=indicator, unit=quantity.unit,
                                                 norm_unit=quantity.norm_unit, is_count=quantity.is_count, kind=kind,
@@ -341,6 +343,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         new_status, year, indicator, probabilities = doc.model.decide(found)
         if new_status != status:
             status, status_from = new_status, _status_evidence(doc.text, view, before, new_status)
+        if status == "actual" and year is not None and doc.published is not None and year > doc.published:
+            year = doc.published  # as above: whatever decided it, a result is of no year still to come
     place = _locality_for(doc.text, quantity, ctx.sentence, doc.places)
     if place is None and doc.last_place is not None and breaks_down(doc.text, doc.last_place[1], ctx.sentence.start):
         place = doc.last_place[0]
@@ -389,7 +393,7 @@ def _scope_distance(text: str, carried: _Carried, start: int) -> str:
         return "none"
     if carried.status_opens_list:
         return "list"
-    return "paragraph" if "\n" in text[carried.status_end : start] else "line"
+    return "paragraph" if text.find("\n", carried.status_end, start) >= 0 else "line"
 
 
 def _status_evidence(text: str, view, before: list, status: str) -> dict:
