@@ -10,6 +10,7 @@ what these do not.
 """
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass
 
@@ -75,6 +76,25 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def check_office_package(data: bytes, limits: Limits, error: type[Exception], old: str, app: str, kind: str,
+                         suffix: str) -> None:
+    """An Office file (.docx, .xlsx) is a zip package within `limits`, checked
+    from its directory before anything is unpacked; else `error` saying what
+    it is instead: `old` for an old binary or password-protected file, or no
+    zip, or a damaged one. `app` ("Word"), `kind` ("Word document") and
+    `suffix` (".docx") name it."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise error(old)
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise error(f"not {'an' if app[0] in 'AEIOU' else 'a'} {app} {suffix} file "
+                    f"({'an' if suffix[1] in 'aeiox' else 'a'} {suffix} is a zip package; this file is not one)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            limits.check_package(package)
+    except zipfile.BadZipFile as err:
+        raise error(f"a damaged zip package, not a readable {kind} ({err})") from None
 
 
 def _mb(size: float) -> str:

@@ -15,7 +15,7 @@ import io
 import unicodedata
 import zipfile
 
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, check_office_package
 
 
 class WordError(ValueError):
@@ -29,16 +29,9 @@ def read_docx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
     """NFC text of a .docx; WordError when it is not one or holds no text,
     LimitError when a part would unpack past `limits` (checked from the zip
     directory, before anything is unpacked)."""
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise WordError("an old binary Word file (.doc) or a password-protected .docx: "
-                        "open it in Word or LibreOffice, remove any password and save it as .docx")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise WordError("not a Word .docx file (a .docx is a zip package; this file is not one)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            limits.check_package(package)
-    except zipfile.BadZipFile as err:
-        raise WordError(f"a damaged zip package, not a readable Word document ({err})") from None
+    check_office_package(data, limits, WordError, "an old binary Word file (.doc) or a password-protected .docx: "
+                         "open it in Word or LibreOffice, remove any password and save it as .docx",
+                         "Word", "Word document", ".docx")
     import docx
     from docx.table import Table
 

@@ -20,7 +20,7 @@ import io
 import unicodedata
 import zipfile
 
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, check_office_package
 
 
 class SpreadsheetError(ValueError):
@@ -37,16 +37,9 @@ def read_xlsx(data: bytes, suffix: str = ".xlsx", limits: Limits = DEFAULT_LIMIT
     if suffix == ".ods":
         raise SpreadsheetError("an OpenDocument spreadsheet (.ods), which openpyxl does not read: open it in "
                                "LibreOffice and save it as .xlsx (File › Save As › Excel 2007-365)")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SpreadsheetError("an old binary Excel file (.xls) or a password-protected .xlsx: open it in Excel "
-                               "or LibreOffice, remove any password and save it as .xlsx")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise SpreadsheetError("not an Excel .xlsx file (an .xlsx is a zip package; this file is not one)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            limits.check_package(package)
-    except zipfile.BadZipFile as err:
-        raise SpreadsheetError(f"a damaged zip package, not a readable Excel workbook ({err})") from None
+    check_office_package(data, limits, SpreadsheetError, "an old binary Excel file (.xls) or a password-protected "
+                         ".xlsx: open it in Excel or LibreOffice, remove any password and save it as .xlsx",
+                         "Excel", "Excel workbook", ".xlsx")
     import openpyxl
 
     try:
