@@ -12,11 +12,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from functools import lru_cache
 
+import regex
+
 from ..rules import load_rules
 from .cues import Cue, TokenView
 from .indicators import indicator_id, names_no_indicator
 
 _CLAUSE_EDGES = frozenset(",;:()")
+_LETTER = regex.compile(r"\p{L}")
+_DIGIT = regex.compile(r"\d")
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +46,12 @@ def _cue_text(view: TokenView, cue: Cue) -> str:
     return " ".join(" ".join(view.sylls[i]) for i in range(cue.first, cue.last + 1))
 
 
-def _syllables(view: TokenView, first: int, after: int, skip: frozenset[int] = frozenset()) -> list[str]:
-    return [s for i in range(first, after) if i not in skip for s in view.sylls[i] if any(c.isalpha() for c in s)]
+def _syllables(view: TokenView, first: int, after: int) -> list[str]:
+    """The syllables with a letter of tokens [first, after)."""
+    words = view.memo.get(_syllables)
+    if words is None:  # once per sentence, for all its figures
+        words = view.memo[_syllables] = [[s for s in sylls if _LETTER.search(s)] for sylls in view.sylls]
+    return [s for i in range(first, after) for s in words[i]]
 
 
 def _clause_start(view: TokenView, first: int, floor: int) -> int:
@@ -141,15 +149,16 @@ def indicator_candidates(proposals: list[tuple[str, str]], *, cascade: str, unit
     for phrase, features in found.items():
         sylls = phrase.split()
         sources = [f for f in features if f.startswith("src=")]
-        features += [f"len={_bucket(len(sylls), lengths)}", f"first={sylls[0].lower()}", f"last={sylls[-1].lower()}",
-                     *(f"{s}&{shape}" for s in sources), *(f"{s}&kind={kind}" for s in sources)]
+        features += [f"len={_bucket(len(sylls), lengths)}", f"first={sylls[0].lower()}", f"last={sylls[-1].lower()}"]
+        features += [f"{s}&{shape}" for s in sources]
+        features += [f"{s}&kind={kind}" for s in sources]
         if list_intro:
             features += [f"{s}&intro={w}" for s in sources for w in list_intro.split()]
         if phrase[:1].isupper():
             features.append("upper")
-        if any(ch.isdigit() for ch in phrase):
+        if _DIGIT.search(phrase):
             features.append("digit")
-        if any(ch in "()" for ch in phrase):
+        if "(" in phrase or ")" in phrase:
             features.append("paren")
         if " - " in phrase or " – " in phrase:
             features.append("dash")

@@ -36,7 +36,10 @@ class TokenView:
     def __init__(self, tokens: list[Token]):
         self.tokens = tokens
         spelled = _spellings()
-        self.sylls = sylls = [tuple(spelled.get(s, s) for s in t.text.lower().split()) for t in tokens]
+        self.sylls = sylls = [tuple(t.text.lower().split()) for t in tokens]
+        for i, words in enumerate(sylls):
+            if not spelled.keys().isdisjoint(words):  # rare: respell only these
+                sylls[i] = tuple(spelled.get(w, w) for w in words)
         self.starts_with: dict[str, list[int]] = {}  # first syllable → token indices
         starts_with = self.starts_with
         for i, words in enumerate(sylls):

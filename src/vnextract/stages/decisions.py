@@ -90,8 +90,7 @@ class Model:
         return round(_sigmoid(z), 4)
 
     def score(self, decision: str, features: list[str]) -> float:
-        weights = self.weights[decision]
-        return self.bias[decision] + sum(weights.get(f, 0.0) for f in features)
+        return self.bias[decision] + sum(filter(None, map(self.weights[decision].get, features)))
 
     def probability(self, decision: str, features: list[str]) -> float:
         return _sigmoid(self.score(decision, features))
