@@ -343,8 +343,12 @@ def with_provinces(records: list, places: list[Place], main_place: str | None, a
         if _level(locality) >= 3 or locality == main_place:
             near.add(holding_provinces(locality, after))
     near = frozenset(near - {(None, None)})
+    found: dict = {}  # a document's records share a few localities: each is looked up once
     for record in records:
-        record.province, record.province_2025 = provinces_or_nearby(record.locality, after, near)
+        pair = found.get(record.locality)
+        if pair is None:
+            pair = found[record.locality] = provinces_or_nearby(record.locality, after, near)
+        record.province, record.province_2025 = pair
     return records
 
 
