@@ -300,7 +300,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status, status_from, rung = "actual", evidence.aside_cue(doc.text, view, aside), "comparison"
     elif before and cue_stage.is_estimate(view, before[-1]):
         # an estimate of a year still to come is a plan; of the year under way or past, a result
-        future = year is not None and doc.published is not None and year > doc.published
+        future = _status_by_year(year, doc.published) == "target"
         status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, before[-1]), "estimate"
     elif before:
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
@@ -320,8 +320,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status = by_year or carried.status
         rung = "year" if by_year else "inherited" if carried.status_cued else "default"
         status_from = evidence.absent(rung)
-    if status == "actual" and year is not None and doc.published is not None and year > doc.published:
-        year = doc.published  # a result is never of a year still to come: the plan year was carried over
+    year = _result_year(status, year, doc.published)
     probabilities = None
     doc.cascade_indicator = indicator
     if doc.model is not None or doc.collect is not None:
@@ -343,8 +342,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         new_status, year, indicator, probabilities = doc.model.decide(found)
         if new_status != status:
             status, status_from = new_status, _status_evidence(doc.text, view, before, new_status)
-        if status == "actual" and year is not None and doc.published is not None and year > doc.published:
-            year = doc.published  # as above: whatever decided it, a result is of no year still to come
+        year = _result_year(status, year, doc.published)
     place = _locality_for(doc.text, quantity, ctx.sentence, doc.places)
     if place is None and doc.last_place is not None and breaks_down(doc.text, doc.last_place[1], ctx.sentence.start):
         place = doc.last_place[0]
@@ -494,6 +492,12 @@ def _compared_year(ctx: _SentenceContext, view, aside, quantity: Quantity, year:
     if named and (named[-1].start > opening or opening - named[-1].end <= 2):
         return named[-1].year
     return year - 1 if year is not None else None
+
+
+def _result_year(status: str, year: int | None, published: int | None) -> int | None:
+    """A result is never of a year still to come (the plan year was carried
+    over): its year is then the article's, whatever decided the status."""
+    return published if status == "actual" and _status_by_year(year, published) == "target" else year
 
 
 def _status_by_year(year: int | None, published: int | None) -> str | None:
