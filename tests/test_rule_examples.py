@@ -114,7 +114,7 @@ def _record_at(text: str, published: int | None = None):
 
 # --------------------------------------------------------------------- units ---
 
-UNIT_EXAMPLE_KEYS = {"text", "unit", "norm_value", "second", "count"}
+UNIT_EXAMPLE_KEYS = {"text", "unit", "norm_value", "second", "count", "record"}
 
 
 def _unit_sections(rules: dict):
@@ -131,7 +131,7 @@ def _unit_cases(counted: bool):
     cases = []
     for where, examples in _unit_sections(_rules("units")):
         for i, ex in enumerate(examples):
-            if (ex.get("count") is not False) == counted:
+            if "record" not in ex and (ex.get("count") is not False) == counted:
                 cases.append(_case("units", f"{where}#{i}", ex))
     return cases
 
@@ -147,6 +147,20 @@ def test_units_example(example):
     assert example["text"][q.start : q.end] == q.span
     assert q.unit == example["unit"], (q.span, q.unit)
     assert math.isclose(q.norm_value, float(example["norm_value"]), rel_tol=1e-9), (q.span, q.norm_value)
+
+
+@pytest.mark.parametrize(
+    "example",
+    [_case("units", f"{where}#{i}", ex) for where, examples in _unit_sections(_rules("units"))
+     for i, ex in enumerate(examples) if "record" in ex],
+)
+def test_units_no_record_example(example):
+    """`record: false`: the first number of the text is a quantity that gives no record."""
+    assert set(example) <= UNIT_EXAMPLE_KEYS, f"unknown keys {set(example) - UNIT_EXAMPLE_KEYS}: add a runner"
+    text = example["text"]
+    first = find_quantities(text)[0]
+    assert first.policy_item and first.start == find_numbers(text)[0][0].start, first.span
+    assert all(r.start != first.start for r in extract(text)), [r.span for r in extract(text)]
 
 
 @pytest.mark.parametrize(

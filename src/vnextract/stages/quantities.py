@@ -15,7 +15,7 @@ from typing import NamedTuple
 import regex
 
 from .numbers import NumberMatch, find_numbers
-from .units import UnitMatch, match_implied, match_prefix, match_unit
+from .units import UnitMatch, is_policy_item, match_implied, match_prefix, match_unit
 
 _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 _TIME_BEFORE = regex.compile(
@@ -37,6 +37,7 @@ class Quantity(NamedTuple):
     norm_unit: str
     is_count: bool
     number: NumberMatch
+    policy_item: bool = False  # "3 đột phá": a figure of the sentence, but no record (SPEC §2)
 
 
 def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Quantity]:
@@ -93,6 +94,7 @@ def _quantity(text: str, number: NumberMatch, unit: UnitMatch, start: int) -> Qu
         norm_unit=unit.norm_unit,
         is_count=unit.is_count,
         number=number,
+        policy_item=is_policy_item(unit),
     )
 
 

@@ -196,6 +196,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence))
         _carry_period(carried, own_periods)
+    if any(q.policy_item for q in quantities):
+        policy = {q.start for q in quantities if q.policy_item}
+        records = [r for r in records if r.start not in policy]  # read as figures above, reported as none
     if from_tables:
         records = sorted(records + from_tables, key=lambda r: r.start)
     return with_provinces(records, places, doc.main_place, after)

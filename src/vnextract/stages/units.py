@@ -74,6 +74,17 @@ def _compiled():
     return pattern, measure_unit, compound, time_units
 
 
+@lru_cache(maxsize=1)
+def _policy_items() -> frozenset[str]:
+    return frozenset(f.casefold() for f in load_rules("units")["policy_items"]["forms"])
+
+
+def is_policy_item(unit: UnitMatch) -> bool:
+    """A count of parts of a plan ("3 đột phá", "7 nhiệm vụ"): no record (SPEC §2)."""
+    items = _policy_items()
+    return unit.is_count and all(part.strip() in items for part in unit.unit.casefold().split(","))
+
+
 def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> UnitMatch | None:
     """The unit that starts at `pos` (right after a number), or None.
 
