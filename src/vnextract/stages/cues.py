@@ -569,6 +569,11 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
             continue
         if any(cue.last < c.first and c.last < first_token for c in rules.result_value.find(view)):
             continue  # "chỉ tiêu thu ngân sách: thực hiện [1.200 tỷ đồng]": what was done, not the plan
+        if any(cue.last < c.first and c.last < first_token for c in rules.actual.find(view)):
+            continue  # "chỉ tiêu tăng trưởng chỉ đạt được [7,18%]": the indicator's result
+        if (any(view.tokens[i].text == ":" for i in range(cue.last + 1, first_token))
+                and _measured_in_clause(view.tokens, rules.not_target_after.find(view), cue.first)):
+            continue  # "không đạt kế hoạch: tốc độ tăng trưởng [9,40%]": a list of results
         if cue.first > 0 and rules.baseline_introducers.ending_at(view, cue.first - 1) is not None:
             continue
         return cue
