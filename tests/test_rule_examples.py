@@ -318,7 +318,8 @@ def _phrase_cases():
     phrase = _rules("indicators")["phrase"]
     return [_case("indicators", f"phrase.{key}#{i}", ex)
             for key in ("phrase_examples", "not_indicator_examples", "clause_verb_examples", "share_head_examples",
-                        "respectively_examples", "dateline_examples") for i, ex in enumerate(phrase[key])]
+                        "respectively_examples", "dateline_examples", "contribution_examples", "framing_examples")
+            for i, ex in enumerate(phrase[key])]
 
 
 @pytest.mark.parametrize("example", _phrase_cases())
@@ -479,7 +480,8 @@ RUN_EXAMPLE_LISTS = {
     "localities": {"examples", "reform.examples", "reform.not_reform_examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
-                   "phrase.dateline_examples"},
+                   "phrase.dateline_examples", "phrase.contribution_examples",
+                   "phrase.framing_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

@@ -37,6 +37,7 @@ class PhraseRules:
     right_stops: PhraseSet
     heads: PhraseSet
     not_breakers: PhraseSet
+    framing: PhraseSet
     clause_verbs: PhraseSet
     share_heads: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
@@ -54,6 +55,7 @@ def phrase_rules() -> PhraseRules:
         right_stops=PhraseSet(phrase["right_stops"]),
         heads=PhraseSet(phrase["heads"]),
         not_breakers=PhraseSet(phrase["not_breakers"]),
+        framing=PhraseSet(phrase["framing"]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
         share_heads=PhraseSet(phrase["share_heads"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
@@ -414,8 +416,14 @@ def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
 
 
 def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
-    """Drop connectors, determiners and stray punctuation from the start."""
+    """Drop connectors, determiners and stray punctuation from the start, and
+    a framing phrase up to its comma ("Trong khu vực công nghiệp và xây dựng,
+    ngành công nghiệp tăng [5,33%]": the sector frames, the branch is measured)."""
     leading = phrase_rules().leading
+    if idx and phrase_rules().framing.starting_at(view, idx[0]) is not None:
+        commas = [k for k, i in enumerate(idx) if view.tokens[i].text == ","]
+        if commas and commas[0] + 1 < len(idx):
+            idx = idx[commas[0] + 1 :]
     while idx:
         text = view.tokens[idx[0]].text
         if text in ",;:-–—)+" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
@@ -488,9 +496,9 @@ def _text(tokens: list[Token], idx: list[int]) -> str:
     return join_tokens([tokens[i] for i in idx])
 
 
-@lru_cache(maxsize=1)
-def _not_indicator_words() -> tuple[frozenset[tuple[str, ...]], int]:
-    words = load_rules("indicators")["phrase"]["not_indicators"]
+@lru_cache(maxsize=2)
+def _word_set(key: str) -> tuple[frozenset[tuple[str, ...]], int]:
+    words = load_rules("indicators")["phrase"][key]
     phrases = frozenset(tuple(fold_text(w).split()) for w in words)
     return phrases, max(len(p) for p in phrases)
 
@@ -512,11 +520,27 @@ def _share_head_words() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted((tuple(h.lower().split()) for h in heads), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _contribution_words() -> frozenset[str]:
+    return frozenset(fold_text(p) for p in load_rules("indicators")["phrase"]["contribution"])
+
+
+def names_contribution(phrase: str) -> bool:
+    """Whether the phrase is a contribution verb alone ("đóng góp"): whose
+    contribution it is, the clause's subject, is named before it."""
+    return fold_text(phrase) in _contribution_words()
+
+
 @lru_cache(maxsize=2048)
 def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
-    words (rules/indicators.yaml `not_indicators`), longest first from the left."""
-    phrases, longest = _not_indicator_words()
+    words (rules/indicators.yaml `not_indicators`), or only of comparison
+    words ("thấp hơn nhiều"), longest first from the left."""
+    return _made_of(phrase, "not_indicators") or _made_of(phrase, "comparison_only")
+
+
+def _made_of(phrase: str, key: str) -> bool:
+    phrases, longest = _word_set(key)
     sylls = tuple(fold_text(phrase).split())
     i = 0
     while i < len(sylls):

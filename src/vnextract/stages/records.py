@@ -24,9 +24,9 @@ from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
-from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, list_head, named_after, names_no_indicator,
-                         lexicon_phrase_before, nearest_words, respective_names, right_phrase, says_respectively,
-                         without_share_head)
+from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
+                         list_head, named_after, names_contribution, names_no_indicator, nearest_words, respective_names,
+                         right_phrase, says_respectively, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
                          with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year
@@ -541,6 +541,9 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
     if carried.indicator:
         propose(("inherited", carried.indicator))
+        if left and floor > 0 and names_contribution(left):  # "khu vực dịch vụ tăng 6,85%, đóng góp [2,59 điểm phần trăm]"
+            left = f"{carried.indicator} {left}"
+            propose(("subject_left", left))
     if aside_kind and not left and carried.indicator:
         return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis
     if not left and aside is not None and after == aside.close and all(
