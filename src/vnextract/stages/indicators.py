@@ -152,11 +152,17 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
 
 def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str:
     """The words after a unit up to a clause boundary or a stop word; numbers
-    inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới")."""
+    inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới"). A
+    parenthesis right after the unit names what is counted and is passed
+    over ("02 xã (Đại An, Ngọc Biên) [đạt chuẩn nông thôn mới]")."""
     tokens = view.tokens
     stops = {c.first for c in phrase_rules().right_stops.find(view)}
     idx: list[int] = []
     i = after_token
+    if i < len(tokens) and tokens[i].text == "(":
+        close = next((j for j in range(i + 1, min(len(tokens), i + _RIGHT_WALK)) if tokens[j].text in "()"), None)
+        if close is not None and tokens[close].text == ")" and not any(_has_digit(tokens[j]) for j in range(i, close)):
+            i = after_token = close + 1
     while i < min(len(tokens), after_token + _RIGHT_WALK):
         text = tokens[i].text
         if text in _HARD_STOPS or i in stops and text != "và" or text == "," and i == after_token:
