@@ -99,11 +99,12 @@ def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int
     rules = cue_rules()
     objects_of = (rules.change_up, rules.change_down, rules.actual, rules.level)
     blocking = (*objects_of, rules.target)
+    neutral = {j for c in rules.neutral.find(view) for j in range(c.first, c.last + 1)}  # "đã qua đào tạo"
     head = None
     for i in range(idx[0] - 1, max(floor, idx[0] - _HEAD_REACH) - 1, -1):
         if i in values or _has_digit(tokens[i]) or tokens[i].text in _HARD_STOPS:
             break
-        if any(p.starting_at(view, i) is not None for p in blocking):
+        if i not in neutral and any(p.starting_at(view, i) is not None for p in blocking):
             break
         if phrase_rules().heads.starting_at(view, i) is not None and not (
             i > 0 and any(p.ending_at(view, i - 1) is not None for p in objects_of)
