@@ -541,12 +541,17 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     starts = {first for first, _after in ignore}
     results = [c for c in rules.result_value.find(view) if c.last + 1 in starts]
     found: list[Cue] = []
+    measured_end = -10  # where the last target word measured against ends: what follows it in its phrase is too
     for cue in sorted(results + rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
         if any(i in blocked for i in range(cue.first, cue.last + 1)):
             continue
         if found and cue.first <= found[-1].last:
             continue
-        if cue.label == "target" and _measured_in_clause(tokens, measured, cue.first):
+        if cue.label == "target" and (
+            _measured_in_clause(tokens, measured, cue.first)
+            or (cue.first - measured_end <= 3 and not any(t.text in ",;:." for t in tokens[measured_end + 1 : cue.first]))
+        ):
+            measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue
         found.append(cue)
     return found
