@@ -338,14 +338,19 @@ def _measured_against(view: TokenView, after_token: int) -> bool:
     return False
 
 
-def reports_results(view: TokenView, ranges: list[tuple[int, int]], cues: list[Cue], after_token: int) -> bool:
+def reports_results(view: TokenView, ranges: list[tuple[int, int]], cues: list[Cue], after_token: int,
+                    beside_plan_only: bool = False) -> bool:
     """What follows the value in its sentence says it reports results: an
     actual cue ("so với cùng kỳ"), a value measured against its plan ("đạt
-    [49,7%] kế hoạch") or set beside its plan in an aside ("(KH 10 - 11%)")."""
-    if any(c.label == "actual" and c.first >= after_token for c in cues):
-        return True
+    [49,7%] kế hoạch") or set beside its plan in an aside ("(KH 10 - 11%)").
+    `beside_plan_only`: the aside alone counts (an item of a list of plans
+    may be compared with last year; it is not set beside a plan)."""
     if any(a.kind == "plan" and a.open >= after_token for a in _asides(view)[0]):
         return True  # "tăng [11,5%] so với năm 2015 (KH tăng 10 - 11%)": a result beside its plan
+    if beside_plan_only:
+        return False
+    if any(c.label == "actual" and c.first >= after_token for c in cues):
+        return True
     return any(first >= after_token and view.tokens[after - 1].text == "%" and _plan_follows(view, after)
                and change_for(view, first, after)[0] == "level" for first, after in ranges)
 

@@ -307,9 +307,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, before[-1]), "estimate"
     elif before:
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
-    elif carried.status == "target" and scope != "list" \
+    elif carried.status == "target" \
             and (own_period is None or _status_by_year(year, doc.published) != "target") \
-            and cue_stage.reports_results(view, ctx.ranges, in_reach, after):
+            and cue_stage.reports_results(view, ctx.ranges, in_reach, after, beside_plan_only=scope == "list"):
         # "…, đạt [49,7%] kế hoạch, bằng 101% so với cùng kỳ": the sentence reports results, a plan's scope ends
         status, status_from, rung = "actual", evidence.absent("sentence"), "sentence"
     elif own_period is None and carried.status_is_newer:
