@@ -575,8 +575,10 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
     for cue in rules.plan_value.find(view):
         if not (floor < cue.first and cue.last < first_token and first_token - cue.last <= 8):
             continue
-        if any(view.tokens[i].text in ",;" for i in range(cue.last + 1, first_token)):
-            continue
+        if any(view.tokens[i].text in ",;(" for i in range(cue.last + 1, first_token)):
+            continue  # "đạt chỉ tiêu nghị quyết (khu vực I tăng [3,94%]; …)": the aside reports results
+        if cue.first > 0 and view.sylls[cue.first - 1] == ("vượt",):
+            continue  # "vượt mục tiêu Nghị quyết [0,36%]": by how much the plan was exceeded
         if any(cue.last < c.first and c.last < first_token for c in rules.result_value.find(view)):
             continue  # "chỉ tiêu thu ngân sách: thực hiện [1.200 tỷ đồng]": what was done, not the plan
         if any(cue.last < c.first and c.last < first_token for c in rules.actual.find(view)):
