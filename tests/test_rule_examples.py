@@ -47,7 +47,7 @@ from vnextract.stages.indicators import indicator_id
 from vnextract.stages.records import build_records
 from vnextract.stages.numbers import find_numbers
 from vnextract.stages.segmentation import tokenize
-from vnextract.stages.periods import find_periods
+from vnextract.stages.periods import find_periods, year_in_name
 from vnextract.stages.quantities import find_quantities
 from vnextract.stages.tables import cell_figure, header_column, header_role, row_label
 from vnextract.rules import load_rules, rules_dir
@@ -96,11 +96,12 @@ def _unbracket(text: str) -> tuple[str, int, str]:
     return text[:start] + inner + text[end + 1 :], start, inner
 
 
-def _record_at(text: str, published: int | None = None):
+def _record_at(text: str, published: int | None = None, name: str = "example"):
     """(plain text, record whose span starts at the bracket) for a bracketed
-    example, decided by the rules alone; `published`: the article's year."""
+    example, decided by the rules alone; `published`: the article's year;
+    `name`: the document's."""
     plain, start, inner = _unbracket(text)
-    records = build_records("example", unicodedata.normalize("NFC", plain), DocumentMeta(year=published))
+    records = build_records(name, unicodedata.normalize("NFC", plain), DocumentMeta(year=published))
     found = [r for r in records if r.start == start]
     assert found, (
         f"no record starts at the bracketed quantity {inner!r} (offset {start}); "
@@ -256,6 +257,22 @@ def test_part_of_year_example(example):
     """"[bracketed]" value of an article written in `published` → its record's `year`."""
     assert set(example) == {"text", "published", "year"}, example
     _, record = _record_at(example["text"], example["published"])
+    assert record.year == example["year"]
+
+
+@pytest.mark.parametrize("example", [_case("periods", f"name_year_examples#{i}", ex, "name")
+                                     for i, ex in enumerate(_rules("periods")["name_year_examples"])])
+def test_name_year_example(example):
+    assert set(example) == {"name", "year"}, example
+    assert year_in_name(example["name"]) == example["year"]
+
+
+@pytest.mark.parametrize("example", [_case("periods", f"name_year_records#{i}", ex)
+                                     for i, ex in enumerate(_rules("periods")["name_year_records"])])
+def test_name_year_record(example):
+    """A value the text dates nowhere takes the year of the document's name."""
+    assert set(example) == {"text", "name", "published", "year"}, example
+    _, record = _record_at(example["text"], example["published"], example["name"])
     assert record.year == example["year"]
 
 
@@ -477,7 +494,8 @@ def test_every_rule_entry_has_examples(label, examples):
 
 # Example lists each runner above executes (list indices written as []).
 RUN_EXAMPLE_LISTS = {
-    "periods": {"rules[].examples", "part_of_year_examples", "not_period_after_examples"},
+    "periods": {"rules[].examples", "part_of_year_examples", "not_period_after_examples", "name_year_examples",
+                "name_year_records"},
     "localities": {"examples", "reform.examples", "reform.not_reform_examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",

@@ -109,3 +109,19 @@ def names_calendar_year(period: Period) -> bool:
     plan's horizon ("đến năm 2025") nor a span ("giai đoạn 2021-2025")."""
     _, calendar, horizon = _year_kinds()
     return period.year is not None and period.rule in calendar and not horizon.match(period.text)
+
+
+_NAME_YEAR = regex.compile(r"(?<![0-9])(?:19[5-9][0-9]|20[0-9]{2})(?![0-9])")
+
+
+def year_in_name(name: str) -> int | None:
+    """The year a file name or URL slug is about, or None: "luc-nam-ket-qua-2024"
+    → 2024; a range is its end year ("chi-tieu-2015-2020" → 2020, as for a
+    period); a name with two years apart ("…-2020-nhiem-vu-2021") says none."""
+    found = list(_NAME_YEAR.finditer(name))
+    if len(found) == 1:
+        return int(found[0].group())
+    if len(found) == 2 and name[found[0].end() : found[1].start()] in ("-", "_", "–") \
+            and int(found[0].group()) < int(found[1].group()):
+        return int(found[1].group())
+    return None

@@ -29,7 +29,7 @@ from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, lef
                          right_phrase, says_respectively, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
                          with_provinces)
-from .periods import Period, find_periods, is_part_of_year, names_calendar_year
+from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
 from .segmentation import Sentence, iter_sentences, tokenize
@@ -104,6 +104,7 @@ class _DocumentContext:
     places: list[Place]
     main_place: str | None
     published: int | None
+    named_year: int | None = None  # the year the document's name is about ("…-ket-qua-2024"), for values the text dates nowhere
     section_place: str | None = None
     main_place_note: str = "subject"  # evidence for the default locality: "metadata" when the sheet gave it
     model: Model | None = None  # decides status, year and indicator over the rules' candidates; None: the cascade
@@ -143,6 +144,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
     after = after_reform(text, meta)
     places, named = places_and_named(text, doc_id.rsplit("/", 1)[-1], meta, after)
     doc = _DocumentContext(doc_id, text, places, _main_place(text, places, meta, named, after), meta.year,
+                           named_year=year_in_name(doc_id.rsplit("/", 1)[-1]),
                            main_place_note="metadata" if meta.locality else "subject", model=model, collect=collect)
     from_tables = _table_records(doc, tables, periods)
     if not quantities:
@@ -284,9 +286,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     own_period = _period_for(quantity, ctx.periods, doc.text, ctx.sentence.start)
     period = own_period or carried.period
     earlier = _earlier_year(ctx.periods, own_period)
-    year = _year_of(period, carried, doc.published, earlier)
+    year = _year_of(period, carried, doc.published, earlier, doc.named_year)
+    # The name's year dates a value but says nothing of whether it is a plan or a result.
+    status_year = year if doc.named_year is None else _year_of(period, carried, doc.published, earlier)
     years = [("own", own_period.year if own_period is not None else None), ("earlier", earlier),
-             ("carried", carried.year), ("published", doc.published),
+             ("carried", carried.year), ("published", doc.published), ("named", doc.named_year),
              ("sentence", next((p.year for p in ctx.periods if p.year is not None), None))]
     if aside_kind == "comparison":
         year = _compared_year(ctx, view, aside, quantity, year)
@@ -303,23 +307,23 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status, status_from, rung = "actual", evidence.aside_cue(doc.text, view, aside), "comparison"
     elif before and cue_stage.is_estimate(view, before[-1]):
         # an estimate of a year still to come is a plan; of the year under way or past, a result
-        future = _status_by_year(year, doc.published) == "target"
+        future = _status_by_year(status_year, doc.published) == "target"
         status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, before[-1]), "estimate"
     elif before:
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
     elif carried.status == "target" \
-            and (own_period is None or _status_by_year(year, doc.published) != "target") \
+            and (own_period is None or _status_by_year(status_year, doc.published) != "target") \
             and cue_stage.reports_results(view, ctx.ranges, in_reach, after, beside_plan_only=scope == "list"):
         # "…, đạt [49,7%] kế hoạch, bằng 101% so với cùng kỳ": the sentence reports results, a plan's scope ends
         status, status_from, rung = "actual", evidence.absent("sentence"), "sentence"
     elif own_period is None and carried.status_is_newer:
         status, status_from, rung = carried.status, evidence.absent("inherited"), "inherited_newer"
-    elif own_period is not None and carried.status == "target" and _status_by_year(year, doc.published) is None \
+    elif own_period is not None and carried.status == "target" and _status_by_year(status_year, doc.published) is None \
             and scope == "paragraph":
         # a new paragraph that names a period under way reports it: a plan's scope does not reach it
         status, status_from, rung = "actual", evidence.absent("paragraph"), "paragraph"
     else:
-        by_year = _status_by_year(year, doc.published)
+        by_year = _status_by_year(status_year, doc.published)
         status = by_year or carried.status
         rung = "year" if by_year else "inherited" if carried.status_cued else "default"
         status_from = evidence.absent(rung)
@@ -445,12 +449,14 @@ def _reads_like(previous: Record | None, quantity: Quantity) -> bool:
     return previous is not None and previous.kind == "change" and previous.norm_unit == quantity.norm_unit
 
 
-def _year_of(period: Period | None, carried: _Carried, published: int | None, earlier: int | None = None) -> int | None:
+def _year_of(period: Period | None, carried: _Carried, published: int | None, earlier: int | None = None,
+             named: int | None = None) -> int | None:
     """The period's end year; "đến nay" is the year of publication; a phrase
     without a year takes the year in force — an earlier phrase of the same
     sentence ("Nhiệm kỳ 2025-2030, … hàng năm đạt …"), else the one carried
     (for a part of a year, "6 tháng đầu năm", the last calendar year named,
-    not a plan's horizon) — and the article's year at last."""
+    not a plan's horizon) — and at last the year the document's name is
+    about ("…-ket-qua-2024", published in 2025), else the article's year."""
     if period is not None and period.year is not None:
         return period.year
     if period is not None and period.is_present and published is not None:
@@ -458,7 +464,9 @@ def _year_of(period: Period | None, carried: _Carried, published: int | None, ea
     if earlier is not None:
         return earlier
     in_force = carried.calendar_year if period is not None and is_part_of_year(period) else carried.year
-    return in_force if in_force is not None else published
+    if in_force is not None:
+        return in_force
+    return named if named is not None else published
 
 
 def _earlier_year(periods: list[Period], period: Period | None) -> int | None:
