@@ -632,3 +632,33 @@ def indicator_id(phrase: str | None) -> str | None:
     folded = fold_text(phrase)
     best = max(pattern.finditer(folded, overlapped=True), key=lambda m: len(m.group()), default=None)
     return synonyms[best.group()] if best else None
+
+
+@lru_cache(maxsize=1)
+def _sectors() -> tuple[tuple[str, ...], ...]:
+    """Sector names as folded syllables, longest first."""
+    names = {tuple(fold_text(name).split()) for name in load_rules("indicators")["phrase"]["sectors"]}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def with_sector_head(previous: str, phrase: str) -> str:
+    """"Giá trị sản xuất ngành nông nghiệp …; [công nghiệp] ước thực hiện …":
+    a phrase that is a sector's name alone, after a value whose phrase ends in
+    another sector's name, takes that phrase's head ("Giá trị sản xuất ngành
+    công nghiệp"); any other phrase is returned as it is."""
+    sectors = _sectors()
+    item = tuple(fold_text(phrase).split())
+    if item not in sectors:
+        return phrase
+    words = previous.split()
+    folded = fold_text(previous).split()
+    if len(folded) != len(words):
+        return phrase  # punctuation folded away: positions no longer line up
+    for sector in sectors:
+        n = len(sector)
+        if n < len(folded) and tuple(folded[-n:]) == sector and sector != item:
+            # the head must end in a sector's type word: "Giá trị sản xuất ngành", not "Nông, lâm," of a longer name
+            if folded[-n - 1] == "ngành" or tuple(folded[-n - 2 : -n]) in (("khu", "vực"), ("lĩnh", "vực")):
+                return " ".join([*words[:-n], phrase])
+            return phrase
+    return phrase

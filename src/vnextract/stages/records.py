@@ -26,7 +26,7 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
                          list_head, named_after, names_contribution, names_no_indicator, nearest_words, respective_names,
-                         right_phrase, says_respectively, without_share_head)
+                         right_phrase, says_respectively, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
                          with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
@@ -283,6 +283,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     if previous is not None and (list_item or _is_name(indicator)):
         indicator = _with_item_head(previous.indicator, indicator)
         proposals.append(("item_head", indicator))
+    elif previous is not None and (shared := with_sector_head(previous.indicator, indicator)) != indicator:
+        indicator = shared  # "Giá trị sản xuất ngành nông nghiệp …; [công nghiệp] …": the same measure of another sector
+        proposals.append(("sector_head", indicator))
     own_period = _period_for(quantity, ctx.periods, doc.text, ctx.sentence.start)
     period = own_period or carried.period
     earlier = _earlier_year(ctx.periods, own_period)
