@@ -588,6 +588,11 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         noun_after = right_phrase(view, after, skip)
         if noun_after:
             propose(("right", noun_after))
+            if left and first > 0 and view.sylls[first - 1] == ("được",) \
+                    and not any(c.isdigit() for c in noun_after):
+                # "gieo trồng được [26.936,4 ha] cây trồng các loại": the verb's object follows its amount
+                propose(("left_right", f"{left} {noun_after}"))
+                return f"{left} {noun_after}"
             if indicator_id(noun_after) and not indicator_id(left or carried.indicator or ""):
                 # "Thu hút [250 triệu USD] vốn đầu tư nước ngoài": what is measured is named after the value
                 propose(("left_right", f"{left} {noun_after}".strip()))
