@@ -543,6 +543,8 @@ def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
     words (rules/indicators.yaml `not_indicators`), or only of comparison
     words ("thấp hơn nhiều"), longest first from the left."""
+    if phrase and all(w.isdigit() for w in phrase.split()):
+        return True  # "(2018 là [5,9%])": the year compared with, not what is measured
     return _made_of(phrase, "not_indicators") or _made_of(phrase, "comparison_only")
 
 
