@@ -164,16 +164,31 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str
         close = next((j for j in range(i + 1, min(len(tokens), i + _RIGHT_WALK)) if tokens[j].text in "()"), None)
         if close is not None and tokens[close].text == ")" and not any(_has_digit(tokens[j]) for j in range(i, close)):
             i = after_token = close + 1
+    changes = _change_before_number(view)
     while i < min(len(tokens), after_token + _RIGHT_WALK):
         text = tokens[i].text
         if text in _HARD_STOPS or i in stops and text != "và" or text == "," and i == after_token:
             break  # a comma right after the unit: the unit says it all ("5,3 triệu lượt khách, doanh thu …")
+        if i in changes:
+            break  # "374 ngàn lượt [tăng 3,8%]": a change of the value opens a clause of its own
         if text in (",", "và") and not _list_continues(view, i, sum(tokens[j].text != "," for j in idx)):
             break
         if i not in skip:
             idx.append(i)
         i += 1
     return _text(tokens, _strip_trailing(view, idx))
+
+
+def _change_before_number(view: TokenView) -> frozenset[int]:
+    """Tokens where a change verb stands right before a number ("tăng 3,8%")."""
+    found = view.memo.get(_change_before_number)
+    if found is None:
+        rules = cue_rules()
+        tokens = view.tokens
+        found = frozenset(c.first for p in (rules.change_up, rules.change_down) for c in p.find(view)
+                          if c.last + 1 < len(tokens) and _has_digit(tokens[c.last + 1]))
+        view.memo[_change_before_number] = found
+    return found
 
 
 def named_after(view: TokenView, after_token: int, skip: frozenset[int]) -> str:
