@@ -23,7 +23,7 @@ from .candidates import indicator_candidates, status_features, year_candidates
 from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
-from ..folding import fold_locality
+from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
                          list_head, named_after, names_contribution, names_no_indicator, nearest_words, respective_names,
                          right_phrase, says_respectively, with_sector_head, without_share_head)
@@ -552,6 +552,9 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
     if carried.indicator:
         propose(("inherited", carried.indicator))
+        if left and _shortens(left, carried.indicator):
+            left = carried.indicator  # "Tổng thu ngân sách nhà nước … đạt …; tổng thu giai đoạn 2016-2018 là [7.254 tỷ đồng]"
+            propose(("inherited_whole", left))
         if left and floor > 0 and names_contribution(left):  # "khu vực dịch vụ tăng 6,85%, đóng góp [2,59 điểm phần trăm]"
             left = f"{carried.indicator} {left}"
             propose(("subject_left", left))
@@ -615,6 +618,13 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         return topic
     nearest = "" if left or inherited else nearest_words(view, first, skip)
     return left or inherited or nearest or quantity.unit
+
+
+def _shortens(phrase: str, earlier: str) -> bool:
+    """Whether `phrase` is the first words of `earlier`, said again for short
+    ("tổng thu" after "Tổng thu ngân sách nhà nước trên địa bàn")."""
+    short, whole = fold_text(phrase).split(), fold_text(earlier).split()
+    return 2 <= len(short) < len(whole) and whole[: len(short)] == short and not any(c.isdigit() for c in earlier)
 
 
 def _compared_period_after(view, after: int) -> bool:
