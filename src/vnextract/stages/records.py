@@ -185,10 +185,13 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             ranges,
         )
         floor = 0
+        item_before = None  # the last record of the sentence outside a parenthesis: the list item before
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
             ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
             previous = records[-1] if k else None
-            records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous))
+            records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous, item_before))
+            if cue_stage.aside_for(view, first) is None:
+                item_before = records[-1]
             carried.indicator = doc.cascade_indicator
             floor = after
         if len(in_sentence) > 1 and says_respectively(sentence.text):
@@ -260,10 +263,12 @@ def _places_within(places: list[Place], start: int, end: int) -> list[Place]:
 
 
 def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, first: int, after: int, floor: int,
-            ceiling: int, carried: _Carried, previous: Record | None = None) -> Record:
+            ceiling: int, carried: _Carried, previous: Record | None = None, item_before: Record | None = None
+            ) -> Record:
     """One record; the quantity is tokens [first, after), between the previous
     quantity's end (`floor`) and the next one's start (`ceiling`); `previous`
-    is the record of the value before it in its sentence."""
+    is the record of the value before it in its sentence, `item_before` the
+    last one outside a parenthesis (the list item before it)."""
     view = ctx.view
     kind, direction = cue_stage.change_for(view, first, after)
     aside = cue_stage.aside_for(view, first)
@@ -275,7 +280,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         if sign is not None:
             direction, sign_start, sign_end = sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
             kind, kind_from = "change", evidence.at(doc.text, sign_start, sign_end, "sign")
-        elif _reads_like(previous, quantity) and (aside_kind == "plan" or list_item):
+        elif (aside_kind == "plan" and _reads_like(previous, quantity)) or (list_item and _reads_like(item_before, quantity)):
             kind, direction = previous.kind, previous.direction
             kind_from = evidence.absent("inherited")
     proposals: list = []
