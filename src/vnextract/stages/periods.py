@@ -88,8 +88,14 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
         rule = by_group[m.lastgroup]  # a rule's group closes after its year group
         year = int(m.group(rule.year_group)) if rule.year_group and m.group(rule.year_group) else None
         prefix = text[max(0, m.start() - 25) : m.start()]
-        periods.append(Period(m.start(), m.end(), m.group(), year, rule.name, bool(baseline_before.search(prefix)), rule.present))
+        baseline = bool(baseline_before.search(prefix)) or (
+            # "so với … của cùng kỳ năm 2015 và [năm 2016]": joined to a baseline, a baseline too
+            bool(periods) and periods[-1].is_baseline and _JOINED.fullmatch(text, periods[-1].end, m.start()) is not None)
+        periods.append(Period(m.start(), m.end(), m.group(), year, rule.name, baseline, rule.present))
     return periods
+
+
+_JOINED = regex.compile(r"\s*(?:và|hoặc|,|-|–)\s*", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
