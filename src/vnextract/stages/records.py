@@ -200,7 +200,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         if not pending:
             break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence))
-        _carry_period(carried, own_periods)
+        _carry_period(carried, own_periods, sentence.start)
     if any(q.policy_item for q in quantities):
         policy = {q.start for q in quantities if q.policy_item}
         records = [r for r in records if r.start not in policy]  # read as figures above, reported as none
@@ -731,14 +731,18 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
     for k, (_, periods) in enumerate(between):
         if k == with_cues:
             _carry_status(carried, cues, sentence_end(text, between[k][0]))
-        _carry_period(carried, periods)
+        _carry_period(carried, periods, between[k][0].start)
 
 
-def _carry_period(carried: _Carried, periods: list[Period]) -> None:
+def _carry_period(carried: _Carried, periods: list[Period], start: int = -1) -> None:
+    """The time a sentence leaves in force: its last period, unless it opens
+    with one ("Năm 2024, là năm thứ tư thực hiện Nghị quyết … nhiệm kỳ 2020 -
+    2025."): what it frames is the sentence's time, what follows only names things."""
     if periods:
-        carried.period = periods[-1]
+        opening = periods[0].year is not None and 0 <= periods[0].start - start <= 1
+        carried.period = periods[0] if opening else periods[-1]
         carried.status_is_newer = False
-        with_year = [p for p in periods if p.year is not None]
+        with_year = [p for p in periods if p.year is not None][: 1 if opening else None]
         if with_year:
             carried.year = with_year[-1].year
         calendar = [p for p in with_year if names_calendar_year(p)]
