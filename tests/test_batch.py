@@ -17,7 +17,7 @@ from vnextract.batch import dask_engine, tasks, workers
 from vnextract.batch import run as batch
 from vnextract.cli import main
 from vnextract.inputs.documents import Document, iter_documents
-from vnextract.pipeline import extract_document
+from vnextract.pipeline import extract_document, using_model
 from vnextract.outputs.writers import json_line
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def test_batch_records_equal_direct_extraction(reference):
 _KILLER = """
 import os, signal, sys
 from vnextract.batch.run import run
-from vnextract.pipeline import extract_document
+from vnextract.pipeline import extract_document, using_model
 
 def kill_the_run(document):
     if document.doc_id == sys.argv[3]:
@@ -126,6 +126,23 @@ def test_resume_extracts_again_a_document_changed_since(tmp_path):
     batch.run([folder], clean, workers=1)
     assert out.read_bytes() == clean.read_bytes()
     assert b"77,7 tri" in out.read_bytes()
+
+
+def test_resume_with_another_model_starts_afresh(tmp_path, capsys):
+    """Records decided by one model are not kept in a run resumed with another."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for doc in sorted(DEV.glob("*.txt"))[:6]:
+        shutil.copy(doc, folder / doc.name)
+    out = tmp_path / "out.jsonl"
+    _killed_run(folder, out, at=sorted(folder.glob("*.txt"))[4].stem)
+    with using_model("rules"):
+        summary = batch.run([folder], out, resume=True, workers=1)
+        clean = tmp_path / "clean.jsonl"
+        batch.run([folder], clean, workers=1)
+    assert summary.resumed == 0
+    assert "decided by another model (--model); starting afresh" in capsys.readouterr().err
+    assert out.read_bytes() == clean.read_bytes()
 
 
 def test_resume_without_a_previous_run_starts_afresh(tmp_path, reference, capsys):

@@ -6,13 +6,14 @@ year and indicator decided by the model over the rules' candidates) → writers.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
 from .inputs.documents import Document, DocumentFailure, DocumentMeta, iter_documents, normalize_text
-from .stages.decisions import Model, load_model
+from .stages.decisions import DEFAULT_MODEL, Model, load_model
 from .inputs.limits import DEFAULT_LIMITS, Limits
 from .stages.records import Record, build_records
 
@@ -36,6 +37,19 @@ def using_model(name: "str | Path") -> Iterator[Model | None]:
             os.environ.pop(MODEL_VARIABLE, None)
         else:
             os.environ[MODEL_VARIABLE] = before
+
+
+def model_identity() -> str:
+    """What decides in this run, as a resume manifest records it: "rules", or
+    the hash of the model file in force (the shipped one by default)."""
+    name = os.environ.get(MODEL_VARIABLE) or "default"
+    if name == "rules":
+        return "rules"
+    path = DEFAULT_MODEL if name == "default" else Path(name)
+    try:
+        return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return f"unreadable:{name}"
 
 
 def current_model(model: "str | Path | Model | None" = None) -> Model | None:

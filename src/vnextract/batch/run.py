@@ -114,7 +114,8 @@ def run(
     else:
         sink = FileSink(Path(output), fmt, resume, evidence=evidence)
         if resume and not sink.resuming:
-            print(f"vnextract: nothing to resume for {output}; starting afresh", file=stderr)
+            why = sink.afresh_because or "nothing to resume"
+            print(f"vnextract: {output}: {why}; starting afresh", file=stderr)
 
     try:
         bar = _progress_bar(inputs, stderr) if progress else None

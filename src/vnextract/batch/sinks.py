@@ -99,6 +99,7 @@ class FileSink:
         self._manifest: IO[bytes] | None = None
         self._lock: _Lock | None = None
         self.finished = 0  # documents whose records are in the part file
+        self.afresh_because = ""  # why an earlier run cannot be resumed, when it says more than "nothing to resume"
         try:
             for folder in (target.parent, *target.parent.parents):
                 if folder.exists():
@@ -121,9 +122,13 @@ class FileSink:
                                      f"choose another -o, or make its folder writable") from None
 
     def _manifest_header(self) -> dict:
+        """What the kept records depend on: a run resumed with another version,
+        format or model (`--model`) starts afresh."""
         from .. import __version__
+        from ..pipeline import model_identity
 
-        return {"vnextract_progress": _PROGRESS_VERSION, "version": __version__, "format": self.part_fmt}
+        return {"vnextract_progress": _PROGRESS_VERSION, "version": __version__, "format": self.part_fmt,
+                "decisions": model_identity()}
 
     def _resumable_header(self) -> tuple[int, int] | None:
         """(part offset, manifest offset) after the headers, or None when the
@@ -138,7 +143,10 @@ class FileSink:
         if not line.endswith(b"\n") or not isinstance(header, dict):
             return None
         end = header.pop("end", None)
-        if header != self._manifest_header() or not isinstance(end, int) or not 0 <= end <= size:
+        wanted = self._manifest_header()
+        if header != wanted or not isinstance(end, int) or not 0 <= end <= size:
+            if {k: v for k, v in header.items() if k != "decisions"} == {k: v for k, v in wanted.items() if k != "decisions"}:
+                self.afresh_because = "its records were decided by another model (--model)"
             return None
         return end, len(line)
 
