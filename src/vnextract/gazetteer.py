@@ -147,6 +147,7 @@ def _unmarked(name: str) -> str:
     return stripped.replace("đ", "d").replace("Đ", "D").lower()
 
 
+_SLUG_SEPARATORS = regex.compile(r"[^0-9a-z]+")
 _SLUG_CITY = ("tp", "thanhpho")
 _SLUG_DISTRICT = ("huyen", "quan", "tx", "thixa")
 _SLUG_COMMUNE = {"xa": "xã", "phuong": "phường", "thitran": "thị trấn", "tt": "thị trấn", "dackhu": "đặc khu"}
@@ -155,12 +156,24 @@ _SLUG_COMMUNE = {"xa": "xã", "phuong": "phường", "thitran": "thị trấn", 
 @lru_cache(maxsize=2)
 def _ascii_communes(era: str) -> dict[str, list["Commune"]]:
     """Commune name without marks or spaces ("phonghai") → the communes so named in one era."""
-    index: dict[str, list[Commune]] = {}
-    for units in communes(era).values():
+    return _index_by(communes(era), ascii_key)
+
+
+def _index_by(units_by_name: dict[str, list], key_of) -> dict[str, list]:
+    """The units of a by-name table again, under `key_of(name)`, each once per
+    key, in the table's order; a name's key is made once, not once per spelling
+    the table lists the name under."""
+    index: dict[str, list] = {}
+    keys: dict[str, str] = {}
+    seen: set = set()
+    for units in units_by_name.values():
         for unit in units:
-            same = index.setdefault(ascii_key(unit.name), [])
-            if unit not in same:
-                same.append(unit)
+            key = keys.get(unit.name)
+            if key is None:
+                key = keys[unit.name] = key_of(unit.name)
+            if (key, unit) not in seen:
+                seen.add((key, unit))
+                index.setdefault(key, []).append(unit)
     return index
 
 
@@ -200,7 +213,7 @@ def place_in_name(name: str, after_reform: bool = False) -> str | None:
     "tp-quang-ngai-9-thang-2019" → "thành phố Quảng Ngãi". A district counts
     when its name is unique in the country or its province is named too; a
     district named like its province only after "tp"."""
-    parts = [p for p in regex.split(r"[^0-9a-z]+", _unmarked(name)) if p]
+    parts = [p for p in _SLUG_SEPARATORS.split(_unmarked(name)) if p]
     province_names = _ascii_provinces()
     district_names = _ascii_districts()
     spans: list[tuple[int, str]] = []  # (first part, joined name) of the names the gazetteer knows, longest first
@@ -252,6 +265,9 @@ class Commune(NamedTuple):
     key: str  # the converter's key: "tinhlaocai_huyenbaothang_xabancam" (pre-2025), "xaphonghai" (post-2025)
 
 
+_DISAMBIGUATION = regex.compile(r"\s*\([^)]*\)$")
+
+
 @lru_cache(maxsize=2)
 def communes(era: str) -> dict[str, list[Commune]]:
     """Bare commune, ward or town name → the units so named in one era:
@@ -265,7 +281,8 @@ def communes(era: str) -> dict[str, list[Commune]]:
         name, kind = unit["wardShort"], unit["wardType"]
         if not (isinstance(name, str) and isinstance(kind, str)):
             return  # island districts without communes (Hoàng Sa, Côn Đảo) have an empty row
-        name = regex.sub(r"\s*\([^)]*\)$", "", name)  # "Đầm Hà (Thị trấn)": the table's own disambiguation
+        if "(" in name:
+            name = _DISAMBIGUATION.sub("", name)  # "Đầm Hà (Thị trấn)": the table's own disambiguation
         commune = Commune(name, f"{kind.lower()} {name}", short_of[province_key], key)
         for spelling in spellings(name):
             same = found.setdefault(spelling, [])
@@ -395,13 +412,7 @@ def _bare(locality: str) -> str:
 def _folded_communes(era: str) -> dict[str, list[Commune]]:
     from .folding import fold_text
 
-    index: dict[str, list[Commune]] = {}
-    for units in communes(era).values():
-        for unit in units:
-            same = index.setdefault(fold_text(unit.name), [])
-            if unit not in same:
-                same.append(unit)
-    return index
+    return _index_by(communes(era), fold_text)
 
 
 @lru_cache(maxsize=1)

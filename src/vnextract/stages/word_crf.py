@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import struct
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -134,6 +135,13 @@ class CachedCRFTagger:
         self._edge = {span: tuple(sum((table[edge][role] for table in self._tables[width].values() if edge in table), 0j)
                                   for edge in ("BOS", "EOS"))
                       for width, roles in self._roles.items() for role, span in enumerate(roles)}
+        # Per width: how many rows of edge weights pad the runs before and after,
+        # those rows (every role reading BOS, then EOS) and each role's offset.
+        self._padding = {
+            width: (max(0, -min(first for first, _ in spans)), max(0, max(last for _, last in spans)),
+                    tuple(self._edge[span][0] for span in spans), tuple(self._edge[span][1] for span in spans),
+                    [(role, first) for role, (first, _) in enumerate(spans)])
+            for width, spans in self._roles.items()}
         self._caches: dict[int, dict[str, tuple[complex, ...]]] = {width: {} for width in self._roles}
         self._older: dict[int, dict[str, tuple[complex, ...]]] = {width: {} for width in self._roles}
         self._shared: dict[tuple[complex, ...], tuple[complex, ...]] = {}
@@ -172,20 +180,23 @@ class CachedCRFTagger:
         return found
 
     def emissions(self, words: Sequence[str]) -> list[complex]:
-        """Each syllable's summed state weights, both labels in one complex."""
+        """Each syllable's summed state weights, both labels in one complex.
+
+        The runs of each width are padded with rows of edge weights, so every
+        role reads its column as one slice: a position whose run starts before
+        the sentence reads BOS (underthesea_core checks that first), one whose
+        run ends past it EOS. The columns are summed in the templates' order."""
         n = len(words)
         columns = []
-        for width, spans in self._roles.items():
-            runs = [" ".join(words[j : j + width]) for j in range(n - width + 1)] if width > 1 else list(words)
-            table = [self._weights(width, run) for run in runs]
-            for role, (first, last) in enumerate(spans):
-                bos, eos = self._edge[(first, last)]
-                # Positions whose first syllable lies before the sentence read BOS
-                # (underthesea_core checks that first), those whose run ends past it EOS.
-                lead = min(n, max(0, -first))
-                inside = max(lead, min(n, n - last))
-                columns.append([bos] * lead + [weights[role] for weights in table[lead + first : inside + first]]
-                               + [eos] * (n - inside))
+        weights = self._weights
+        for width, (lead, trail, bos, eos, roles) in self._padding.items():
+            cached = self._caches[width].get  # most runs are met again: no call for them
+            runs = words if width == 1 else [" ".join(words[j : j + width]) for j in range(n - width + 1)]
+            rows = [bos] * lead
+            rows += [cached(run) or weights(width, run) for run in runs]
+            rows += [eos] * (n + lead + trail - len(rows))
+            for role, first in roles:
+                columns.append(map(itemgetter(role), rows[lead + first : lead + first + n]))
         return [sum(parts, 0j) for parts in zip(*columns)]
 
     def predict(self, syllables: Sequence[Sequence[str]]) -> list[str]:
