@@ -234,3 +234,34 @@ def test_training_examples_skip_the_figures_of_tables():
     training = prepare(golds, [Document("t", text, "t.txt", DocumentMeta(year=2024))])
     assert training.examples.records == 2
     assert [q[1].start for q in training.examples.quantities] == [golds[0]["start"], golds[2]["start"]]
+
+
+# ------------------------------------------------- --model on records already made
+
+
+def test_track_says_model_does_not_redecide_records_read_from_a_file(tmp_path, capsys):
+    from vnextract.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Năm 2024, huyện phấn đấu thu nhập bình quân đạt 60 triệu đồng. "
+                       "Năm 2024, thu nhập bình quân đạt 58 triệu đồng.", encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    assert main(["extract", str(article), "-o", str(records)]) == 0
+    capsys.readouterr()
+    assert main(["track", str(records), "-o", str(tmp_path / "t.csv"), "--model", "rules"]) == 0
+    err = capsys.readouterr().err
+    assert f"--model does not apply to {records}" in err
+
+
+def test_labelstudio_export_refuses_model_with_records(tmp_path, capsys):
+    from vnextract.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("Năm 2024, thu nhập bình quân đạt 58 triệu đồng.", encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    assert main(["extract", str(article), "-o", str(records)]) == 0
+    capsys.readouterr()
+    status = main(["labelstudio", "export", str(article), "--records", str(records), "-o", str(tmp_path / "t.json"),
+                   "--model", "rules"])
+    assert status == 2
+    assert "--records" in capsys.readouterr().err and not (tmp_path / "t.json").exists()

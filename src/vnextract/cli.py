@@ -541,9 +541,13 @@ def _cmd_text(args) -> int:
 def _cmd_track(args) -> int:
     """Exit status 1 when an input could not be read (the table is written without it)."""
     from .tracking import load_records, track_records, write_tracking
-    from .tracking.matching import count_inputs
+    from .tracking.matching import count_inputs, records_files
     from .tracking.writing import summary
 
+    if args.model:
+        for path in records_files(args.inputs):
+            print(f"vnextract: --model does not apply to {path}: its records were decided when they were extracted",
+                  file=sys.stderr)
     meta = _meta(args)
     bar = _bar(args, lambda: count_inputs(args.inputs))
     try:
@@ -625,6 +629,8 @@ def _cmd_ls_export(args) -> int:
     from .review.labelstudio import tasks_from_documents, uncertain_first
 
     if args.records:
+        if args.model:
+            raise ValueError("--records gives records already decided: --model has nothing to decide there")
         from .inputs.documents import iter_documents
         from .outputs.writers import read_records
 

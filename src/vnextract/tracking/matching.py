@@ -108,6 +108,11 @@ def _read_records_file(source: str) -> list[dict]:
     return read_records(source)
 
 
+def records_files(inputs: Iterable[str]) -> list[str]:
+    """The inputs that are records files (read as they are), not articles."""
+    return [str(source) for source in inputs if _is_records_file(source)]
+
+
 def _is_records_file(source: str) -> bool:
     path = Path(source)
     suffix = path.suffix.lower()
