@@ -255,6 +255,22 @@ def test_dask_engine_on_a_local_cluster_equals_local(tmp_path, reference):
     assert out.read_bytes() == reference["csv"]
 
 
+def test_dask_workers_started_without_the_model_setting_decide_with_it(tmp_path):
+    """A cluster's workers do not share the client's environment: `--model`
+    must reach them with the work (here: workers started before it was set)."""
+    from distributed import LocalCluster
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for doc in sorted(DEV.glob("*.txt"))[:4]:
+        shutil.copy(doc, folder / doc.name)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with using_model("rules"):
+            batch.run([folder], tmp_path / "dask.jsonl", engine="dask", scheduler=cluster.scheduler_address)
+            batch.run([folder], tmp_path / "local.jsonl", workers=1)
+    assert (tmp_path / "dask.jsonl").read_bytes() == (tmp_path / "local.jsonl").read_bytes()
+
+
 def test_stdout_streams_jsonl():
     done = _cli("extract", "corpus/dev/haiha-2024.txt")
     assert done.returncode == 0, done.stderr.decode()

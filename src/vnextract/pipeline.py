@@ -52,6 +52,13 @@ def model_identity() -> str:
         return f"unreadable:{name}"
 
 
+def decisions_in_force() -> "str | Model":
+    """What decides now, as a value another process can be given: "rules", or
+    the model itself (a path may not exist where the work is sent)."""
+    model = current_model()
+    return "rules" if model is None else model
+
+
 def current_model(model: "str | Path | Model | None" = None) -> Model | None:
     """`model` when given, else the one `using_model` set, else the shipped model."""
     if model is not None:

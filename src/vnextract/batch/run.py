@@ -24,6 +24,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, Iterable, Union
 
@@ -103,7 +104,10 @@ def run(
         raise ValueError("--scheduler needs --engine dask")
     stderr = stderr or sys.stderr
     if extractor is None:
-        from ..pipeline import extract_document as extractor
+        from ..pipeline import decisions_in_force, extract_document as extractor
+
+        if engine == "dask":  # a cluster's workers do not see this process's --model: it travels with the work
+            extractor = partial(extractor, model=decisions_in_force())
     if output is None:
         if fmt in WHOLE_FILE_FORMATS:
             raise ValueError(f"{fmt} needs an output file (-o)")
