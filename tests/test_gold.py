@@ -160,8 +160,8 @@ SPLITS = ROOT / "corpus" / "splits"
 # with the rules alone: the articles the rules were written from (dev-67) and
 # those added later (new-32), at the level reached when they were set; a
 # change that costs accuracy must say so here.
-RECORD_FLOORS = {("dev-67", "default"): 0.945, ("new-32", "default"): 0.885,
-                 ("dev-67", "rules"): 0.945, ("new-32", "rules"): 0.88}
+RECORD_FLOORS = {("dev-67", "default"): 0.95, ("new-32", "default"): 0.935,
+                 ("dev-67", "rules"): 0.95, ("new-32", "rules"): 0.935}
 
 
 def _split(name: str) -> set[str]:
@@ -179,7 +179,7 @@ def rules_records(dev):
 
 def test_mention_and_record_f1_floors(report):
     assert report.mention.f1 >= 0.99, report.summary_line()
-    assert report.record.f1 >= 0.925, report.summary_line()
+    assert report.record.f1 >= 0.945, report.summary_line()
 
 
 @pytest.mark.parametrize("split, model", RECORD_FLOORS, ids=[f"{s}-{m}" for s, m in RECORD_FLOORS])
@@ -190,8 +190,8 @@ def test_record_f1_floor_per_split(split, model, dev, gold, rules_records):
     assert scored.record.f1 >= RECORD_FLOORS[split, model], scored.summary_line()
 
 
-FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.99, "kind": 0.975,
-                "year": 0.945, "locality": 0.98, "indicator": 0.935}
+FIELD_FLOORS = {"value": 0.99, "norm_unit": 0.99, "status": 0.99, "comparator": 0.99, "kind": 0.98,
+                "year": 0.965, "locality": 0.98, "indicator": 0.95}
 
 
 @pytest.mark.parametrize("field, floor", FIELD_FLOORS.items())
