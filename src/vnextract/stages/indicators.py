@@ -145,6 +145,9 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
     idx = [i for i in _segment(view, colon, 0, skip) if i not in skip]
     if any(_has_digit(tokens[i]) for i in idx) or _is_intro(view, idx):
         return ""
+    verbs = phrase_rules().clause_verbs
+    if any(verbs.starting_at(view, i) is not None for i in idx):
+        return ""  # "kinh tế tỉnh tiếp tục đà tăng trưởng tốt: GRDP tăng …": a clause, its items name themselves
     idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
     if idx and any(i not in skip and any(c.isalnum() for c in tokens[i].text) for i in range(idx[-1] + 1, colon)):
         return ""  # "Một số mặt hàng tăng mạnh như: dệt may …": a clause before the colon, its items name themselves
