@@ -38,6 +38,7 @@ class PhraseRules:
     heads: PhraseSet
     not_breakers: PhraseSet
     framing: PhraseSet
+    aside_openers: PhraseSet
     clause_verbs: PhraseSet
     share_heads: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
@@ -56,6 +57,7 @@ def phrase_rules() -> PhraseRules:
         heads=PhraseSet(phrase["heads"]),
         not_breakers=PhraseSet(phrase["not_breakers"]),
         framing=PhraseSet(phrase["framing"]),
+        aside_openers=PhraseSet(phrase["aside_openers"]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
         share_heads=PhraseSet(phrase["share_heads"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
@@ -75,6 +77,13 @@ def left_phrase(
     idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
     if floor > 0 and _is_continuation(view, idx, floor):
         return ""
+    if idx and idx[0] > floor + 1 and tokens[idx[0] - 1].text == "," \
+            and phrase_rules().aside_openers.starting_at(view, idx[0]) is not None:
+        # "Xuất khẩu thủy sản, chủ yếu từ con tôm, ước đạt [383,4 triệu USD]": the aside says
+        # what the figure is mostly made of; what is measured stands before it
+        before = left_phrase(view, idx[0] - 1, floor, skip, values)
+        if before:
+            return before
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
     idx = _after_last_breaker(view, idx)
     idx = _strip_trailing(view, _strip_leading(view, idx))
