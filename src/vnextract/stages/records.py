@@ -331,7 +331,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     elif own_period is None and carried.status_is_newer:
         status, status_from, rung = carried.status, evidence.absent("inherited"), "inherited_newer"
     elif own_period is not None and carried.status == "target" and _status_by_year(status_year, doc.published) is None \
-            and scope == "paragraph":
+            and scope == "paragraph" and _names_a_time(own_period):
         # a new paragraph that names a period under way reports it: a plan's scope does not reach it
         status, status_from, rung = "actual", evidence.absent("paragraph"), "paragraph"
     else:
@@ -479,6 +479,12 @@ def _year_of(period: Period | None, carried: _Carried, published: int | None, ea
     if in_force is not None:
         return in_force
     return named if named is not None else published
+
+
+def _names_a_time(period: Period) -> bool:
+    """A period that dates its value (a year, a part of one, "đến nay"), not a
+    recurring one ("hàng năm", "mỗi năm"), which plans and results share."""
+    return period.year is not None or period.is_present or is_part_of_year(period)
 
 
 def _year_after_compared(periods: list[Period], quantity: Quantity, published: int | None) -> int | None:
