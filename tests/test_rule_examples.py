@@ -338,7 +338,7 @@ def _phrase_cases():
     return [_case("indicators", f"phrase.{key}#{i}", ex)
             for key in ("phrase_examples", "not_indicator_examples", "clause_verb_examples", "share_head_examples",
                         "respectively_examples", "dateline_examples", "contribution_examples", "framing_examples", "sector_examples",
-                        "aside_opener_examples")
+                        "aside_opener_examples", "bare_measure_examples")
             for i, ex in enumerate(phrase[key])]
 
 
@@ -502,7 +502,8 @@ RUN_EXAMPLE_LISTS = {
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
                    "phrase.dateline_examples", "phrase.contribution_examples",
-                   "phrase.framing_examples", "phrase.sector_examples", "phrase.aside_opener_examples"},
+                   "phrase.framing_examples", "phrase.sector_examples", "phrase.aside_opener_examples",
+                   "phrase.bare_measure_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

@@ -691,3 +691,37 @@ def with_sector_head(previous: str, phrase: str) -> str:
                 return " ".join([*words[:-n], phrase])
             return phrase
     return phrase
+
+
+def subject_before_with(view: TokenView, first_token: int, floor: int, skip: frozenset[int],
+                        values: frozenset[int] = frozenset()) -> str:
+    """"Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]": a bare measure
+    word after "với" right before the value measures the clause's subject, the
+    noun phrase before the clause's first verb. The measure and its subject
+    ("tốc độ Ngành xây dựng"), or ""."""
+    tokens = view.tokens
+    with_at = next((i for i in range(first_token - 1, max(floor, first_token - 6) - 1, -1)
+                    if view.sylls[i] == ("với",)), None)
+    if with_at is None:
+        return ""
+    between = [i for i in range(with_at + 1, first_token) if i not in skip]
+    measure = tuple(syll for i in between for syll in view.sylls[i])
+    if tuple(fold_text(" ".join(measure)).split()) not in _word_set("bare_measures")[0]:
+        return ""
+    start = with_at
+    while start > floor and tokens[start - 1].text not in ";:.!?":
+        start -= 1
+    verbs = _verb_words()
+    verb = next((i for i in range(start + 1, with_at) if i not in skip and view.sylls[i][:1]
+                 and view.sylls[i][0] in verbs), None)
+    if verb is None:
+        return ""
+    subject = left_phrase(view, verb, start, skip, values)
+    if not subject or names_no_indicator(subject):
+        return ""
+    return f"{_text(tokens, between)} {subject}"
+
+
+@lru_cache(maxsize=1)
+def _verb_words() -> frozenset[str]:
+    return frozenset(fold_text(w) for w in load_rules("indicators")["phrase"]["subject_ends"])

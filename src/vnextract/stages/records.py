@@ -26,7 +26,8 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
                          list_head, named_after, names_contribution, names_no_indicator, nearest_words, respective_names,
-                         right_phrase, says_respectively, with_sector_head, without_share_head)
+                         right_phrase, says_respectively, subject_before_with, with_sector_head,
+                         without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
                          with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
@@ -578,6 +579,9 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     propose(("left", left))
     if left and names_no_indicator(left):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
+    if with_subject := subject_before_with(view, first, floor, skip, ctx.values):
+        left = with_subject  # "Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]"
+        propose(("with_subject", left))
     if carried.indicator:
         propose(("inherited", carried.indicator))
         if left and _shortens(left, carried.indicator):
