@@ -548,6 +548,11 @@ def without_share_head(phrase: str) -> str:
     return phrase
 
 
+def names_share_only(phrase: str) -> bool:
+    """Whether the phrase is a share word alone ("tỷ lệ"): a share of nothing named."""
+    return tuple(fold_text(phrase).split()) in _share_head_words()
+
+
 @lru_cache(maxsize=1)
 def _share_head_words() -> tuple[tuple[str, ...], ...]:
     heads = load_rules("indicators")["phrase"]["share_heads"]

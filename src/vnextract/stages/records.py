@@ -25,9 +25,9 @@ from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
-                         list_head, named_after, names_contribution, names_no_indicator, nearest_words, respective_names,
-                         right_phrase, says_respectively, subject_before_with, with_sector_head,
-                         without_share_head)
+                         list_head, named_after, names_contribution, names_no_indicator, names_share_only,
+                         nearest_words, respective_names, right_phrase, says_respectively, subject_before_with,
+                         with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
                          with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
@@ -292,6 +292,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     elif previous is not None and (shared := with_sector_head(previous.indicator, indicator)) != indicator:
         indicator = shared  # "Giá trị sản xuất ngành nông nghiệp …; [công nghiệp] …": the same measure of another sector
         proposals.append(("sector_head", indicator))
+    elif previous is not None and names_share_only(indicator) and not names_share_only(previous.indicator):
+        indicator = f"{indicator} {previous.indicator}"  # "có 42/82 xã đạt chuẩn …, chiếm tỷ lệ [51%]"
+        proposals.append(("share_of_previous", indicator))
     own_period = _period_for(quantity, ctx.periods, doc.text, ctx.sentence.start)
     period = own_period or carried.period
     earlier = _earlier_year(ctx.periods, own_period)
