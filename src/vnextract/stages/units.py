@@ -215,17 +215,19 @@ def _bare_scale_rules():
         regex.IGNORECASE,
     )
     money = regex.compile(rf"(?<![\p{{L}}])(?:{phrase_alternation(rule['money_words'])}){_BOUNDARY}", regex.IGNORECASE)
-    return scale, money, rule["norm_unit"]
+    always = frozenset(_fold_spaces(w.lower()) for w in rule["always_money"])
+    return scale, money, rule["norm_unit"], always
 
 
 def _bare_scale(text: str, pos: int, sentence: tuple[int, int] | None) -> UnitMatch | None:
-    scale, money, norm_unit = _bare_scale_rules()
+    scale, money, norm_unit, always = _bare_scale_rules()
     m = scale.match(text, pos)
     if m is None:
         return None
-    start, end = sentence if sentence is not None else _sentence_around(text, pos)
-    if not money.search(text, start, end):
-        return None
+    if _fold_spaces(m.group("scale").lower()) not in always:
+        start, end = sentence if sentence is not None else _sentence_around(text, pos)
+        if not money.search(text, start, end):
+            return None
     return UnitMatch(end=m.end(), unit=m.group("scale").lower(), scale=scales()[_fold_spaces(m.group("scale").lower())],
                      norm_unit=norm_unit, is_count=False)
 
