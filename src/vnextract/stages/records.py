@@ -301,10 +301,6 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     year = _year_of(period, carried, doc.published, earlier, doc.named_year)
     # The name's year dates a value but says nothing of whether it is a plan or a result.
     status_year = year if doc.named_year is None else _year_of(period, carried, doc.published, earlier)
-    if period is None or period.is_present:
-        compared = _year_after_compared(ctx.all_periods, quantity, doc.published)
-        if compared is not None:
-            year = status_year = compared
     years = [("own", own_period.year if own_period is not None else None), ("earlier", earlier),
              ("carried", carried.year), ("published", doc.published), ("named", doc.named_year),
              ("sentence", next((p.year for p in ctx.periods if p.year is not None), None))]
@@ -489,19 +485,6 @@ def _names_a_time(period: Period) -> bool:
     """A period that dates its value (a year, a part of one, "đến nay"), not a
     recurring one ("hàng năm", "mỗi năm"), which plans and results share."""
     return period.year is not None or period.is_present or is_part_of_year(period)
-
-
-def _year_after_compared(periods: list[Period], quantity: Quantity, published: int | None) -> int | None:
-    """"Đến nay, toàn huyện còn [1.269 hộ nghèo], giảm 128 hộ so với năm 2022"
-    (written early in 2024): a value compared with the year before last, with
-    no time of its own, is of last year — a report of last year's results.
-    A comparison further back spans a term ("tăng 1,35 lần so với năm 2015")."""
-    if published is None:
-        return None
-    for p in periods:
-        if p.is_baseline and p.start >= quantity.end and p.rule == "year" and p.year == published - 2:
-            return p.year + 1
-    return None
 
 
 def _earlier_year(periods: list[Period], period: Period | None) -> int | None:
