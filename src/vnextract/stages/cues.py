@@ -568,6 +568,9 @@ def is_estimate(view: TokenView, cue: Cue) -> bool:
     return words in cue_rules().estimate_words
 
 
+_CLAUSE_MARKS = frozenset({",", ";"})
+
+
 def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | None:
     """The plan word, when the number is the value of a plan named just before it in its
     clause ("đạt kế hoạch đề ra là [7,5-8%]", "Tổng kế hoạch vốn … trên [3.580 tỷ]")."""
@@ -575,14 +578,17 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
     for cue in rules.plan_value.find(view):
         if not (floor < cue.first and cue.last < first_token and first_token - cue.last <= 8):
             continue
-        if any(view.tokens[i].text in ",;(" for i in range(cue.last + 1, first_token)):
+        if any(view.tokens[i].text in _CLAUSE_MARKS for i in range(cue.last + 1, first_token)):
+            continue
+        if (aside := aside_for(view, first_token)) is not None and aside.open > cue.last:
             continue  # "đạt chỉ tiêu nghị quyết (khu vực I tăng [3,94%]; …)": the aside reports results
         if cue.first > 0 and view.sylls[cue.first - 1] == ("vượt",):
             continue  # "vượt mục tiêu Nghị quyết [0,36%]": by how much the plan was exceeded
         if any(cue.last < c.first and c.last < first_token for c in rules.result_value.find(view)):
             continue  # "chỉ tiêu thu ngân sách: thực hiện [1.200 tỷ đồng]": what was done, not the plan
-        if any(cue.last < c.first and c.last < first_token for c in rules.actual.find(view)):
-            continue  # "chỉ tiêu tăng trưởng chỉ đạt được [7,18%]": the indicator's result
+        run_start = min((f for f, *_ in left_cues(view, first_token)), default=first_token)
+        if any(cue.last < c.first and run_start <= c.first and c.last < first_token for c in rules.actual.find(view)):
+            continue  # "chỉ tiêu tăng trưởng chỉ đạt được [7,18%]": a result word qualifies the number itself
         if (any(view.tokens[i].text == ":" for i in range(cue.last + 1, first_token))
                 and _measured_in_clause(view.tokens, rules.not_target_after.find(view), cue.first)):
             continue  # "không đạt kế hoạch: tốc độ tăng trưởng [9,40%]": a list of results

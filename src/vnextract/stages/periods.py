@@ -95,7 +95,7 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
     return periods
 
 
-_JOINED = regex.compile(r"\s*(?:và|hoặc|,|-|–)\s*", regex.IGNORECASE)
+_JOINED = regex.compile(r"\s+(?:và|hoặc)\s+", regex.IGNORECASE)  # a comma may end the baseline's clause
 
 
 @lru_cache(maxsize=1)

@@ -281,8 +281,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         if sign is not None:
             direction, sign_start, sign_end = sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
             kind, kind_from = "change", evidence.at(doc.text, sign_start, sign_end, "sign")
-        elif (aside_kind == "plan" and _reads_like(previous, quantity)) or (list_item and _reads_like(item_before, quantity)):
-            kind, direction = previous.kind, previous.direction
+        elif (model_of := previous if aside_kind == "plan" else item_before if list_item else None) is not None \
+                and _reads_like(model_of, quantity):
+            kind, direction = model_of.kind, model_of.direction
             kind_from = evidence.absent("inherited")
     proposals: list = []
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside, proposals)
