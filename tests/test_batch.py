@@ -76,7 +76,7 @@ def test_batch_records_equal_direct_extraction(reference):
 _KILLER = """
 import os, signal, sys
 from vnextract.batch.run import run
-from vnextract.pipeline import extract_document, using_model
+from vnextract.pipeline import extract_document
 
 def kill_the_run(document):
     if document.doc_id == sys.argv[3]:

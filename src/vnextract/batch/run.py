@@ -84,8 +84,9 @@ def run(
 ) -> Summary:
     """Extract every input document into `output` (JSONL to `stdout` when None).
 
-    `extractor` (Document → records) must be picklable by reference; it
-    defaults to `pipeline.extract_document`. Failed documents do not stop the
+    `extractor` (Document → records) must be picklable; it defaults to
+    `pipeline.extract_document` (on Dask, with the model in force bound to it,
+    so workers elsewhere decide with it). Failed documents do not stop the
     run: they are counted, reported on `stderr` and listed in
     `OUT.errors.jsonl`. `encoding` forces the encoding of text files and
     pages (else each is detected). `evidence` adds the evidence columns to a

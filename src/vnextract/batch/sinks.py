@@ -145,7 +145,8 @@ class FileSink:
         end = header.pop("end", None)
         wanted = self._manifest_header()
         if header != wanted or not isinstance(end, int) or not 0 <= end <= size:
-            if {k: v for k, v in header.items() if k != "decisions"} == {k: v for k, v in wanted.items() if k != "decisions"}:
+            if "decisions" in header and \
+                    {k: v for k, v in header.items() if k != "decisions"} == {k: v for k, v in wanted.items() if k != "decisions"}:
                 self.afresh_because = "its records were decided by another model (--model)"
             return None
         return end, len(line)

@@ -532,6 +532,12 @@ def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
     return found
 
 
+# A target word this near after one measured against qualifies the same words
+# ("thực hiện … các chỉ tiêu nghị quyết đề ra"): it is measured too.
+_QUALIFIER_REACH = 3
+_PHRASE_ENDS = frozenset(",;:.")
+
+
 def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue]:
     """Target and actual cues of a sentence, in order.
 
@@ -546,7 +552,7 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     starts = {first for first, _after in ignore}
     results = [c for c in rules.result_value.find(view) if c.last + 1 in starts]
     found: list[Cue] = []
-    measured_end = -10  # where the last target word measured against ends: what follows it in its phrase is too
+    measured_end = -_QUALIFIER_REACH - 1  # where the last target word measured against ends
     for cue in sorted(results + rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
         if any(i in blocked for i in range(cue.first, cue.last + 1)):
             continue
@@ -554,7 +560,8 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
             continue
         if cue.label == "target" and (
             _measured_in_clause(tokens, measured, cue.first)
-            or (cue.first - measured_end <= 3 and not any(t.text in ",;:." for t in tokens[measured_end + 1 : cue.first]))
+            or (cue.first - measured_end <= _QUALIFIER_REACH
+                and not any(t.text in _PHRASE_ENDS for t in tokens[measured_end + 1 : cue.first]))
         ):
             measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue

@@ -163,6 +163,9 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
     return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
 
 
+_PARENS = frozenset("()")
+
+
 def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str:
     """The words after a unit up to a clause boundary or a stop word; numbers
     inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới"). A
@@ -173,7 +176,7 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str
     idx: list[int] = []
     i = after_token
     if i < len(tokens) and tokens[i].text == "(":
-        close = next((j for j in range(i + 1, min(len(tokens), i + _RIGHT_WALK)) if tokens[j].text in "()"), None)
+        close = next((j for j in range(i + 1, min(len(tokens), i + _RIGHT_WALK)) if tokens[j].text in _PARENS), None)
         if close is not None and tokens[close].text == ")" and not any(_has_digit(tokens[j]) for j in range(i, close)):
             i = after_token = close + 1
     changes = _change_before_number(view)
@@ -530,11 +533,16 @@ def _text(tokens: list[Token], idx: list[int]) -> str:
     return join_tokens([tokens[i] for i in idx])
 
 
-@lru_cache(maxsize=2)
-def _word_set(key: str) -> tuple[frozenset[tuple[str, ...]], int]:
+@lru_cache(maxsize=None)
+def _folded_phrases(key: str) -> tuple[frozenset[tuple[str, ...]], int]:
+    """A word list of rules/indicators.yaml `phrase` as folded syllables, and its longest entry's length."""
     words = load_rules("indicators")["phrase"][key]
     phrases = frozenset(tuple(fold_text(w).split()) for w in words)
     return phrases, max(len(p) for p in phrases)
+
+
+def _folded(phrase: str) -> tuple[str, ...]:
+    return tuple(fold_text(phrase).split())
 
 
 @lru_cache(maxsize=2048)
@@ -550,7 +558,7 @@ def without_share_head(phrase: str) -> str:
 
 def names_share_only(phrase: str) -> bool:
     """Whether the phrase is a share word alone ("tỷ lệ"): a share of nothing named."""
-    return tuple(fold_text(phrase).split()) in _share_head_words()
+    return _folded(phrase) in _folded_phrases("share_heads")[0]
 
 
 @lru_cache(maxsize=1)
@@ -559,30 +567,26 @@ def _share_head_words() -> tuple[tuple[str, ...], ...]:
     return tuple(sorted((tuple(h.lower().split()) for h in heads), key=len, reverse=True))
 
 
-@lru_cache(maxsize=1)
-def _contribution_words() -> frozenset[str]:
-    return frozenset(fold_text(p) for p in load_rules("indicators")["phrase"]["contribution"])
-
-
 def names_contribution(phrase: str) -> bool:
     """Whether the phrase is a contribution verb alone ("đóng góp"): whose
     contribution it is, the clause's subject, is named before it."""
-    return fold_text(phrase) in _contribution_words()
+    return _folded(phrase) in _folded_phrases("contribution")[0]
 
 
 @lru_cache(maxsize=2048)
 def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
-    words (rules/indicators.yaml `not_indicators`), or only of comparison
-    words ("thấp hơn nhiều"), longest first from the left."""
+    words (rules/indicators.yaml `not_indicators`), only of comparison words
+    ("thấp hơn nhiều"), longest first from the left, or only of numbers (a
+    year: "(2018 là [5,9%])")."""
     if phrase and all(w.isdigit() for w in phrase.split()):
-        return True  # "(2018 là [5,9%])": the year compared with, not what is measured
+        return True
     return _made_of(phrase, "not_indicators") or _made_of(phrase, "comparison_only")
 
 
 def _made_of(phrase: str, key: str) -> bool:
-    phrases, longest = _word_set(key)
-    sylls = tuple(fold_text(phrase).split())
+    phrases, longest = _folded_phrases(key)
+    sylls = _folded(phrase)
     i = 0
     while i < len(sylls):
         step = next((n for n in range(min(longest, len(sylls) - i), 0, -1) if sylls[i : i + n] in phrases), 0)
@@ -668,11 +672,7 @@ def indicator_id(phrase: str | None) -> str | None:
     return synonyms[best.group()] if best else None
 
 
-@lru_cache(maxsize=1)
-def _sectors() -> tuple[tuple[str, ...], ...]:
-    """Sector names as folded syllables, longest first."""
-    names = {tuple(fold_text(name).split()) for name in load_rules("indicators")["phrase"]["sectors"]}
-    return tuple(sorted(names, key=len, reverse=True))
+_WORD = regex.compile(r"\S+")
 
 
 def with_sector_head(previous: str, phrase: str) -> str:
@@ -680,53 +680,55 @@ def with_sector_head(previous: str, phrase: str) -> str:
     a phrase that is a sector's name alone, after a value whose phrase ends in
     another sector's name, takes that phrase's head ("Giá trị sản xuất ngành
     công nghiệp"); any other phrase is returned as it is."""
-    sectors = _sectors()
-    item = tuple(fold_text(phrase).split())
+    sectors = _folded_phrases("sectors")[0]
+    item = _folded(phrase)
     if item not in sectors:
         return phrase
-    words = previous.split()
-    folded = fold_text(previous).split()
-    if len(folded) != len(words):
-        return phrase  # punctuation folded away: positions no longer line up
-    for sector in sectors:
+    # the words of the phrase before and where each starts; punctuation alone ("-") is no word
+    words = [(m.start(), w) for m in _WORD.finditer(previous) for w in fold_text(m.group()).split()[:1]]
+    for sector in sorted(sectors, key=len, reverse=True):
         n = len(sector)
-        if n < len(folded) and tuple(folded[-n:]) == sector and sector != item:
+        if n < len(words) and tuple(w for _, w in words[-n:]) == sector and sector != item:
             # the head must end in a sector's type word: "Giá trị sản xuất ngành", not "Nông, lâm," of a longer name
-            if folded[-n - 1] == "ngành" or tuple(folded[-n - 2 : -n]) in (("khu", "vực"), ("lĩnh", "vực")):
-                return " ".join([*words[:-n], phrase])
+            before = tuple(w for _, w in words[-n - 2 : -n])
+            if before[-1:] == ("ngành",) or before in (("khu", "vực"), ("lĩnh", "vực")):
+                return f"{previous[: words[-n][0]]}{phrase}"
             return phrase
     return phrase
+
+
+_WITH_REACH = 6  # tokens between "với" and the value: a measure word and its cue words
+_SENTENCE_MARKS = frozenset(";:.!?")
 
 
 def subject_before_with(view: TokenView, first_token: int, floor: int, skip: frozenset[int],
                         values: frozenset[int] = frozenset()) -> str:
     """"Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]": a bare measure
     word after "với" right before the value measures the clause's subject, the
-    noun phrase before the clause's first verb. The measure and its subject
-    ("tốc độ Ngành xây dựng"), or ""."""
+    noun phrase before the first verb of the last clause before "với" (a verb
+    right after a measure word is part of the subject: "tốc độ tăng trưởng
+    ngành công nghiệp đạt …"). The measure and its subject ("tốc độ Ngành xây
+    dựng"), the subject alone when it names its measure, or ""."""
     tokens = view.tokens
-    with_at = next((i for i in range(first_token - 1, max(floor, first_token - 6) - 1, -1)
+    with_at = next((i for i in range(first_token - 1, max(floor, first_token - _WITH_REACH) - 1, -1)
                     if view.sylls[i] == ("với",)), None)
     if with_at is None:
         return ""
     between = [i for i in range(with_at + 1, first_token) if i not in skip]
-    measure = tuple(syll for i in between for syll in view.sylls[i])
-    if tuple(fold_text(" ".join(measure)).split()) not in _word_set("bare_measures")[0]:
+    if _folded(" ".join(s for i in between for s in view.sylls[i])) not in _folded_phrases("bare_measures")[0]:
         return ""
     start = with_at
-    while start > floor and tokens[start - 1].text not in ";:.!?":
+    while start > floor and tokens[start - 1].text not in _SENTENCE_MARKS:
         start -= 1
-    verbs = _verb_words()
-    verb = next((i for i in range(start + 1, with_at) if i not in skip and view.sylls[i][:1]
-                 and view.sylls[i][0] in verbs), None)
+    clause = max((i + 1 for i in range(start, with_at) if tokens[i].text == ","), default=start)
+    verbs, heads = _folded_phrases("subject_ends")[0], phrase_rules().heads
+    verb = next((i for i in range(clause, with_at) if i not in skip and _folded(" ".join(view.sylls[i]))[:1] in verbs
+                 and not (i > 0 and heads.ending_at(view, i - 1) is not None)), None)
     if verb is None:
         return ""
     subject = left_phrase(view, verb, start, skip, values)
     if not subject or names_no_indicator(subject):
         return ""
+    if any(_folded(subject)[: len(h)] == h for h in _folded_phrases("heads")[0]):
+        return subject  # "tốc độ tăng trưởng ngành công nghiệp … với mức [8%]": the subject names its measure
     return f"{_text(tokens, between)} {subject}"
-
-
-@lru_cache(maxsize=1)
-def _verb_words() -> frozenset[str]:
-    return frozenset(fold_text(w) for w in load_rules("indicators")["phrase"]["subject_ends"])

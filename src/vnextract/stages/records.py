@@ -293,7 +293,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     elif previous is not None and (shared := with_sector_head(previous.indicator, indicator)) != indicator:
         indicator = shared  # "Giá trị sản xuất ngành nông nghiệp …; [công nghiệp] …": the same measure of another sector
         proposals.append(("sector_head", indicator))
-    elif previous is not None and names_share_only(indicator) and not names_share_only(previous.indicator):
+    elif previous is not None and previous.norm_unit == "count" and names_share_only(indicator) \
+            and not names_share_only(previous.indicator):
         indicator = f"{indicator} {previous.indicator}"  # "có 42/82 xã đạt chuẩn …, chiếm tỷ lệ [51%]"
         proposals.append(("share_of_previous", indicator))
     own_period = _period_for(quantity, ctx.periods, doc.text, ctx.sentence.start)
@@ -571,7 +572,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         propose(("with_subject", left))
     if carried.indicator:
         propose(("inherited", carried.indicator))
-        if left and _shortens(left, carried.indicator):
+        if left and floor > 0 and not names_share_only(left) and _shortens(left, carried.indicator):
             left = carried.indicator  # "Tổng thu ngân sách nhà nước … đạt …; tổng thu giai đoạn 2016-2018 là [7.254 tỷ đồng]"
             propose(("inherited_whole", left))
         if left and floor > 0 and names_contribution(left):  # "khu vực dịch vụ tăng 6,85%, đóng góp [2,59 điểm phần trăm]"
@@ -748,7 +749,7 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
         _carry_period(carried, periods, between[k][0].start)
 
 
-def _carry_period(carried: _Carried, periods: list[Period], start: int = -1) -> None:
+def _carry_period(carried: _Carried, periods: list[Period], start: int) -> None:
     """The time a sentence leaves in force: its last period, unless it opens
     with one ("Năm 2024, là năm thứ tư thực hiện Nghị quyết … nhiệm kỳ 2020 -
     2025."): what it frames is the sentence's time, what follows only names things."""
