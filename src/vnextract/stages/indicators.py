@@ -98,7 +98,8 @@ def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int
     """A phrase cut inside a long noun phrase goes back to the head word that
     opens it ("Tỷ lệ lao động đã qua đào tạo có bằng cấp, [chứng chỉ] 37%"),
     when only words and list commas lie between: no number, clause edge or cue
-    word (a cue there ends a clause of its own). The farthest such head wins
+    word (a cue there ends a clause of its own; the neutral phrases of
+    cues.yaml, "đã qua đào tạo", are none). The farthest such head wins
     ("Diện tích đất … quy mô lớn, [ứng dụng công nghệ cao]"); a head that is a
     cue's object ("đạt mức khá") opens nothing; a phrase that names a lexicon
     indicator is whole already ("Về quy mô kinh tế, [GRDP] …")."""
