@@ -43,15 +43,33 @@ def _relation(year: int | None, published: int | None) -> str:
 
 
 def _cue_text(view: TokenView, cue: Cue) -> str:
-    return " ".join(" ".join(view.sylls[i]) for i in range(cue.first, cue.last + 1))
+    texts = view.memo.get(_cue_text)
+    if texts is None:  # a sentence's cues are read again for each of its figures
+        texts = view.memo[_cue_text] = {}
+    text = texts.get(cue)
+    if text is None:
+        text = texts[cue] = " ".join(" ".join(view.sylls[i]) for i in range(cue.first, cue.last + 1))
+    return text
 
 
 def _syllables(view: TokenView, first: int, after: int) -> list[str]:
     """The syllables with a letter of tokens [first, after)."""
     words = view.memo.get(_syllables)
     if words is None:  # once per sentence, for all its figures
-        words = view.memo[_syllables] = [[s for s in sylls if _LETTER.search(s)] for sylls in view.sylls]
+        words = view.memo[_syllables] = [[s for s in sylls if _LETTERED.get(s) or _has_letter(s)] for sylls in view.sylls]
     return [s for i in range(first, after) for s in words[i]]
+
+
+_LETTERED: dict[str, bool] = {}  # syllable → whether it holds a letter: few syllables recur in every sentence
+
+
+def _has_letter(syllable: str) -> bool:
+    found = _LETTERED.get(syllable)
+    if found is None:
+        if len(_LETTERED) > 50_000:  # numbers make the texts unbounded
+            _LETTERED.clear()
+        found = _LETTERED[syllable] = _LETTER.search(syllable) is not None
+    return found
 
 
 def _clause_start(view: TokenView, first: int, floor: int) -> int:

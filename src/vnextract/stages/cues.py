@@ -75,7 +75,7 @@ class PhraseSet:
     A `glued` phrase may also end inside a token, at a syllable boundary, for
     words the tokeniser tends to join to the next one ("so ước" thực hiện)."""
 
-    __slots__ = ("label", "_phrases", "_glued", "_max", "_firsts", "_lasts", "_by_phrase")
+    __slots__ = ("label", "_phrases", "_glued", "_max", "_firsts", "_lasts", "_by_phrase", "_prefixes")
 
     def __init__(self, phrases, label: str = "", glued=()):
         self.label = label
@@ -87,6 +87,8 @@ class PhraseSet:
         # Most tokens start or end no phrase: one set lookup rejects them.
         self._firsts = frozenset(p[0] for p in every if p)
         self._lasts = frozenset(p[-1] for p in self._phrases if p)
+        # Every start of a phrase: a walk right stops as soon as it leaves them.
+        self._prefixes = frozenset(p[:k] for p in every for k in range(1, len(p) + 1))
 
     def __bool__(self) -> bool:
         return self._max > 0
@@ -107,6 +109,8 @@ class PhraseSet:
                 break
             if sylls in self._phrases or sylls in self._glued:
                 best = j
+            if sylls not in self._prefixes:
+                break  # no longer phrase starts with these syllables
         return Cue(first, best, self.label) if best is not None else None
 
     def ending_at(self, view: TokenView, last: int, first_allowed: int = 0) -> Cue | None:

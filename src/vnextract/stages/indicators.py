@@ -389,7 +389,15 @@ def _starts_with_head(view: TokenView, idx: list[int]) -> bool:
 
 
 def _has_digit(token: Token) -> bool:
-    return any(map(str.isdigit, token.text))
+    found = _DIGITED.get(token.text)
+    if found is None:
+        if len(_DIGITED) > 50_000:  # numbers make the texts unbounded
+            _DIGITED.clear()
+        found = _DIGITED[token.text] = any(map(str.isdigit, token.text))
+    return found
+
+
+_DIGITED: dict[str, bool] = {}  # token text → whether it holds a digit: asked of the same tokens per figure
 
 
 def _ends_clause(view: TokenView, index: int, skip: frozenset[int] = frozenset()) -> bool:

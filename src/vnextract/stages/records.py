@@ -656,18 +656,26 @@ def _compared_period_after(view, after: int) -> bool:
 
 def _list_intro(view, first: int) -> str:
     """The two syllables before the nearest colon before the value ("như:", "gồm:", "tế:")."""
-    colons = [i for i in range(first - 1, -1, -1) if view.tokens[i].text == ":"]
-    if not colons:
+    colons = _colons(view)
+    k = bisect_left(colons, first)
+    if k == 0:
         return ""
-    words = [s for i in range(max(0, colons[0] - 2), colons[0]) for s in view.sylls[i]]
+    colon = colons[k - 1]
+    words = [s for i in range(max(0, colon - 2), colon) for s in view.sylls[i]]
     return " ".join(words[-2:])
+
+
+def _colons(view) -> list[int]:
+    """The sentence's colons, found once per sentence, not walked back for every value."""
+    colons = view.memo.get("colons")
+    if colons is None:
+        colons = view.memo["colons"] = [i for i, token in enumerate(view.tokens) if token.text == ":"]
+    return colons
 
 
 def _head_before(view, first, skip) -> str:
     """The list head of the nearest colon before the number in its sentence."""
-    colons = view.memo.get("colons")
-    if colons is None:  # found once per sentence, not walked back for every value
-        colons = view.memo["colons"] = [i for i, token in enumerate(view.tokens) if token.text == ":"]
+    colons = _colons(view)
     k = bisect_left(colons, first)
     if k == 0:
         return ""
