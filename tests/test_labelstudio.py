@@ -17,7 +17,7 @@ from vnextract.outputs.writers import load_jsonl_records
 from vnextract.review.labelstudio import labelling_config, task
 
 TEXT = ("Năm 2023, thu nhập bình quân đầu người của huyện Hải Hà đạt 89,6 triệu đồng, tăng 10% so với năm 2022. "
-        "Toàn huyện có 8/8 xã đạt chuẩn nông thôn mới; thu ngân sách đạt 120 tỉ, doanh thu du lịch khoảng một trăm tỷ. "
+        "Toàn huyện có 8/8 xã đạt chuẩn nông thôn mới; thu ngân sách xã đạt 950 triệu, doanh thu du lịch khoảng một trăm tỷ. "
         "Phấn đấu năm 2024 tỷ lệ hộ nghèo giảm xuống còn 1,2%, thu hút 1.400 lượt khách du lịch.")
 
 
@@ -159,7 +159,8 @@ def _hand_made_export() -> list[dict]:
     """A labeller's corrections of the predictions for TEXT: 89,6 triệu đồng
     gets its indicator retyped; 10% is kept; 8/8 xã becomes a target; 1,2% is
     deleted; 1.400 lượt khách is marked optional; two missed figures are drawn
-    by hand, one with a typed quantity ("120 tỉ" read as "120 tỷ đồng"), one
+    by hand, one with a typed quantity ("950 triệu", money the sentence does
+    not call money, read as "950 triệu đồng"), one
     with typed values ("một trăm tỷ", which the reader cannot read)."""
     pred = task("haiha", TEXT, [r.to_dict() for r in extract(TEXT, "haiha")])["predictions"][0]["result"]
     grouped: dict[str, list[dict]] = {}
@@ -177,9 +178,9 @@ def _hand_made_export() -> list[dict]:
     first = regions["1.400 lượt khách"][0]
     result += regions["1.400 lượt khách"] + [{**first, "from_name": "optional", "type": "choices", "value": {
         "start": first["value"]["start"], "end": first["value"]["end"], "choices": ["optional"]}}]
-    at = TEXT.index("120 tỉ")
-    result += _region("hand1", TEXT, at, at + len("120 tỉ"), status=["actual"], kind=["level"], comparator=["="],
-                      indicator="thu ngân sách", quantity="120 tỷ đồng", period="Năm 2023", locality="huyện Hải Hà")
+    at = TEXT.index("950 triệu")
+    result += _region("hand1", TEXT, at, at + len("950 triệu"), status=["actual"], kind=["level"], comparator=["="],
+                      indicator="thu ngân sách xã", quantity="950 triệu đồng", period="Năm 2023", locality="huyện Hải Hà")
     at = TEXT.index("một trăm tỷ")
     result += _region("hand2", TEXT, at, at + len("một trăm tỷ"), status=["actual"], kind=["level"],
                       comparator=["~"], indicator="doanh thu du lịch", value=100, unit="tỷ đồng", year=2023)
@@ -196,16 +197,16 @@ def test_a_hand_made_export_with_corrections(interface, tmp_path, capsys):
                  "--texts", str(tmp_path / "docs")]) == 0
     gold_list = load_jsonl_records(tmp_path / "gold.jsonl")
     gold = {g["span"]: g for g in gold_list}
-    assert list(gold) == ["89,6 triệu đồng", "10%", "8/8 xã", "120 tỉ", "một trăm tỷ", "1.400 lượt khách"]
+    assert list(gold) == ["89,6 triệu đồng", "10%", "8/8 xã", "950 triệu", "một trăm tỷ", "1.400 lượt khách"]
     for g in gold_list:
         assert record_problems({**g, "sentence": TEXT}, TEXT) == [], g
     assert gold["89,6 triệu đồng"]["indicator"] == "thu nhập bình quân" and gold["89,6 triệu đồng"]["norm_value"] == 89_600_000
     assert (gold["10%"]["kind"], gold["10%"]["direction"], gold["10%"]["baseline"]) == ("change", "up", "năm 2022")
     assert gold["8/8 xã"]["status"] == "target" and gold["8/8 xã"]["indicator_id"] == "new_rural_communes"
     assert gold["1.400 lượt khách"]["optional"] is True and gold["1.400 lượt khách"]["norm_value"] == 1400
-    typed = gold["120 tỉ"]  # the typed quantity, read by the extractor's reader; year from the typed period
+    typed = gold["950 triệu"]  # the typed quantity, read by the extractor's reader; year from the typed period
     assert (typed["value"], typed["unit"], typed["norm_value"], typed["norm_unit"], typed["year"]) == (
-        120, "tỷ đồng", 120e9, "VND", 2023)
+        950, "triệu đồng", 950e6, "VND", 2023)
     words = gold["một trăm tỷ"]  # typed value and unit; the unit's scale comes from the reader
     assert (words["value"], words["norm_value"], words["norm_unit"], words["comparator"]) == (100, 1e11, "VND", "~")
     assert words["locality"] is None and words["indicator_id"] == "tourism_revenue"  # the lexicon id of the typed phrase
