@@ -309,6 +309,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     if aside_kind == "comparison":
         year = _compared_year(ctx, view, aside, quantity, year)
         years.append(("compared", year))
+    elif kind == "level" and _same_period_after(view, after):
+        # "thấp hơn mức tăng [5,75%] cùng kỳ năm 2016", "mức tăng [10,5%] của cùng kỳ năm trước": the
+        # value is the compared period's
+        year = _year_named_after(ctx, quantity, year)
+        years.append(("compared", year))
     in_reach = cue_stage.outside_other_asides(view, ctx.status_cues, aside)  # cues of its sentence not in other asides
     before = [c for c in in_reach if c.last < first]
     scope = _scope_distance(doc.text, carried, ctx.sentence.start)
@@ -522,6 +527,27 @@ def _compared_year(ctx: _SentenceContext, view, aside, quantity: Quantity, year:
     named = [p for p in ctx.all_periods if p.year is not None and (opening < p.start < quantity.start or p.end <= opening)]
     if named and (named[-1].start > opening or opening - named[-1].end <= 2):
         return named[-1].year
+    return year - 1 if year is not None else None
+
+
+_NAMED_AFTER = 30  # characters after a value within which the compared period's year is named
+
+
+def _same_period_after(view, after: int) -> bool:
+    """"mức tăng [5,75%] cùng kì năm 2016", "mức tăng [10,5%] của cùng kỳ năm
+    trước": a level named as the same period's of another year (not "so với
+    cùng kỳ", nor "gấp 2 lần cùng kỳ": a change and its baseline)."""
+    start = after + 1 if after < len(view.tokens) and view.sylls[after] == ("của",) else after
+    words = [s for i in range(start, min(start + 2, len(view.tokens))) for s in view.sylls[i]][:2]
+    return [w.lower().replace("kì", "kỳ") for w in words] == ["cùng", "kỳ"]
+
+
+def _year_named_after(ctx: _SentenceContext, quantity: Quantity, year: int | None) -> int | None:
+    """The year of the compared period named right after a value ("cùng kỳ năm
+    2016"), else the year before the value's own ("cùng kỳ năm trước")."""
+    named = next((p for p in ctx.all_periods if p.year is not None and 0 <= p.start - quantity.end <= _NAMED_AFTER), None)
+    if named is not None:
+        return named.year
     return year - 1 if year is not None else None
 
 
