@@ -99,6 +99,20 @@ def test_tracking_one_plan_and_actual_table_gives_a_verdict_per_row():
         assert verdicts[(indicator, 2023)] == "met", (indicator, verdicts)
 
 
+def test_track_reads_a_workbook_of_tables_as_an_article(tmp_path, capsys):
+    """The README's command: a workbook that is no records file is a document to extract."""
+    from vnextract.cli import main
+
+    out = tmp_path / "tracking.csv"
+    assert main(["track", str(FIXTURES / "results.xlsx"), "-o", str(out)]) == 0
+    rows = out.read_text(encoding="utf-8-sig")
+    assert rows.count(",met,") == 7, rows
+    records = tmp_path / "records.xlsx"
+    assert main(["extract", str(FIXTURES / "results.xlsx"), "-o", str(records)]) == 0
+    assert main(["track", str(records), "-o", str(tmp_path / "again.csv")]) == 0  # a records workbook is read as such
+    assert (tmp_path / "again.csv").read_text(encoding="utf-8-sig") == rows
+
+
 def test_tracking_a_result_below_its_plan_is_not_met():
     text = ("Kết quả năm 2023 của huyện Tiên Yên\n"
             "Chỉ tiêu\tĐVT\tKế hoạch năm 2023\tThực hiện năm 2023\n"

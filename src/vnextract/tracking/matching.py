@@ -114,8 +114,14 @@ def records_files(inputs: Iterable[str]) -> list[str]:
 
 
 def _is_records_file(source: str) -> bool:
+    """A records file: a CSV or Parquet file, a workbook whose header names a
+    record's fields (another workbook is a report to extract), or JSON lines of records."""
     path = Path(source)
     suffix = path.suffix.lower()
+    if suffix == ".xlsx" and path.is_file():
+        from ..outputs.writers import xlsx_header
+
+        return {"span", "norm_value"} <= set(xlsx_header(path))
     if suffix in RECORD_SUFFIXES:
         return True
     if suffix not in JSON_SUFFIXES or not path.is_file():

@@ -101,8 +101,8 @@ def summary(rows: list[Row], records: int, documents: int) -> str:
     """What `vnextract track` says of its table: rows, verdicts and pairs."""
     verdicts = Counter(r.verdict for r in rows)
     pairs = Counter(r.pair for r in rows if r.pair)
-    return (f"{len(rows)} rows from {records} records of {documents} documents "
-            f"({', '.join(f'{n} {v}' for v, n in sorted(verdicts.items()))}; "
+    counted = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())) or "no verdicts"
+    return (f"{len(rows)} rows from {records} records of {documents} documents ({counted}; "
             f"{pairs.get('in-article', 0)} in-article, {pairs.get('cross-article', 0)} cross-article pairs)")
 
 
