@@ -161,7 +161,8 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
     idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
     if idx and any(i not in skip and any(c.isalnum() for c in tokens[i].text) for i in range(idx[-1] + 1, colon)):
         return ""  # "Một số mặt hàng tăng mạnh như: dệt may …": a clause before the colon, its items name themselves
-    return _text(tokens, idx) if 0 < len(idx) <= 8 else ""
+    head = _text(tokens, idx) if 0 < len(idx) <= 8 else ""
+    return "" if head and names_no_indicator(head) else head  # "Huyện Tiên Yên: …": a place heads no list
 
 
 _PARENS = frozenset("()")

@@ -47,9 +47,9 @@ def _compiled():
     stop = phrase_alternation(rules["not_name_words"], case_sensitive=True)
     name = rf"(?!(?:{stop}){_RIGHT}){_NAME_WORD}(?:(?:[ \t]+|[ \t]*-[ \t]*)(?!(?:{stop}){_RIGHT}){_NAME_WORD})*"
     type_words = sorted(rules["type_words"], key=len, reverse=True)
-    typed = regex.compile(
-        rf"{_LEFT}(?P<type>{'|'.join(regex.escape(t) for t in type_words)})[ \t]*(?P<name>{name})"
-    )
+    # A type word opens a sentence capitalised ("Huyện Tiên Yên đạt …"): its first letter may be either case.
+    spelled = [f"[{t[0]}{t[0].upper()}]{regex.escape(t[1:])}" if t[:1].islower() else regex.escape(t) for t in type_words]
+    typed = regex.compile(rf"{_LEFT}(?P<type>{'|'.join(spelled)})[ \t]*(?P<name>{name})")
     fused = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['fused'], case_sensitive=True)}){_RIGHT}")
     said = rf"(?i:{phrase_alternation(rules['national'])})"
     # The country's name counts unless a capitalised word before it makes it part of a body's name.
@@ -79,7 +79,9 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
     for m in fused.finditer(text):
         found.append(Place(m.start(), m.end(), m.group(), m.group()))
     for m in typed.finditer(text):
-        found.append(Place(m.start(), m.end(), m.group(), m.group("name")))
+        kind = m.group("type")
+        written = kind[:1].lower() + kind[1:] if kind[1:2].islower() else kind  # "Huyện" → "huyện"; "TP." stays
+        found.append(Place(m.start(), m.end(), written + m.group()[len(kind):], m.group("name")))
     for m in national.finditer(text):
         found.append(Place(m.start(), m.end(), NATIONAL, m.group(), national=True, in_phrase=m.group("said") is None))
     former = _former_names() if renamed else {}
