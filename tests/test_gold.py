@@ -344,3 +344,20 @@ def test_cli_usage_errors(tmp_path):
     assert list(tmp_path.iterdir()) == []
     proc = _cli("eval", "--gold", "corpus/gold/dev.jsonl")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_eval_with_no_document_of_the_gold_set_says_nothing_to_score(tmp_path, capsys):
+    from vnextract.cli import main
+
+    (tmp_path / "other.txt").write_text("Năm 2024, thu nhập bình quân đạt 60 triệu đồng.", encoding="utf-8")
+    assert main(["eval", "--gold", str(GOLD), str(tmp_path / "other.txt")]) == 1
+    captured = capsys.readouterr()
+    assert "nothing to score" in captured.err and "F1" not in captured.out
+
+
+def test_eval_pred_of_an_unknown_kind_names_the_kinds_it_reads(tmp_path, capsys):
+    from vnextract.cli import main
+
+    assert main(["eval", "--gold", str(GOLD), "--pred", str(ROOT / "corpus" / "dev" / "haiha-2024.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "haiha-2024.txt" in err and ".jsonl" in err and "--format" not in err

@@ -330,6 +330,10 @@ def _cmd_eval(args) -> int:
             print(f"vnextract: no documents in {', '.join(args.inputs)}: nothing to score", file=sys.stderr)
             return 1
         if not args.all_gold:
+            if not {g.get("doc_id") for g in gold} & given:
+                print(f"vnextract: none of the {len(given)} input documents is in {args.gold}: nothing to score "
+                      f"(--all-gold scores them against the whole gold set)", file=sys.stderr)
+                return 1
             gold, predicted = _on_both_sides(gold, predicted, given)
     if wanted is not None:
         predicted = [p for p in predicted if p.get("doc_id") in wanted]

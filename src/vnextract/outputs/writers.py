@@ -225,6 +225,10 @@ class RecordWriter:
 def read_records(path: str | os.PathLike) -> list[dict]:
     """Records back from a JSONL, CSV, Parquet or Excel file written by this
     module (a CSV cell escaped by `excel_safe` reads back as its raw value)."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in ("jsonl", "json", "ndjson", *FORMATS):
+        raise ValueError(f"{path}: not a records file: records are read from .jsonl, .csv, .xlsx or .parquet "
+                         f"files written by `vnextract extract`")
     fmt = format_for(path)
     if fmt == "jsonl":
         return load_jsonl_records(path)
