@@ -434,3 +434,16 @@ def test_a_file_vnextract_does_not_read_is_named_for_what_it_is(tmp_path, capsys
     assert "--encoding" not in item.message and "tried UTF-8" not in item.message
     assert main(["extract", str(path)]) == 1
     assert kind in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".xlsx"])
+def test_a_records_file_given_as_documents_is_one_clear_error(tmp_path, capsys, suffix):
+    """Records written by extract are no articles: one error naming the file, not a
+    line per record or junk records read from their cells."""
+    records = tmp_path / f"records{suffix}"
+    assert main(["extract", str(DEV / "haiha-2024.txt"), "-o", str(records)]) == 0
+    capsys.readouterr()
+    assert main(["extract", str(records)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count(str(records)) == 1 and "records written by `vnextract extract`" in captured.err

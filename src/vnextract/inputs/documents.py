@@ -391,18 +391,36 @@ def read_content(data: bytes, suffix: str, encoding: str | None = None,
 
         text = read_pdf(data, limits)
     elif suffix in (".xlsx", ".ods"):
-        from .spreadsheet import read_xlsx
+        from .spreadsheet import first_row, read_xlsx
 
         text = read_xlsx(data, suffix, limits)
+        if _RECORD_FIELDS <= set(first_row(data)):
+            raise RecordsFile(RECORDS_ADVICE)
     else:
         limits.check_encoded_text(len(data))
         text = read_text(data, encoding)
+        if _is_records_header(text.split("\n", 1)[0]):
+            raise RecordsFile(RECORDS_ADVICE)
     limits.check_chars(len(text))
     return text, meta
 
 
 class EmptyDocument(ValueError):
     """A file that holds no text."""
+
+
+class RecordsFile(ValueError):
+    """A file of records written by `vnextract extract`, given where documents are read."""
+
+
+RECORDS_ADVICE = ("holds records written by `vnextract extract`, not documents: give it to `vnextract track`, "
+                  "`vnextract eval --pred` or `vnextract labelstudio export --records`")
+_RECORD_FIELDS = {"span", "norm_value"}
+
+
+def _is_records_header(line: str) -> bool:
+    """A CSV header line that names a record's fields."""
+    return _RECORD_FIELDS <= {cell.strip().strip('"').lstrip("\ufeff") for cell in line.split(",")}
 
 
 class FileKindError(ValueError):
@@ -454,7 +472,8 @@ def _file_kinds() -> tuple[dict, ...]:
 
 
 def _error_type(err: ValueError) -> str:
-    """DecodeError, PageError, WordError, PDFError, SpreadsheetError, FileKindError: the reader's own error name."""
+    """DecodeError, PageError, WordError, PDFError, SpreadsheetError, FileKindError, RecordsFile: the reader's own
+    error name."""
     name = type(err).__name__
     return "DecodeError" if name in ("ValueError", "UnicodeDecodeError") else name
 
@@ -541,6 +560,9 @@ def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterato
         if not isinstance(obj, dict):
             yield DocumentFailure(fallback_id, where, "JSONError", "line is not a JSON object")
             continue
+        if "text" not in obj and _RECORD_FIELDS <= obj.keys():
+            yield DocumentFailure(Path(source).stem, source, "RecordsFile", RECORDS_ADVICE)
+            return  # one word for the whole file, not one per record
         doc_id = obj.get("doc_id", obj.get("id"))
         text = obj.get("text")
         broken = _lone_surrogate({"id": doc_id, "text": text, "html": obj.get("html")})

@@ -52,6 +52,18 @@ def read_xlsx(data: bytes, suffix: str = ".xlsx", limits: Limits = DEFAULT_LIMIT
     return unicodedata.normalize("NFC", "\n\n".join(blocks))
 
 
+def first_row(data: bytes) -> list[str]:
+    """The filled cells of a workbook's first row (a records workbook's header names record fields)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        row = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ()) if book.worksheets else ()
+        return [str(v) for v in row if v is not None]
+    finally:
+        book.close()
+
+
 def _sheet(sheet) -> str:
     rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
     width = max((max((i + 1 for i, t in enumerate(r) if t), default=0) for r in rows), default=0)
