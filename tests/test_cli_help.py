@@ -5,7 +5,8 @@ import pytest
 
 from vnextract.cli import main
 
-DOCUMENT_COMMANDS = [["extract"], ["eval"], ["show"], ["text"], ["track"], ["labelstudio", "export"]]
+DOCUMENT_COMMANDS = [["extract"], ["eval"], ["show"], ["text"], ["track"], ["labelstudio", "export"], ["tables"],
+                     ["train"]]
 OTHER_COMMANDS = [[], ["labelstudio"], ["labelstudio", "config"], ["labelstudio", "import"]]
 
 

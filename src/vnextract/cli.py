@@ -151,6 +151,9 @@ def _add_train_command(sub) -> None:
     tn.add_argument("--cv", type=int, default=5, metavar="K", help="folds of the cross-validation printed (0: none)")
     tn.add_argument("--meta", help="TSV/CSV sheet of doc_id + locality/year (default: <folder>.sources.tsv beside a folder)")
     _add_encoding(tn)
+    _about(tn, ["vnextract train --gold corpus/gold/dev.jsonl corpus/dev -o my-model.json",
+                "vnextract train --gold gold.jsonl gold-texts/ -o my-model.json --docs train-ids.txt --cv 0"],
+           inputs="the documents of the gold set: ")
     tn.set_defaults(run=_cmd_train)
 
 
@@ -481,6 +484,7 @@ def _add_tables_command(sub) -> None:
     tb.add_argument("inputs", nargs="+", help=".txt, .html, .docx, .pdf, .xlsx files, folders or JSONL")
     tb.add_argument("--format", choices=["tsv", "markdown"], default="tsv")
     _add_encoding(tb)
+    _about(tb, ["vnextract tables bao-cao.docx", "vnextract tables tests/fixtures/tables/results.xlsx --format markdown"])
     tb.set_defaults(run=_cmd_tables)
 
 
