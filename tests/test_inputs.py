@@ -447,3 +447,12 @@ def test_a_records_file_given_as_documents_is_one_clear_error(tmp_path, capsys, 
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count(str(records)) == 1 and "records written by `vnextract extract`" in captured.err
+
+
+def test_binary_data_is_not_sent_looking_for_an_encoding(tmp_path, capsys):
+    (tmp_path / "noise.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "good.txt").write_text("Năm 2024, thu nhập bình quân đạt 60 triệu đồng.", encoding="utf-8")
+    assert main(["extract", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "noise.txt" in captured.err and "binary data" in captured.err and "not a document" in captured.err
+    assert "60 triệu đồng" in captured.out

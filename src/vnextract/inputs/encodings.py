@@ -120,6 +120,9 @@ def detect(data: bytes) -> tuple[str, str]:
         if text and text.isascii() and all(c.isprintable() or c in "\r\n\t" for c in text):
             return text, guess[0]
     said = f"; charset-normalizer guesses {guess[0]} ({guess[1]})" if guess else ""
+    if has_nul and not guess:
+        raise DecodeError("binary data (it contains NUL bytes), not text: not a document vnextract reads "
+                          f"(a UTF-16 or UTF-32 text file reads with --encoding utf-16 or utf-32){_hint(data)}")
     what = "binary data (it contains NUL bytes), not text" if has_nul else utf8_error
     raise DecodeError(f"{what}; tried {TRIED} and none reads as Vietnamese text{said}. "
                       f"If you know the encoding, pass --encoding NAME{_hint(data)}")
