@@ -361,3 +361,14 @@ def test_eval_pred_of_an_unknown_kind_names_the_kinds_it_reads(tmp_path, capsys)
     assert main(["eval", "--gold", str(GOLD), "--pred", str(ROOT / "corpus" / "dev" / "haiha-2024.txt")]) == 2
     err = capsys.readouterr().err
     assert "haiha-2024.txt" in err and ".jsonl" in err and "--format" not in err
+
+
+def test_a_records_csv_given_as_gold_says_what_gold_is(tmp_path, capsys):
+    from vnextract.cli import main
+
+    records = tmp_path / "records.csv"
+    assert main(["extract", str(ROOT / "corpus" / "dev" / "haiha-2024.txt"), "-o", str(records)]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--gold", str(records), str(ROOT / "corpus" / "dev" / "haiha-2024.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "JSONL" in err and "--pred" in err and "malformed JSON" not in err

@@ -8,6 +8,7 @@ field must hold, all at once, so a gold set is fixed in one pass.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from ..outputs.writers import load_jsonl_records
 
@@ -25,6 +26,9 @@ _SHOWN = 10  # bad lines quoted in one message
 def read_gold(path: str | os.PathLike) -> list[dict]:
     """The gold records of a JSONL file; ValueError naming each line and field
     that breaks SPEC §3 (up to ten of them, and how many there are)."""
+    if Path(path).suffix.lower() not in (".jsonl", ".json", ".ndjson"):
+        raise ValueError(f"{path}: a gold set is a JSONL file of records (SPEC §3); records written by "
+                         f"`vnextract extract` are predictions: give them to --pred")
     records = load_jsonl_records(path)
     problems = [f"{path}:{lineno}: {problem}"
                 for lineno, record in _numbered(path, records) for problem in gold_problems(record)]
