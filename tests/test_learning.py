@@ -172,6 +172,15 @@ def test_show_below_lists_only_the_uncertain_records_least_certain_first(tmp_pat
     every = [r.confidence for r in extract((ROOT / "corpus/dev/haiha-2024.txt").read_text(encoding="utf-8"))]
     assert shown == sorted(round(c, 2) for c in every if c < 0.9)
     assert 'class="rec' in html and "conf-" in html
+    assert f"{len(shown)} of {len(every)} records shown: confidence below 0.9" in html  # the page says it filters
+
+
+def test_show_below_says_so_on_the_index(tmp_path):
+    proc = _cli("show", "corpus/dev/haiha-2024.txt", "corpus/dev/damha-2024.txt", "-o", str(tmp_path / "r"),
+                "--below", "0.9")
+    assert proc.returncode == 0, proc.stderr
+    index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "only the records with confidence below 0.9" in index and ">below 0.9</th>" in index
 
 
 def test_model_option_holds_for_its_command_only(tmp_path, capsys):

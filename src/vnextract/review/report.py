@@ -174,6 +174,9 @@ def document_page(report: DocumentReport, index: str | None = None) -> str:
     """One document: the text with its records (and missed gold) marked, and the records table."""
     counts = report.counts
     summary = f"{counts['records']} records: {counts['targets']} targets, {counts['actuals']} actuals"
+    if report.below is not None:
+        summary = (f"{len(report.shown())} of {counts['records']} records shown: confidence below {report.below:g}, "
+                   f"least certain first (all: {counts['targets']} targets, {counts['actuals']} actuals)")
     if report.scored:
         summary += f"; {counts['errors']} errors against the gold set ({len(report.missed)} missed)"
     back = f'<a class="back" href="{_attr(index)}">← all documents</a>' if index else ""
@@ -192,7 +195,10 @@ def document_page(report: DocumentReport, index: str | None = None) -> str:
 
 def index_page(reports: list[DocumentReport], scored: bool = False) -> str:
     """Every document, one row each, sortable, with a search box."""
+    below = next((r.below for r in reports if r.below is not None), None)
     head = [("document", "text"), ("records", "number"), ("targets", "number"), ("actuals", "number")]
+    if below is not None:
+        head.append((f"below {below:g}", "number"))
     if scored:
         head.append(("errors", "number"))
     cells = "".join(f'<th data-type="{kind}" tabindex="0" aria-sort="none">{name}</th>' for name, kind in head)
@@ -203,13 +209,17 @@ def index_page(reports: list[DocumentReport], scored: bool = False) -> str:
                 else _esc(report.doc_id))
         if report.error is not None:
             link += f' <span class="failure">{_esc(report.error)}</span>'
-        values = [counts["records"], counts["targets"], counts["actuals"]] + ([counts["errors"]] if scored else [])
+        values = [counts["records"], counts["targets"], counts["actuals"]]
+        values += ([len(report.shown())] if below is not None else []) + ([counts["errors"]] if scored else [])
         numbers = "".join(f'<td data-value="{v if v is not None else -1}">{"" if v is None else v}</td>' for v in values)
         rows.append(f'<tr class="doc{" failed" if report.error else ""}" data-search="{_attr(report.doc_id.lower())}">'
                     f'<td data-value="{_attr(report.doc_id.lower())}">{link}</td>{numbers}</tr>')
     total = sum(len(r.records) for r in reports)
     failed = sum(r.error is not None for r in reports)
     summary = f"{len(reports)} documents, {total} records" + (f", {failed} could not be read" if failed else "")
+    if below is not None:
+        summary += (f"; the pages show only the records with confidence below {below:g} "
+                    f"({sum(len(r.shown()) for r in reports)} in all), least certain first")
     body = (f'<header><h1>vnextract review</h1><p class="summary">{_esc(summary)}</p>'
             f'{_scores(reports) if scored else ""}'
             '<label class="search">Search <input id="search" type="search" placeholder="document name" '
