@@ -114,6 +114,15 @@ def test_the_index_without_gold_has_no_scores(page, tmp_path):
     assert page.locator("#scores").count() == 0
 
 
+def test_a_report_written_again_into_its_folder_keeps_only_its_own_pages(tmp_path):
+    site = tmp_path / "site"
+    assert main(["show", str(DEV / "haiha-2024.txt"), str(DEV / "damha-2024.txt"), "-o", str(site)]) == 0
+    (site / "docs" / "notes.txt").write_text("a reader's own file", encoding="utf-8")
+    assert main(["show", str(DEV / "haiha-2024.txt"), "-o", str(site)]) == 0
+    names = sorted(p.name for p in (site / "docs").iterdir())
+    assert len(names) == 2 and names[0].startswith("haiha-2024-") and names[1] == "notes.txt"
+
+
 def test_a_document_page_highlights_every_record_and_selects_both_ways(page, report):
     site, reports = report
     page.goto((site / "index.html").as_uri())

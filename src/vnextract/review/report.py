@@ -111,6 +111,9 @@ def write_report(inputs: Iterable, output: str | os.PathLike, gold: str | os.Pat
         report.page = _page_name(report.doc_id, taken)
         with atomic_path(pages / report.page, "w", encoding="utf-8") as handle:
             handle.write(_page_or_failure(report))
+    for stale in pages.glob("*.html"):  # pages of an earlier report in this folder would be listed nowhere
+        if stale.name not in taken:
+            stale.unlink()
     with atomic_path(target / "index.html", "w", encoding="utf-8") as handle:
         handle.write(index_page(reports, scored=gold is not None))
     return reports
