@@ -394,7 +394,7 @@ def read_content(data: bytes, suffix: str, encoding: str | None = None,
         from .spreadsheet import first_row, read_xlsx
 
         text = read_xlsx(data, suffix, limits)
-        if _RECORD_FIELDS <= set(first_row(data)):
+        if names_record_fields(first_row(data)):
             raise RecordsFile(RECORDS_ADVICE)
     else:
         limits.check_encoded_text(len(data))
@@ -415,12 +415,16 @@ class RecordsFile(ValueError):
 
 RECORDS_ADVICE = ("holds records written by `vnextract extract`, not documents: give it to `vnextract track`, "
                   "`vnextract eval --pred` or `vnextract labelstudio export --records`")
-_RECORD_FIELDS = {"span", "norm_value"}
+
+
+def names_record_fields(names) -> bool:
+    """Whether field or column names are a record's (a records file written by extract), not a document's."""
+    return {"span", "norm_value"} <= set(names)
 
 
 def _is_records_header(line: str) -> bool:
     """A CSV header line that names a record's fields."""
-    return _RECORD_FIELDS <= {cell.strip().strip('"').lstrip("\ufeff") for cell in line.split(",")}
+    return names_record_fields(cell.strip().strip('"').lstrip("\ufeff") for cell in line.split(","))
 
 
 class FileKindError(ValueError):
@@ -560,7 +564,7 @@ def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterato
         if not isinstance(obj, dict):
             yield DocumentFailure(fallback_id, where, "JSONError", "line is not a JSON object")
             continue
-        if "text" not in obj and _RECORD_FIELDS <= obj.keys():
+        if "text" not in obj and names_record_fields(obj):
             yield DocumentFailure(Path(source).stem, source, "RecordsFile", RECORDS_ADVICE)
             return  # one word for the whole file, not one per record
         doc_id = obj.get("doc_id", obj.get("id"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import unicodedata
 import zipfile
 
@@ -52,11 +53,16 @@ def read_xlsx(data: bytes, suffix: str = ".xlsx", limits: Limits = DEFAULT_LIMIT
     return unicodedata.normalize("NFC", "\n\n".join(blocks))
 
 
-def first_row(data: bytes) -> list[str]:
-    """The filled cells of a workbook's first row (a records workbook's header names record fields)."""
+def first_row(workbook: bytes | str | os.PathLike) -> list[str]:
+    """The filled cells of a workbook's first row (a records workbook's header
+    names record fields); [] when it cannot be read."""
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(workbook) if isinstance(workbook, bytes) else workbook,
+                                      read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - zipfile, XML and openpyxl's own errors alike: no header to read
+        return []
     try:
         row = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ()) if book.worksheets else ()
         return [str(v) for v in row if v is not None]

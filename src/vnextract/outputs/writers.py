@@ -329,21 +329,6 @@ def write_xlsx(handle: IO[bytes], header: Iterable[str], rows: Iterable[Iterable
     book.save(handle)
 
 
-def xlsx_header(path: str | os.PathLike) -> list[str]:
-    """The header row of a workbook's first sheet ([] when it has none or cannot be read)."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - zipfile, XML and openpyxl's own errors alike: no header to read
-        return []
-    try:
-        header = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), None) if book.worksheets else None
-        return [str(h) for h in header or () if h is not None]
-    finally:
-        book.close()
-
-
 def read_xlsx(path: str | os.PathLike) -> list[dict]:
     """The rows of a workbook's first sheet as dicts keyed by its header row."""
     from openpyxl import load_workbook

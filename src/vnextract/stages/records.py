@@ -545,7 +545,8 @@ def _same_period_after(view, after: int) -> bool:
 def _year_named_after(ctx: _SentenceContext, quantity: Quantity, year: int | None) -> int | None:
     """The year of the compared period named right after a value ("cùng kỳ năm
     2016"), else the year before the value's own ("cùng kỳ năm trước")."""
-    named = next((p for p in ctx.all_periods if p.year is not None and 0 <= p.start - quantity.end <= _NAMED_AFTER), None)
+    named = next((p for p in ctx.all_periods
+                  if p.year is not None and 0 <= p.start - quantity.end <= _NAMED_AFTER), None)
     if named is not None:
         return named.year
     return year - 1 if year is not None else None

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ..evaluation.scoring import syllable_f1
+from ..inputs.documents import names_record_fields
+from ..inputs.spreadsheet import first_row
 from ..folding import fold_text
 from ..rules import load_rules
 from .periods import horizon as horizon_of, share_of_year, span_of
@@ -119,9 +121,7 @@ def _is_records_file(source: str) -> bool:
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix == ".xlsx" and path.is_file():
-        from ..outputs.writers import xlsx_header
-
-        return {"span", "norm_value"} <= set(xlsx_header(path))
+        return names_record_fields(first_row(path))
     if suffix in RECORD_SUFFIXES:
         return True
     if suffix not in JSON_SUFFIXES or not path.is_file():
@@ -133,7 +133,7 @@ def _is_records_file(source: str) -> bool:
                     first = json.loads(line)
                 except json.JSONDecodeError:
                     return False
-                return isinstance(first, dict) and "norm_value" in first and "span" in first
+                return isinstance(first, dict) and names_record_fields(first)
     return False
 
 
