@@ -128,13 +128,7 @@ def _ascii_provinces() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _ascii_districts() -> dict[str, list[District]]:
     """District name without marks or spaces ("damha") → the districts so named."""
-    index: dict[str, list[District]] = {}
-    for units in districts().values():
-        for unit in units:
-            same = index.setdefault(ascii_key(unit.name), [])
-            if unit not in same:
-                same.append(unit)
-    return index
+    return _index_by(districts(), ascii_key)
 
 
 def ascii_key(name: str) -> str:
@@ -419,13 +413,7 @@ def _folded_communes(era: str) -> dict[str, list[Commune]]:
 def _folded_districts() -> dict[str, list[District]]:
     from .folding import fold_text
 
-    index: dict[str, list[District]] = {}
-    for units in districts().values():
-        for unit in units:
-            same = index.setdefault(fold_text(unit.name), [])
-            if unit not in same:
-                same.append(unit)
-    return index
+    return _index_by(districts(), fold_text)
 
 
 @lru_cache(maxsize=4096)
