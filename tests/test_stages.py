@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from conftest import python_output
 from vnextract import extract, to_frame
 from vnextract.stages import segmentation, underthesea_parts
+from vnextract.stages import units as units_stage
 from vnextract.inputs.documents import Document, DocumentFailure, DocumentMeta, files_in
 from vnextract.inputs.metadata import meta_from_fields, parse_locality, parse_year, read_sheet
 from vnextract.pipeline import extract_documents
@@ -477,6 +478,7 @@ _TAGGER_PIECES = ["2024", "+12", "-5", "2147483647", "2147483648", "-2147483648"
 
 
 @example(["2024", "BOS", "2147483648", "B c", "@<$\x1f", "2147483648", "\x080"])  # two paths score alike
+@example(["0" * 4400, "00000000002147483647", "-0002147483648", "1" * 20])  # past Python's int() digit limit
 @given(st.lists(st.one_of(st.sampled_from(_TAGGER_PIECES), st.text(min_size=1, max_size=4)), min_size=1, max_size=30))
 def test_decoded_crf_tags_as_underthesea_core(pieces):
     """The decoder and underthesea_core's featurizer + tagger give the same
@@ -543,7 +545,7 @@ def test_without_underthesea_files_the_public_api_gives_the_same_records(monkeyp
     text = (DEV / "haiha-2024.txt").read_text(encoding="utf-8")
     expected = extract(text)
     for cached in (underthesea_parts._package_dir, underthesea_parts.sentence_splitter,
-                   underthesea_parts.word_tagger, segmentation._token_offsets):
+                   underthesea_parts.word_tagger, underthesea_parts.pos_tagger, segmentation._token_offsets):
         cached.cache_clear()
     monkeypatch.setattr(underthesea_parts, "_package_dir", lambda: None)
     try:
@@ -551,12 +553,49 @@ def test_without_underthesea_files_the_public_api_gives_the_same_records(monkeyp
 
         assert underthesea_parts.sentence_splitter() is sent_tokenize
         assert not isinstance(underthesea_parts.word_tagger(), (CachedCRFTagger, CoreCRFTagger))
+        assert not isinstance(underthesea_parts.pos_tagger(), CoreCRFTagger)
         assert extract(text) == expected
+        assert [r.span for r in extract(UNLISTED_COUNTS)] == ["12 tuyến", "35 hầm"]
     finally:
         monkeypatch.undo()
         for cached in (underthesea_parts.sentence_splitter, underthesea_parts.word_tagger,
-                       segmentation._token_offsets):
+                       underthesea_parts.pos_tagger, segmentation._token_offsets):
             cached.cache_clear()
+
+
+# Counted nouns that units.yaml does not list: the POS tagger says they are nouns.
+UNLISTED_COUNTS = "Năm 2023, huyện có 12 tuyến xe buýt. Toàn tỉnh có 35 hầm biogas được xây mới."
+
+
+def test_pos_tagger_tags_as_underthesea_pos_tag():
+    """The tags the head-noun rule reads are those of the tagger that
+    `pos_tag(..., model="v2.0")` loads and runs on the same words."""
+    from underthesea import word_tokenize
+    from underthesea.models.fast_crf_sequence_tagger import FastCRFSequenceTagger
+
+    reference = FastCRFSequenceTagger()
+    reference.load(str(underthesea_parts._model_dir("pos_tag")))
+    sentence = "Toàn tỉnh có 35 hầm biogas được xây mới, Quốc lộ 18 đoạn qua huyện được nâng cấp."
+    words = [[w] for w in word_tokenize(sentence)]
+    tags = underthesea_parts.pos_tagger().predict(words)
+    assert tags == reference.predict(words)
+    assert [t for w, t in zip(words, tags) if w[0] in ("có", "35", "hầm", "đoạn")] == ["B-V", "B-M", "B-N", "B-N"]
+
+
+def test_a_word_with_a_run_of_spaces_is_tagged():
+    """underthesea_core panics on a word whose space-separated pieces include
+    an empty one; the segmenter can make such a word of a date and a number."""
+    text = "nghìn tỷ đồng 35 - 19 15/5/2024  553,73 12.893"
+    assert "15/5/2024  553,73" in [t.text for t in tokenize(text)]
+    start = text.index("12.893")
+    window = units_stage._tagged_window(text, start, start + len("12.893"))
+    assert window is not None and len(window.tags) == len(window.tokens) == 8
+
+
+def test_without_a_pos_tagger_listed_counts_stay_and_no_other_noun_is_counted(monkeypatch):
+    """Where underthesea has no POS model, counts come from the list alone."""
+    monkeypatch.setattr(units_stage, "pos_tagger", lambda: None)
+    assert [r.span for r in extract("Toàn huyện có 8/8 xã đạt chuẩn. " + UNLISTED_COUNTS)] == ["8/8 xã"]
 
 
 # ---------------------------------------------------------------- quantities ---
@@ -601,6 +640,9 @@ MUST = [
     ("Toàn tỉnh có 98/98 xã đạt chuẩn nông thôn mới.", "98/98 xã", 98, None, "xã", 98, "count"),
     ("Thu nhập đạt 8.000-10.000 USD/người/năm.", "8.000-10.000 USD/người/năm", 8000, 10000,
      "usd/người/năm", 8000, "USD"),
+    # a counted noun no list names, read by its part of speech
+    ("Toàn tỉnh có 35 hầm biogas được xây mới.", "35 hầm", 35, None, "hầm", 35, "count"),
+    ("Khách quốc tế đạt 1.190 nghìn lượt khách.", "1.190 nghìn lượt khách", 1190, None, "nghìn lượt khách", 1.19e6, "count"),
 ]
 
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import regex
 
 from .numbers import NumberMatch, find_numbers
-from .units import UnitMatch, is_policy_item, match_implied, match_prefix, match_unit
+from .units import UnitMatch, is_address, is_policy_item, is_rate_base, match_head_noun, match_implied, match_prefix, match_unit, scales
 
 _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 _TIME_BEFORE = regex.compile(
@@ -23,6 +23,9 @@ _TIME_BEFORE = regex.compile(
     regex.IGNORECASE,
 )
 _DENOMINATOR_BEFORE = regex.compile(r"(?:trên|/)[ \t]*$", regex.IGNORECASE)
+# Numbers that may count a noun no rule lists: digits (with a scale word or
+# not), not words ("một" is also the article "a") nor a spoken or signed figure.
+_COUNTABLE = frozenset({"number", "range", "ratio", "mixed"})
 _RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|mã|top)[ \t]*$", regex.IGNORECASE)
 
 
@@ -56,14 +59,19 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
         if _is_time_or_code(text, number):
             continue
         start, unit = number.start, match_unit(text, number.end)
+        if unit is not None and not unit.is_count and unit.unit in scales() and number.kind in _COUNTABLE:
+            # A bare scale word is money by its sentence, unless a noun follows it: "1,5 triệu liều vắc xin".
+            unit = match_head_noun(text, number.start, number.end) or unit
         floor = quantities[-1].end if quantities else 0
         if unit is None and (prefixed := match_prefix(text, number.start, number.end, floor)):
             start, unit = prefixed
         if unit is None and number.kind != "words":  # "gấp 7,2"; "nỗ lực gấp đôi" is no figure
             unit = match_implied(text, number.start, number.end)
+        if unit is None and number.kind in _COUNTABLE:
+            unit = match_head_noun(text, number.start, number.end)  # "12 tuyến xe buýt"
         if unit is None:
             continue
-        if _is_denominator(text, number, unit):
+        if _is_denominator(text, number, unit) or (unit.is_count and is_address(text, number.start, number.end, unit.end)):
             continue
         quantities.append(_quantity(text, number, unit, start))
     return quantities
@@ -117,7 +125,10 @@ def _is_time_or_code(text: str, number: NumberMatch) -> bool:
 
 
 def _is_denominator(text: str, number: NumberMatch, unit: UnitMatch) -> bool:
-    """"trên 1 ha", "/1 ha": the base of a rate, not a value ("trên 1 triệu
-    lượt khách" has a scale, so it is a value)."""
+    """"trên 1 ha", "/1 ha", "trên 1 vạn dân": the base of a rate, not a value
+    ("trên 1 triệu lượt khách" has a scale, so it is a value, unless the rate
+    bases of units.yaml `per_suffixes` name it)."""
     before = text[max(0, number.start - 6) : number.start]
-    return number.value == 1 and unit.scale == 1 and not unit.minor and bool(_DENOMINATOR_BEFORE.search(before))
+    if number.value != 1 or unit.minor or not _DENOMINATOR_BEFORE.search(before):
+        return False
+    return unit.scale == 1 or is_rate_base(text, number.start)

@@ -1,12 +1,13 @@
-"""The two parts of underthesea that vnextract uses, loaded without importing
+"""The parts of underthesea that vnextract uses, loaded without importing
 the `underthesea` package.
 
 Why: the package's `__init__` imports every pipeline it has (chunking, NER,
 POS tagging, text normalisation with joblib, classification with requests),
 about half a second that every run and every fresh worker pays before the
-first document. vnextract needs two of them: the sentence splitter and the
-word-segmentation CRF. Both are loaded from underthesea's own files: the
-splitter's module, which is pure Python and self-contained, and the CRF's
+first document. vnextract needs three of them: the sentence splitter, the
+word-segmentation CRF and the part-of-speech CRF (asked only what the word
+after a bare number is). They are loaded from underthesea's own files: the
+splitter's module, which is pure Python and self-contained, and the CRFs'
 model files, decoded by `word_crf` (or run on `underthesea_core`, the
 engine underthesea runs them on).
 Where this version of underthesea is laid out differently, each part comes
@@ -86,11 +87,40 @@ def word_tagger():
         return None
 
 
-def _model_dir() -> Path | None:
-    """The folder of the one model `word_tokenize` loads, if it is where this
-    version of underthesea keeps it."""
+@lru_cache(maxsize=1)
+def pos_tagger():
+    """The part-of-speech CRF of `pos_tag(..., model="v2.0")` (VLSP 2013 tags:
+    N noun, Nc classifier, Np name, V verb, M number …): an object whose
+    `predict([[word], ...])` gives one "B-<tag>" per word; None where this
+    version of underthesea has no such model, and then no rule asks for tags.
+
+    First choice: underthesea_core's tagger on the model's files; then the
+    tagger underthesea's public `pos_tag` loads for that model."""
+    model_dir = _model_dir("pos_tag")
+    if model_dir is not None:
+        try:
+            tagger = CoreCRFTagger(model_dir, *_templates_and_dictionary(model_dir))
+            tagger.predict([["thử"]])
+            return tagger
+        except Exception:  # noqa: BLE001 - any surprise here means: use the public API
+            pass
+    try:
+        import underthesea.pipeline.pos_tag as pos_tag_module
+
+        if pos_tag_module.pos_model_v2 is None:  # (a second call of this version's pos_tag fails)
+            pos_tag_module.pos_tag("khởi động", model="v2.0")  # loads the model
+        tagger = pos_tag_module.pos_model_v2
+        tagger.predict([["thử"]])
+        return tagger
+    except (ImportError, AttributeError, TypeError):
+        return None
+
+
+def _model_dir(pipeline: str = "word_tokenize") -> Path | None:
+    """The folder of the one CRF model that underthesea's `pipeline` loads, if
+    it is where this version of underthesea keeps it."""
     package = _package_dir()
-    models = sorted((package / "pipeline" / "word_tokenize" / "models").glob("*/models.bin")) if package else []
+    models = sorted((package / "pipeline" / pipeline / "models").glob("*/models.bin")) if package else []
     return models[0].parent if len(models) == 1 else None
 
 

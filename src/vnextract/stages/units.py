@@ -14,6 +14,8 @@ import regex
 
 from .numbers import parse_number_words, scale_factors
 from .numbers import pattern as numbers_pattern
+from .segmentation import tokenize
+from .underthesea_parts import pos_tagger
 from ..rules import WORD_END as _BOUNDARY
 from ..rules import load_rules, phrase_alternation
 
@@ -172,6 +174,17 @@ def _prefix_rules():
     return before, scale, norm
 
 
+@lru_cache(maxsize=1)
+def _rate_bases() -> regex.Pattern:
+    return regex.compile(rf"(?:{phrase_alternation(load_rules('units')['per_suffixes']['denominators'])}){_BOUNDARY}",
+                         regex.IGNORECASE)
+
+
+def is_rate_base(text: str, pos: int) -> bool:
+    """Whether a rate's base starts at `pos` ("1 vạn dân" of "trên 1 vạn dân")."""
+    return _rate_bases().match(text, pos) is not None
+
+
 def match_prefix(text: str, start: int, end: int, floor: int = 0) -> tuple[int, UnitMatch] | None:
     """A currency written before the number ("$10", "USD1,23", "EUR 20", "$10k"),
     not before `floor` (the end of the previous quantity: in "5 tỷ USD 3 tháng"
@@ -251,3 +264,127 @@ def _sentence_around(text: str, pos: int) -> tuple[int, int]:
 
 def _fold_spaces(s: str) -> str:
     return " ".join(s.split())
+
+
+@lru_cache(maxsize=1)
+def _head_noun_rules():
+    rule = load_rules("units")["head_nouns"]
+    # Words between a number and what names it that say how much instead:
+    # the fillers a change verb may stand apart by, and the rule's own.
+    amount = {w.casefold() for w in load_rules("cues")["change"]["fillers"]}
+    amount |= {w.casefold() for w in rule["amount_words"]}
+    never = frozenset(str(w).casefold() for w in rule["never"])
+    money = {_fold_spaces(w.lower()) for w in load_rules("units")["bare_scales"]["always_money"]}
+    scale = regex.compile(rf"(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}", regex.IGNORECASE)
+    per = regex.compile(rf"(?:[ \t]?/[ \t]?(?:{phrase_alternation(load_rules('units')['per_suffixes']['denominators'])}"
+                        rf"|\p{{L}}+){_BOUNDARY})+", regex.IGNORECASE)
+    return (int(rule["window_chars"]), frozenset(rule["naming_tags"]), frozenset(amount),
+            frozenset(rule["noun_tags"]), never, scale, per, frozenset(money))
+
+
+# Where the tagger's window stops: a clause or line edge on either side.
+_WINDOW_EDGE = regex.compile(r"[.;:!?()\n]")
+_YEAR_LIKE = regex.compile(r"(?:19|20)[0-9]{2}")
+_PLAIN_NAME = regex.compile(r"[0-9]{1,4}")
+# A plain number right after a counted noun: the noun is a place's type word in an address.
+_ADDRESS_AFTER = regex.compile(r"[ \t]+[0-9]{1,3}(?![0-9]|[.,/][0-9])")
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M} ]*")
+
+
+class _Window(NamedTuple):
+    """The words around a number, their tags, and where the number stands among them."""
+
+    tokens: list
+    tags: tuple[str, ...]
+    first: int  # the number's first token
+    last: int  # its last token
+
+
+def _tagged_window(text: str, start: int, end: int) -> _Window | None:
+    """underthesea's words and POS tags of the clause around the number
+    `text[start:end]`, at most `window_chars` each way; None without a tagger."""
+    tagger = pos_tagger()
+    if tagger is None:
+        return None
+    reach = _head_noun_rules()[0]
+    left, right = max(0, start - reach), min(len(text), end + reach)
+    left = max((m.end() for m in _WINDOW_EDGE.finditer(text, left, start)), default=left)
+    edge = _WINDOW_EDGE.search(text, end, right)
+    right = edge.start() if edge else right
+    tokens = tokenize(text, left, right, boundaries=(start, end))
+    first = next((i for i, t in enumerate(tokens) if t.start == start), None)
+    last = next((i for i, t in enumerate(tokens) if t.end == end), None)
+    if first is None or last is None:
+        return None
+    tags = _pos_tags(tuple(t.text for t in tokens))
+    return None if tags is None else _Window(tokens, tags, first, last)
+
+
+@lru_cache(maxsize=2048)
+def _pos_tags(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The POS tags of a run of words (cached: list items and table rows repeat)."""
+    # One space between the syllables of a word: underthesea_core's features
+    # split on it, and an empty piece ("15/5/2024  553,73") makes it panic.
+    try:
+        return tuple(tag.partition("-")[2] for tag in pos_tagger().predict([[" ".join(w.split())] for w in words]))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a panic of underthesea_core is no Exception; the count is not read
+        return None
+
+
+def _named(text: str, start: int, end: int, window: _Window) -> bool:
+    """Whether a noun or a name right before a plain whole number names it
+    ("Khu 3", "Quốc lộ 18"), past words of amount ("khoảng", "tổng số");
+    "1.190" or "9.500" is an amount whatever stands before it."""
+    if _PLAIN_NAME.fullmatch(text, start, end) is None:
+        return False
+    _, naming, amount = _head_noun_rules()[:3]
+    before = window.first - 1
+    while before >= 0 and window.tags[before] in naming and window.tokens[before].text.casefold() in amount:
+        before -= 1
+    return before >= 0 and window.tags[before] in naming
+
+
+def is_address(text: str, start: int, end: int, unit_end: int) -> bool:
+    """A count that is part of an address: "Khu phố 3 phường 2", "Tổ 7 thôn
+    2" (a named number, then a unit with its own number) counts nothing."""
+    if _ADDRESS_AFTER.match(text, unit_end) is None:
+        return False
+    window = _tagged_window(text, start, end)
+    return window is not None and _named(text, start, end, window)
+
+
+def match_head_noun(text: str, start: int, end: int) -> UnitMatch | None:
+    """A count of the noun right after a number that no listed unit follows
+    ("12 tuyến xe buýt", "270 nghìn lượt khách"): the word as underthesea
+    segments it, when its part-of-speech tagger reads it as a noun and, for a
+    plain whole number, the word before it (past words of amount: "khoảng",
+    "tổng số") is no noun or name the number names ("Quốc lộ 18 đoạn …").
+    None without a tagger."""
+    if _compiled()[3].match(text, end) or not text[end : end + 1].isspace() or _YEAR_LIKE.fullmatch(text, start, end):
+        return None
+    window = _tagged_window(text, start, end)
+    if window is None:
+        return None
+    nouns, never, scale_word, per, money = _head_noun_rules()[3:]
+    tokens, tags, last = window.tokens, window.tags, window.last
+    k = last + 1
+    scale = scale_word.match(text, tokens[k].start) if k < len(tokens) else None
+    if scale is not None and scale.end() == tokens[k].end:
+        if _fold_spaces(scale["scale"].lower()) in money:
+            return None  # "1.350 tỷ" is money, whatever follows
+        k += 1
+    else:
+        scale = None
+    if k == len(tokens) or not _WORD.fullmatch(tokens[k].text) or not text[tokens[k - 1].end : tokens[k].start].isspace():
+        return None
+    noun = tokens[k]
+    if tags[k] not in nouns or noun.text.casefold() in never or (scale is None and _named(text, start, end, window)):
+        return None
+    unit_end = noun.end
+    if (after := per.match(text, unit_end)) is not None:
+        unit_end = after.end()
+    factor = scales()[_fold_spaces(scale["scale"].lower())] if scale else 1.0
+    return UnitMatch(end=unit_end, unit=" ".join(text[end:unit_end].lower().split()), scale=factor,
+                     norm_unit="count", is_count=True)

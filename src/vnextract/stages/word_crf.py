@@ -36,6 +36,17 @@ _TIE = 1e-6
 _CACHE_LIMIT = 20_000
 
 
+def _is_i32(text: str) -> bool:
+    """Whether Rust's `str::parse::<i32>` reads `text`: a sign, digits (leading
+    zeros allowed), in range. Read without `int()` on the whole string, which
+    refuses more than 4,300 digits."""
+    if not _I32.fullmatch(text):
+        return False
+    sign = "-" if text[0] == "-" else ""
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    return len(digits) <= 10 and -2**31 <= int(sign + digits) < 2**31
+
+
 class ModelFormatError(ValueError):
     """The model file is not a CRFsuite model this reader knows."""
 
@@ -153,7 +164,7 @@ class CachedCRFTagger:
         if function == "lower":
             return text.lower()
         if function == "isdigit":  # Rust's `str::parse::<i32>` succeeds
-            return "True" if _I32.fullmatch(text) and -2**31 <= int(text) < 2**31 else "False"
+            return "True" if _is_i32(text) else "False"
         if function == "istitle":  # every part's first character is unchanged by upper-casing
             return "True" if all(p[:1] == p[:1].upper() for p in text.split(" ")) else "False"
         return "True" if text.lower() in self._dictionary else "False"  # is_in_dict
