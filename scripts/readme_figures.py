@@ -7,8 +7,9 @@ Each generated block of README.md sits between `<!-- figures:NAME -->` and
 `<!-- /figures:NAME -->`; everything between the markers is replaced. The
 blocks: an example of the records CSV (`example-records`), the accuracy on
 the bundled corpus as `vnextract eval` prints it (`accuracy`), record F1 by
-split (`splits`), and what `vnextract track corpus/dev` says and writes
-(`tracking`). `tests/test_readme.py` runs the check, so a change that moves a
+split (`splits`), what `vnextract track corpus/dev` says and writes
+(`tracking`), what it says grouped by province (`provinces`), and how many
+records name a province after 2025 (`places`). `tests/test_readme.py` runs the check, so a change that moves a
 figure fails until this script is run with `--write` and README.md is
 committed. Timings are not made here: they come from `benchmarks/`, and the
 README quotes them with the command that printed them.
@@ -151,7 +152,34 @@ def tracking() -> str:
             f"```\n{out.getvalue()}```\n")
 
 
-BLOCKS = {"example-records": example_records, "accuracy": accuracy, "splits": splits, "tracking": tracking}
+def provinces() -> str:
+    """What `track --by province_2025` prints, beside the other groupings."""
+    from vnextract.tracking import track_records
+    from vnextract.tracking.writing import summary
+
+    doc_ids, records = _dev_records(True)
+    rows = {by: track_records([dict(r) for r in records], by=by) for by in ("province_2025", "locality", "province")}
+
+    def crossing(by: str) -> int:
+        return sum(r.pair == "cross-article" for r in rows[by])
+
+    return (f"On the {len(doc_ids)} dev articles this prints `{summary(rows['province_2025'], len(records), len(doc_ids))}`,\n"
+            f"against {len(rows['locality'])} rows and {crossing('locality')} cross-article pairs by locality\n"
+            f"(`--by province`: {len(rows['province'])} rows, {crossing('province')} cross-article pairs).\n")
+
+
+def places() -> str:
+    """How many records name a province after 2025."""
+    _, records = _dev_records(True)
+    country = sum(r["locality"] == "cả nước" for r in records)
+    without = sum(not r.get("province_2025") for r in records)
+    others = "" if without == country else f" and {without - country} others"
+    return (f"Every one of the {len(records):,} records of `vnextract extract corpus/dev` has a\n"
+            f"`province_2025` except the {country} of `cả nước`{others}.\n")
+
+
+BLOCKS = {"example-records": example_records, "accuracy": accuracy, "splits": splits, "tracking": tracking,
+          "provinces": provinces, "places": places}
 
 
 # ------------------------------------------------------------------ the README ---

@@ -276,7 +276,7 @@ def test_stdout_streams_jsonl():
     assert done.returncode == 0, done.stderr.decode()
     lines = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines()]
     assert lines == _expected_lines(DEV / "haiha-2024.txt") and lines
-    assert done.stderr.decode().startswith("vnextract: 1 documents, ")
+    assert done.stderr.decode().startswith("vnextract: 1 document, ")
 
 
 def test_usage_errors_exit_2(tmp_path):

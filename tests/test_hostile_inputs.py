@@ -449,3 +449,26 @@ def test_the_readme_states_each_bound_with_its_option_and_default():
     help_text = subprocess.run([sys.executable, "-m", "vnextract.cli", "extract", "--help"], cwd=ROOT, env=ENV,
                                capture_output=True, text=True, timeout=60).stdout
     assert all(option in help_text for option in expected)
+
+
+@pytest.mark.parametrize("command", [
+    ["extract", "{missing}", "-o", "{out}"],
+    ["show", "{missing}", "-o", "{out}"],
+    ["labelstudio", "export", "{missing}", "-o", "{out}"],
+    ["track", "{missing}", "-o", "{out}"],
+    ["train", "--gold", "{gold}", "{missing}", "-o", "{out}"],
+    ["eval", "--gold", "{gold}", "{missing}", "--json", "{out}"],
+    ["tables", "{missing}"],
+    ["text", "{missing}"],
+], ids=lambda c: " ".join(c[:2]) if c[0] == "labelstudio" else c[0])
+def test_inputs_that_do_not_exist_are_named_and_nothing_is_written(tmp_path, capsys, command):
+    """A mistyped folder is no batch of failed documents: the command names it,
+    exits 1 and leaves the output of an earlier run as it was."""
+    gold = _write(tmp_path / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _gold_of("a")))
+    out = _write(tmp_path / "earlier-output", "the records of an earlier run\n")
+    missing = tmp_path / "corpus" / "new"
+    argv = [a.format(missing=missing, out=out, gold=gold) for a in command]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert f"{missing}: no such file or directory" in err and "nothing was read or written" in err
+    assert out.read_text(encoding="utf-8") == "the records of an earlier run\n"

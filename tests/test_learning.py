@@ -181,6 +181,13 @@ def test_show_below_says_so_on_the_index(tmp_path):
     assert proc.returncode == 0, proc.stderr
     index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "only the records with confidence below 0.9" in index and ">below 0.9</th>" in index
+    from vnextract.review.report import collect
+
+    reports = collect([str(ROOT / "corpus/dev/haiha-2024.txt"), str(ROOT / "corpus/dev/damha-2024.txt")])
+    for report in reports:
+        report.below = 0.9
+    shown = sum(len(r.shown()) for r in reports)
+    assert f"({shown} shown: confidence below 0.9)" in proc.stderr  # the terminal says it filters too
 
 
 def test_model_option_holds_for_its_command_only(tmp_path, capsys):

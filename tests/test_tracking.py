@@ -26,6 +26,7 @@ from vnextract.rules import load_rules
 from vnextract.tracking import load_records, track, track_records, write_tracking
 from vnextract.tracking.matching import growth_id, is_plan_baseline, is_plan_word
 from vnextract.tracking.page import COLOURS, CSP, render_page
+from vnextract.tracking.verdicts import stated_ratio
 from vnextract.tracking.periods import share_of_year, span_of
 from vnextract.tracking.places import place_key
 from vnextract.tracking.verdicts import MET, NOT_MET, ON_TRACK, UNKNOWN, judge, lower_is_better
@@ -169,6 +170,12 @@ def test_billions_and_millions_of_dong_compare_in_norm_value():
     assert verdict_of(goal, rec(1_250_000, "triệu đồng")).verdict == MET
     low = verdict_of(goal, rec(1_150_000, "triệu đồng"))
     assert low.verdict == NOT_MET and low.ratio == pytest.approx(1150 / 1200)
+
+
+def test_ratios_are_written_to_the_digits_they_have():
+    """1,2 against 1,5 is 0,8, not the float quotient 0.7999999999999999."""
+    assert verdict_of(target(1.5, "%"), rec(1.2, "%")).ratio == 0.8
+    assert stated_ratio({"value": 105.4, "kind": "change"}) == 2.054
 
 
 def test_estimate_is_said_in_the_reason():

@@ -6,6 +6,7 @@ one-document run start fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -17,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    if _none_exists(args):
+        return 1
     try:
         if getattr(args, "model", None):
             from .pipeline import using_model
@@ -29,6 +32,20 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError) as err:
         print(f"vnextract: error: {err}", file=sys.stderr)
         return 2
+
+
+def _none_exists(args) -> bool:
+    """Whether every input named is a path that does not exist (a mistyped
+    folder): said on stderr before anything is read or written, so the output
+    of an earlier run is left as it was. One missing input among others is
+    that input's error, and the others are read."""
+    named = getattr(args, "inputs", None) or ([args.input] if isinstance(getattr(args, "input", None), str) else [])
+    if not named or any(name == "-" or os.path.lexists(name) for name in named):
+        return False
+    for name in named:
+        print(f"vnextract: {name}: no such file or directory", file=sys.stderr)
+    print("vnextract: none of the inputs exists: nothing was read or written", file=sys.stderr)
+    return True
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
                 "vnextract eval --gold corpus/gold/dev.jsonl --pred records.csv --errors errors.csv --by doc"])
     ev.set_defaults(run=_cmd_eval)
 
-    sh = sub.add_parser("show", help="a review report in the browser: each document's text with its records "
+    sh = sub.add_parser("show", help="a review report as HTML files to open in a browser: each document's text with its records "
                                      "highlighted, a records table, the evidence of the selected record")
     sh.add_argument("inputs", nargs="+", help="the inputs of extract: files, folders, JSONL or -")
     sh.add_argument("-o", "--output", help="a folder (index.html and one page per document), or a .html file "
@@ -402,6 +419,7 @@ def _meta(args):
 def _cmd_show(args) -> int:
     """Exit status 1 when a document could not be read (its row says why)."""
     from .inputs.documents import count_documents
+    from .progress import counted
     from .review.report import collect, document_page, write_report
 
     if not _any_document(args.inputs, args):
@@ -417,8 +435,10 @@ def _cmd_show(args) -> int:
                 bar.close()
         where = Path(args.output)
         where = where if where.suffix.lower() in (".html", ".htm") else where / "index.html"
-        print(f"vnextract show: {len(reports)} documents, {sum(len(r.records) for r in reports)} records → {where}",
-              file=sys.stderr)
+        filtered = (f" ({sum(len(r.shown()) for r in reports)} shown: confidence below {args.below:g})"
+                    if args.below is not None else "")
+        print(f"vnextract show: {counted(len(reports), 'document')}, "
+              f"{counted(sum(len(r.records) for r in reports), 'record')}{filtered} → {where}", file=sys.stderr)
     else:
         reports = collect(args.inputs, gold=args.gold, meta=_meta(args), encoding=_encoding(args), limits=_limits(args))
         if len(reports) != 1:

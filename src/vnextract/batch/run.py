@@ -35,7 +35,7 @@ from .sinks import FileSink, StreamSink
 from .tasks import Extractor
 from .workers import local_outcomes
 from ..outputs.writers import EVIDENCE_FORMAT, WHOLE_FILE_FORMATS, format_for
-from ..progress import progress_bar
+from ..progress import counted, progress_bar
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -50,8 +50,8 @@ class Summary:
 
     def line(self) -> str:
         resumed = f", {self.resumed} resumed" if self.resumed else ""
-        return (f"vnextract: {self.documents} documents, {self.records} records, "
-                f"{self.errors} errors in {self.seconds:.1f} s{resumed}")
+        return (f"vnextract: {counted(self.documents, 'document')}, {counted(self.records, 'record')}, "
+                f"{counted(self.errors, 'error')} in {self.seconds:.1f} s{resumed}")
 
 
 def default_workers() -> int:

@@ -35,6 +35,7 @@ from . import encodings
 from .kinds import INPUT_SUFFIXES, READS
 from .limits import DEFAULT_LIMITS, JSON_BYTES_PER_CHAR, MB, LimitError, Limits
 from .metadata import DocumentMeta, Sheet, meta_from_fields, print_notice, read_sheet
+from ..progress import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,7 @@ def _read_folder(folder: Path, encoding: str | None, notices: Callable[[str], No
     if skipped:
         names = sorted(p.path.relative_to(folder).as_posix() for p in skipped)
         suffixes = sorted({_suffix(p.path.name).lower() or "no suffix" for p in skipped})
-        notices(f"{folder}: skipped {len(names)} files of kinds vnextract does not read "
+        notices(f"{folder}: skipped {counted(len(names), 'file')} of kinds vnextract does not read "
                 f"({', '.join(suffixes[:6])}{', …' if len(suffixes) > 6 else ''}): "
                 f"{', '.join(names[:5])}{' …' if len(names) > 5 else ''}; it reads {READS}")
 

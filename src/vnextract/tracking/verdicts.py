@@ -68,8 +68,14 @@ def stated_ratio(record: dict) -> float:
     "vượt 5,4% kế hoạch" → 1,054, "thấp hơn kế hoạch 3%" → 0,97."""
     share = record["value"] / 100
     if record.get("kind") == "change":
-        return 1 + share if record.get("direction") != "down" else 1 - share
-    return share
+        share = 1 + share if record.get("direction") != "down" else 1 - share
+    return _digits(share)
+
+
+def _digits(ratio: float) -> float:
+    """A ratio to twelve significant digits: the figures' own digits, without
+    the float quotient's tail (1,2 / 1,5 is 0.8, not 0.7999999999999999)."""
+    return float(f"{ratio:.12g}")
 
 
 def judge(target: dict | None, actual: dict | None, stated: dict | None, lower: bool,
@@ -125,7 +131,7 @@ def _by_values(target: dict, actual: dict, lower: bool, share: float) -> Verdict
         ok = got_high <= (high if high is not None else low) + slack
     else:  # a floor (a range: met from its lower end)
         ok = got >= low - slack
-    ratio = got / low if low else None
+    ratio = _digits(got / low) if low else None
     estimate = " (the result is an estimate)" if actual.get("comparator") == "~" else ""
     if share < 1.0:
         return _pace(ok, ratio, share, is_rate(target.get("norm_unit")) or less_better or comparator in ("<", "<="), estimate)
