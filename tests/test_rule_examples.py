@@ -336,9 +336,7 @@ def test_indicators_example(expected_id, phrase):
 def _phrase_cases():
     phrase = _rules("indicators")["phrase"]
     return [_case("indicators", f"phrase.{key}#{i}", ex)
-            for key in ("phrase_examples", "not_indicator_examples", "clause_verb_examples", "share_head_examples",
-                        "respectively_examples", "dateline_examples", "contribution_examples", "framing_examples", "sector_examples",
-                        "aside_opener_examples", "bare_measure_examples")
+            for key in phrase if key.endswith("_examples")  # every list of examples, a new one too
             for i, ex in enumerate(phrase[key])]
 
 
@@ -508,7 +506,7 @@ RUN_EXAMPLE_LISTS = {
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
                    "phrase.dateline_examples", "phrase.contribution_examples",
                    "phrase.framing_examples", "phrase.sector_examples", "phrase.aside_opener_examples",
-                   "phrase.bare_measure_examples"},
+                   "phrase.bare_measure_examples", "phrase.item_joiner_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

@@ -35,6 +35,7 @@ class PhraseRules:
     trailing: PhraseSet
     cut_at: PhraseSet
     right_stops: PhraseSet
+    item_joiners: PhraseSet
     heads: PhraseSet
     not_breakers: PhraseSet
     framing: PhraseSet
@@ -54,6 +55,7 @@ def phrase_rules() -> PhraseRules:
         trailing=trailing,
         cut_at=PhraseSet(phrase["cut_at"]),
         right_stops=PhraseSet(phrase["right_stops"]),
+        item_joiners=PhraseSet(phrase["item_joiners"]),
         heads=PhraseSet(phrase["heads"]),
         not_breakers=PhraseSet(phrase["not_breakers"]),
         framing=PhraseSet(phrase["framing"]),
@@ -65,17 +67,20 @@ def phrase_rules() -> PhraseRules:
 
 
 def left_phrase(
-    view: TokenView, first_token: int, floor: int, skip: frozenset[int], values: frozenset[int] = frozenset()
+    view: TokenView, first_token: int, floor: int, skip: frozenset[int], values: frozenset[int] = frozenset(),
+    count: bool = False,
 ) -> str:
     """The noun phrase that ends before token `first_token`, not reaching left of
     `floor` (the end of the previous quantity) — "" when only cue words, or
-    only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there.
-    Tokens in `skip` (time phrases, places) never belong to a phrase; tokens in
-    `values` (the sentence's quantities) end it."""
+    only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there,
+    or, before a `count`, the end of the previous item ("6 tàu cá xa bờ và [27
+    giếng khoan]": a count is named by its own noun). Tokens in `skip` (time
+    phrases, places) never belong to a phrase; tokens in `values` (the
+    sentence's quantities) end it."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
     idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
-    if floor > 0 and _is_continuation(view, idx, floor):
+    if floor > 0 and (_is_continuation(view, idx, floor) or (count and _ends_an_item(view, idx, floor, end))):
         return ""
     if idx and idx[0] > floor + 1 and tokens[idx[0] - 1].text == "," \
             and phrase_rules().aside_openers.starting_at(view, idx[0]) is not None:
@@ -261,6 +266,13 @@ def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
         return False
     rules = cue_rules()
     return any(p.starting_at(view, idx[0], idx[-1]) for p in (rules.baseline_plan, rules.baseline_introducers))
+
+
+def _ends_an_item(view: TokenView, idx: list[int], floor: int, end: int) -> bool:
+    """Words that run from the previous value to a joiner right before this
+    one ("6 tàu [cá xa bờ] và 27 giếng khoan") end the previous item."""
+    return bool(idx) and idx[0] == floor and end > floor and \
+        phrase_rules().item_joiners.ending_at(view, end - 1) is not None
 
 
 def _segment(

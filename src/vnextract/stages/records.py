@@ -590,7 +590,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     into `proposals` as (source, phrase), for the model to weigh instead."""
     propose = proposals.append if proposals is not None else (lambda item: None)
     skip = ctx.skip
-    left = left_phrase(view, first, floor, skip, ctx.values)
+    left = left_phrase(view, first, floor, skip, ctx.values, count=quantity.is_count)
     propose(("left", left))
     if left and names_no_indicator(left):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
