@@ -472,3 +472,158 @@ def test_inputs_that_do_not_exist_are_named_and_nothing_is_written(tmp_path, cap
     err = capsys.readouterr().err
     assert f"{missing}: no such file or directory" in err and "nothing was read or written" in err
     assert out.read_text(encoding="utf-8") == "the records of an earlier run\n"
+
+
+# ------------------------------------------- inputs found by a probe of every command
+
+
+def test_a_json_line_nested_too_deeply_is_its_lines_error_in_every_reader(tmp_path, capsys):
+    """json.loads raises RecursionError, no ValueError, past ~1,000 levels."""
+    deep = "[" * 3000 + "]" * 3000
+    good = _write(tmp_path / "good.txt", ARTICLE)
+    docs = _write(tmp_path / "d.jsonl", '{"id": "a", "text": ' + deep + "}\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(good), str(docs), "-o", str(out), "--workers", "1"]) == 1
+    assert _doc_ids(out) == {"good"}
+    assert "d.jsonl:1" in capsys.readouterr().err
+    records = _write(tmp_path / "r.jsonl", '{"doc_id": ' + deep + "}\n")
+    assert main(["eval", "--gold", str(records), str(good)]) == 2
+    assert f"{records}:1" in capsys.readouterr().err
+    assert main(["track", str(records), "-o", str(tmp_path / "t.csv")]) == 1
+    assert "r.jsonl" in capsys.readouterr().err
+    model = _write(tmp_path / "m.json", deep)
+    assert main(["extract", str(good), "--model", str(model), "-o", str(tmp_path / "m.jsonl")]) == 2
+    assert "m.json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("year", ["true", "-99999999999999999999999", "[2024]"])
+def test_a_jsonl_year_that_is_no_year_is_not_the_documents_year(tmp_path, year):
+    """A bool or an integer past int64 must not reach the Parquet writer as a year."""
+    docs = _write(tmp_path / "d.jsonl", '{"id": "b", "text": "Doanh thu đạt 5 tỷ đồng.", "year": ' + year + "}\n")
+    out = tmp_path / "out.parquet"
+    assert main(["extract", str(docs), "-o", str(out), "--workers", "1"]) == 0
+    import pandas as pd
+
+    years = [None if pd.isna(y) else int(y) for y in pd.read_parquet(out)["year"]]
+    assert years == ([2024] if year == "[2024]" else [None]), years
+
+
+def test_eval_pred_records_without_a_doc_id_are_named(tmp_path, capsys):
+    good = _write(tmp_path / "a.txt", ARTICLE)
+    gold = _write(tmp_path / "gold.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _gold_of("a")))
+    rows = _gold_of("a")
+    rows[0]["doc_id"] = None
+    pred = _write(tmp_path / "pred.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    assert main(["eval", "--gold", str(gold), "--pred", str(pred)]) == 2
+    err = capsys.readouterr().err
+    assert str(pred) in err and "doc_id" in err and "Traceback" not in err
+    assert good.exists()
+
+
+@pytest.mark.parametrize("kind", ["huge field", "broken xml"])
+def test_a_metadata_sheet_that_cannot_be_read_is_named(tmp_path, capsys, kind):
+    folder = tmp_path / "d"
+    _write(folder / "good.txt", ARTICLE)
+    if kind == "huge field":
+        sheet = _write(tmp_path / "d.sources.tsv", "doc_id\tlocality\tyear\ngood\t" + "x" * 200_000 + "\t2024\n")
+    else:
+        import openpyxl
+        import zipfile
+
+        book = openpyxl.Workbook()
+        book.active.append(["doc_id", "year"])
+        book.active.append(["good", 2024])
+        whole = tmp_path / "whole.xlsx"
+        book.save(whole)
+        sheet = tmp_path / "meta.xlsx"
+        with zipfile.ZipFile(whole) as source, zipfile.ZipFile(sheet, "w") as target:
+            for item in source.infolist():
+                data = source.read(item)
+                target.writestr(item, data[: len(data) // 2] if item.filename.endswith("sheet1.xml") else data)
+    argv = ["extract", str(folder), "-o", str(tmp_path / "o.jsonl")] + ([] if kind == "huge field" else ["--meta", str(sheet)])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert str(sheet) in err and "Traceback" not in err
+
+
+def _far_cell_workbook(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Chỉ tiêu", "Kế hoạch 2024", "Thực hiện 2024"])
+    sheet.append(["Thu ngân sách (tỷ đồng)", 1200, 1250])
+    sheet["XFD1048576"] = "x"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("command", [["text"], ["tables"], ["extract", "--workers", "1", "-o", "{out}"]],
+                         ids=["text", "tables", "extract"])
+def test_a_workbook_with_one_far_cell_is_read_in_bounded_time(tmp_path, command):
+    """One cell at XFD1048576 makes the sheet's grid 16,384 × 1,048,576: only
+    the filled cells are read."""
+    book = _far_cell_workbook(tmp_path / "far.xlsx")
+    argv = [a.format(out=tmp_path / "o.jsonl") for a in command]
+    proc = _cli(argv[0], str(book), *argv[1:], timeout=60)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_metadata_workbook_with_one_far_cell_is_read_in_bounded_time(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["doc_id", "year"])
+    book.active.append(["good", 2021])
+    book.active["XFD1048576"] = "x"
+    book.save(tmp_path / "meta.xlsx")
+    _write(tmp_path / "d" / "good.txt", ARTICLE)
+    proc = _cli("extract", tmp_path / "d", "--meta", tmp_path / "meta.xlsx", "-o", tmp_path / "o.jsonl", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert {json.loads(line)["year"] for line in (tmp_path / "o.jsonl").read_text().splitlines()} == {2024}
+
+
+def test_a_word_cell_spanning_a_hundred_million_columns_is_that_documents_error(tmp_path, capsys):
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "Thu ngân sách"
+    table.cell(0, 1).text = "1.200 tỷ đồng"
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), "100000000")
+    table.cell(0, 0)._tc.get_or_add_tcPr().append(span)
+    document.save(tmp_path / "span.docx")
+    good = _write(tmp_path / "good.txt", ARTICLE)
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(good), str(tmp_path / "span.docx"), "-o", str(out), "--workers", "1"]) == 1
+    assert _doc_ids(out) == {"good"}
+    err = capsys.readouterr().err
+    assert "span.docx" in err and "spans 100,000,001 columns" in err and "--max-chars" not in err
+
+
+def test_a_file_name_that_is_not_utf8_costs_nothing(tmp_path, capsys):
+    folder = tmp_path / "bn"
+    _write(folder / "good.txt", ARTICLE)
+    name = os.fsencode(folder) + b"/bad\xff\xfe.txt"
+    with open(name, "wb") as handle:
+        handle.write(ARTICLE.encode("utf-8"))
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(folder), "-o", str(out), "--workers", "1"]) == 0
+    assert _doc_ids(out) == {"good", "bad\ufffd\ufffd"}
+    for command in (["show", str(folder), "-o", str(tmp_path / "report")],
+                    ["labelstudio", "export", str(folder), "-o", str(tmp_path / "tasks.json")]):
+        assert main(command) == 0, capsys.readouterr().err
+
+
+def test_a_number_past_the_float_range_gives_no_record_and_output_stays_json(tmp_path):
+    text = "GRDP năm 2024 đạt 1" + "0" * 400 + " tỷ đồng. Thu ngân sách đạt 500 tỷ đồng.\n"
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(_write(tmp_path / "inf.txt", text)), "-o", str(out), "--workers", "1"]) == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in JSONL"))["span"] for line in lines] \
+        == ["500 tỷ đồng"]

@@ -325,6 +325,13 @@ def _cmd_eval(args) -> int:
         if args.model:
             raise ValueError("--pred scores records already made: --model has nothing to decide there")
         predicted = read_records(args.pred)
+        for number, record in enumerate(predicted, 1):
+            doc_id = record.get("doc_id")
+            if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+                record["doc_id"] = str(doc_id)
+            elif not isinstance(doc_id, str) or not doc_id:
+                raise ValueError(f"{args.pred}: record {number} has no doc_id ({doc_id!r}); every record needs "
+                                 f"the id of its document to be scored")
         gold_docs, named = {g.get("doc_id") for g in gold}, {p.get("doc_id") for p in predicted}
         if len(gold_docs & named) < len(gold_docs) / 2:
             print(f"vnextract: gold has {len(gold_docs)} documents, {len(gold_docs & named)} of them in {args.pred}; "

@@ -138,7 +138,7 @@ class FileSink:
                 line = handle.readline()
             size = self.part.stat().st_size
             header = json.loads(line)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if not line.endswith(b"\n") or not isinstance(header, dict):
             return None
@@ -191,7 +191,7 @@ class FileSink:
                     entry = json.loads(line)
                     valid = line.endswith(b"\n") and end <= entry["end"] <= size and all(
                         key in entry for key in ("doc_id", "hash", "source", "records", "error"))
-                except (ValueError, TypeError, KeyError):
+                except (ValueError, TypeError, KeyError, RecursionError):
                     valid = False
                 if not valid:
                     return

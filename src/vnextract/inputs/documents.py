@@ -126,12 +126,12 @@ def _all_inputs(inputs, stdin, meta, sheets, encoding, notices, limits, defer) -
             yield from _counted(_with_meta(_read_folder(path, encoding, notices, limits, defer), folder_meta),
                                 name, "the folder", notices)
         elif path.exists():
-            yield from _counted(_with_meta(_read_file(path, path.stem, encoding, limits, defer), meta),
+            yield from _counted(_with_meta(_read_file(path, _readable(path.stem), encoding, limits, defer), meta),
                                 name, "the file", notices)
         elif path.is_symlink():
-            yield DocumentFailure(path.stem, name, "NotReadable", _loop_or_dangling(path))
+            yield DocumentFailure(_readable(path.stem), name, "NotReadable", _loop_or_dangling(path))
         else:
-            yield DocumentFailure(path.stem, name, "FileNotFoundError", "no such file or directory")
+            yield DocumentFailure(_readable(path.stem), name, "FileNotFoundError", "no such file or directory")
 
 
 def _counted(items: Iterator[Item], name: str, what: str, notices: Callable[[str], None]) -> Iterator[Item]:
@@ -156,7 +156,7 @@ def _read_folder(folder: Path, encoding: str | None, notices: Callable[[str], No
             skipped.append(entry)
         else:
             doc_id = _doc_id_in_folder(entry.path, folder) if entry.path != folder else folder.name
-            yield DocumentFailure(doc_id, str(entry.path), "NotReadable", entry.problem)
+            yield DocumentFailure(doc_id, _readable(str(entry.path)), "NotReadable", entry.problem)
     if skipped:
         names = sorted(p.path.relative_to(folder).as_posix() for p in skipped)
         suffixes = sorted({_suffix(p.path.name).lower() or "no suffix" for p in skipped})
@@ -299,7 +299,14 @@ def _folder_sheet(folder: Path, notices: Callable[[str], None]) -> dict[str, Doc
 def _doc_id_in_folder(path: Path, root: Path) -> str:
     """File name without `.txt`; nested files keep their sub-folder to stay unique."""
     rel = path.relative_to(root).with_suffix("")
-    return rel.as_posix()
+    return _readable(rel.as_posix())
+
+
+def _readable(name: str) -> str:
+    """A file name as text: bytes that are no UTF-8 (which Python keeps as lone
+    surrogates, and no output can write) become U+FFFD, so that the file is
+    read and its records written under a name close to its own."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,10 +348,10 @@ def _read_file(path: Path, doc_id: str, encoding: str | None = None, limits: Lim
         status = os.stat(path)
     except OSError as err:
         problem = _LOOP if err.errno == errno.ELOOP else err.strerror or str(err)
-        yield DocumentFailure(doc_id, str(path), "NotReadable", problem)
+        yield DocumentFailure(doc_id, _readable(str(path)), "NotReadable", problem)
         return
     if not stat.S_ISREG(status.st_mode):
-        yield DocumentFailure(doc_id, str(path), "NotReadable", _NOT_REGULAR)
+        yield DocumentFailure(doc_id, _readable(str(path)), "NotReadable", _NOT_REGULAR)
         return
     if path.suffix.lower() == ".jsonl":
         yield from _read_jsonl_file(path, doc_id, limits)
@@ -354,12 +361,12 @@ def _read_file(path: Path, doc_id: str, encoding: str | None = None, limits: Lim
         data = _read_at_most(path, int(limits.file_mb * MB))
         limits.check_file_size(len(data))  # a file that grew since its size was read
     except LimitError as err:
-        yield DocumentFailure(doc_id, str(path), "LimitError", str(err))
+        yield DocumentFailure(doc_id, _readable(str(path)), "LimitError", str(err))
         return
     except OSError as err:
-        yield DocumentFailure(doc_id, str(path), type(err).__name__, err.strerror or str(err))
+        yield DocumentFailure(doc_id, _readable(str(path)), type(err).__name__, err.strerror or str(err))
         return
-    unread = Unread(doc_id, str(path), data, path.suffix.lower(), encoding, limits=limits)
+    unread = Unread(doc_id, _readable(str(path)), data, path.suffix.lower(), encoding, limits=limits)
     yield unread if defer else unread.read()
 
 
@@ -488,13 +495,13 @@ def _read_jsonl_file(path: Path, doc_id: str, limits: Limits) -> Iterator[Item]:
     try:
         handle = open(path, "rb")
     except OSError as err:
-        yield DocumentFailure(doc_id, str(path), type(err).__name__, err.strerror or str(err))
+        yield DocumentFailure(doc_id, _readable(str(path)), type(err).__name__, err.strerror or str(err))
         return
     with handle:
         try:
-            yield from _read_jsonl(_capped_lines(handle, limits.json_line_bytes()), str(path), limits)
+            yield from _read_jsonl(_capped_lines(handle, limits.json_line_bytes()), _readable(str(path)), limits)
         except OSError as err:  # a read that fails half-way (a disk error, a vanished mount)
-            yield DocumentFailure(doc_id, str(path), type(err).__name__, f"reading stopped: {err.strerror or err}")
+            yield DocumentFailure(doc_id, _readable(str(path)), type(err).__name__, f"reading stopped: {err.strerror or err}")
 
 
 def _read_stream(stream: IO[bytes], source: str, default_id: str, limits: Limits) -> Iterator[Item]:
@@ -561,6 +568,9 @@ def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterato
             obj = json.loads(decode_bytes(raw, where))
         except ValueError as err:
             yield DocumentFailure(fallback_id, where, "JSONError", f"not a JSON object: {err}")
+            continue
+        except RecursionError:  # json.loads past about a thousand levels of [ or {
+            yield DocumentFailure(fallback_id, where, "JSONError", "not a JSON object: nested too deeply")
             continue
         if not isinstance(obj, dict):
             yield DocumentFailure(fallback_id, where, "JSONError", "line is not a JSON object")

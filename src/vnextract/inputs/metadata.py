@@ -101,7 +101,10 @@ def sheet_rows(path: Path) -> list[dict]:
     if not any(line.strip() for line in lines):
         raise ValueError(f"{path}: the metadata sheet is empty; it needs a header row with doc_id")
     dialect = "excel-tab" if "\t" in lines[0] else "excel"
-    return list(csv.DictReader(lines, dialect=dialect))
+    try:
+        return list(csv.DictReader(lines, dialect=dialect))
+    except csv.Error as err:  # a field past the csv module's limit, a NUL …
+        raise ValueError(f"{path}: not a readable metadata sheet ({err}); {_SAVE_AS}") from None
 
 
 def _workbook_rows(path: Path) -> list[dict]:
@@ -115,11 +118,17 @@ def _workbook_rows(path: Path) -> list[dict]:
         raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err}); "
                          f"{_SAVE_AS}") from None
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the cells stored, not the extent the file claims (one cell at XFD1048576)
+        rows = sheet.iter_rows(values_only=True)
         header = [_cell_text(c) for c in next(rows, ())]
         if not any(header):
             raise ValueError(f"{path}: the first sheet has no header row; it needs a doc_id column")
         return [dict(zip(header, map(_cell_text, row))) for row in rows if any(c is not None for c in row)]
+    except ValueError:
+        raise
+    except Exception as err:  # noqa: BLE001 - XML and openpyxl's own errors met while the rows are read
+        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err}); {_SAVE_AS}") from None
     finally:
         book.close()
 
@@ -149,8 +158,12 @@ def _has_type_word(locality: str) -> bool:
 
 
 def parse_year(cell) -> int | None:
+    """The year a cell names (19xx or 20xx); a JSON true or an integer of
+    another size is none."""
+    if isinstance(cell, bool):
+        return None
     if isinstance(cell, int):
-        return cell
+        return cell if 1900 <= cell <= 2099 else None
     m = _YEAR.search(str(cell))
     return int(m.group()) if m else None
 
@@ -168,8 +181,9 @@ def parse_month(cell) -> int | None:
 
 
 def parse_locality(cell) -> str | None:
-    """The most specific place of a free-form cell, with its type word."""
-    if not cell:
+    """The most specific place of a free-form cell, with its type word (a
+    cell of text: a JSON list or object names no place)."""
+    if not cell or not isinstance(cell, (str, int, float)) or isinstance(cell, bool):
         return None
     text = " ".join(str(cell).split())
     if regex.match(r"(?i)multi", text):

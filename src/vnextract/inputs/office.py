@@ -54,9 +54,18 @@ def _paragraph(text: str) -> str:
     return "\n".join(line for line in (" ".join(part.split()) for part in text.split("\n")) if line)
 
 
+# Word's own tables stop at 63 columns; a row whose cells claim more slots is
+# damaged or made to exhaust memory (python-docx lists a cell once per slot).
+_MAX_GRID_COLUMNS = 1_000
+
+
 def _table(table) -> str:
     rows, seen = [], {}  # id → the cell element, kept alive so that no id is reused
     for row in table.rows:
+        slots = sum(tc.grid_span for tc in row._tr.tc_lst)
+        if slots > _MAX_GRID_COLUMNS:
+            raise WordError(f"a table row spans {slots:,} columns (a Word table has at most 63): "
+                            f"the file is damaged")
         cells = []
         for cell in row.cells:  # a merged cell is listed once per grid slot it covers
             cells.append("" if id(cell._tc) in seen else " ".join(cell.text.split()))

@@ -71,7 +71,7 @@ def first_row(workbook: bytes | str | os.PathLike) -> list[str]:
 
 
 def _sheet(sheet) -> str:
-    rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+    rows = _filled_rows(sheet)
     width = max((max((i + 1 for i, t in enumerate(r) if t), default=0) for r in rows), default=0)
     filled = [sum(1 for t in r if t) for r in rows]
     lines: list[str] = []
@@ -82,8 +82,31 @@ def _sheet(sheet) -> str:
         elif filled[k] == 1 and not _inside_table(rows, filled, k):
             lines.append(next(t for t in row if t))
         else:
-            lines.append(_CELL_SEPARATOR.join(row[:width]))
+            lines.append(_CELL_SEPARATOR.join((row + [""] * (width - len(row)))[:width]))
     return "\n".join(lines).strip("\n")
+
+
+def _filled_rows(sheet) -> list[list[str]]:
+    """The sheet's rows as cell texts, from its first filled column, read from
+    the cells the file stores: a run of empty rows is one empty row. The grid
+    `iter_rows` walks spans every row and column up to the farthest stored
+    cell, so one cell at XFD1048576 would make it 17 billion cells."""
+    texts: dict[int, dict[int, str]] = {}
+    for (row, column), cell in getattr(sheet, "_cells", {}).items():
+        if text := _cell_text(cell):
+            texts.setdefault(row, {})[column] = text
+    if not texts:
+        return []
+    first = min(min(columns) for columns in texts.values())
+    rows: list[list[str]] = []
+    previous = None
+    for row in sorted(texts):
+        if previous is not None and row > previous + 1:
+            rows.append([])
+        columns = texts[row]
+        rows.append([columns.get(c, "") for c in range(first, max(columns) + 1)])
+        previous = row
+    return rows
 
 
 def _inside_table(rows: list[list[str]], filled: list[int], k: int) -> bool:

@@ -338,14 +338,20 @@ def read_xlsx(path: str | os.PathLike) -> list[dict]:
     except Exception as err:  # zipfile, XML and openpyxl's own errors alike
         raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the cells stored, not the extent the file claims (one cell at XFD1048576)
+        rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if not header:
             return []
         names = [str(h) if h is not None else "" for h in header]
         # a row's trailing empty cells may not be stored at all: every column is read, empty as None
-        return [dict(zip(names, (*row, *[None] * (len(names) - len(row))))) for row in rows
-                if any(v is not None for v in row)]
+        return [dict(zip(names, (*row[: len(names)], *[None] * (len(names) - len(row))))) for row in rows
+                if any(v is not None for v in row[: len(names)])]
+    except ValueError:
+        raise
+    except Exception as err:  # noqa: BLE001 - XML and openpyxl's own errors met while the rows are read
+        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
     finally:
         book.close()
 
@@ -362,6 +368,8 @@ def load_jsonl_records(path: str | os.PathLike) -> list[dict]:
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
                 raise ValueError(f"{path}:{lineno}: malformed JSON: {e.msg} (column {e.colno})") from None
+            except RecursionError:
+                raise ValueError(f"{path}:{lineno}: malformed JSON: nested too deeply") from None
             if not isinstance(rec, dict):
                 raise ValueError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
             records.append(rec)

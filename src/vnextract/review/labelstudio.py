@@ -415,6 +415,8 @@ def read_export(path: str | os.PathLike) -> list:
             return json.load(handle)
     except json.JSONDecodeError as err:
         raise ValueError(f"{path}: not JSON ({err.msg}, line {err.lineno}); export the project as JSON") from None
+    except RecursionError:
+        raise ValueError(f"{path}: not JSON a project export holds (nested too deeply); export the project as JSON") from None
 
 
 def gold_line(record: Mapping) -> str:

@@ -136,6 +136,8 @@ def read_model(path: str | Path) -> Model:
         raise ModelError(f"{path}: cannot read the model file ({err.strerror or err})") from None
     except ValueError as err:
         raise ModelError(f"{path}: not a vnextract model (not JSON: {err})") from None
+    except RecursionError:
+        raise ModelError(f"{path}: not a vnextract model (JSON nested too deeply)") from None
     problem = _model_problem(data)
     if problem:
         raise ModelError(f"{path}: not a vnextract model ({problem}; make one with `vnextract train`)")

@@ -8,6 +8,7 @@ denominators ("trên 1 vạn dân") are left out here, before any field is read.
 """
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from decimal import Decimal
 from typing import NamedTuple
@@ -73,7 +74,10 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
             continue
         if _is_denominator(text, number, unit) or (unit.is_count and is_address(text, number.start, number.end, unit.end)):
             continue
-        quantities.append(_quantity(text, number, unit, start))
+        quantity = _quantity(text, number, unit, start)
+        if not (math.isfinite(quantity.norm_value) and math.isfinite(quantity.value_max or 0.0)):
+            continue  # "1" and 400 zeros: past what a float holds, and what JSON can write
+        quantities.append(quantity)
     return quantities
 
 

@@ -131,7 +131,7 @@ def _is_records_file(source: str) -> bool:
             if line.strip():
                 try:
                     first = json.loads(line)
-                except json.JSONDecodeError:
+                except (json.JSONDecodeError, RecursionError):
                     return False
                 return isinstance(first, dict) and names_record_fields(first)
     return False
