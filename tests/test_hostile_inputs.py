@@ -627,3 +627,24 @@ def test_a_number_past_the_float_range_gives_no_record_and_output_stays_json(tmp
     lines = out.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line, parse_constant=lambda c: pytest.fail(f"{c} in JSONL"))["span"] for line in lines] \
         == ["500 tỷ đồng"]
+
+
+def test_a_gold_file_that_is_not_utf8_is_named(tmp_path, capsys):
+    good = _write(tmp_path / "a.txt", ARTICLE)
+    gold = _write(tmp_path / "gold.jsonl", json.dumps(_gold_of("a")[0], ensure_ascii=False).encode() + b"\n\xff\xfe\n")
+    assert main(["eval", "--gold", str(gold), str(good)]) == 2
+    err = capsys.readouterr().err
+    assert f"{gold}:2: not UTF-8 text (byte 0xff at column 1)" in err
+
+
+def test_a_records_cell_that_is_no_number_names_its_row_and_column(tmp_path, capsys):
+    out = tmp_path / "r.csv"
+    assert main(["extract", str(_write(tmp_path / "a.txt", ARTICLE)), "-o", str(out), "--workers", "1"]) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[header.index("value")] = "abc"
+    lines[2] = ",".join(cells)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    assert main(["track", str(out), "-o", str(tmp_path / "t.csv")]) == 1
+    assert f"{out}, row 3: value 'abc' is not a number" in capsys.readouterr().err

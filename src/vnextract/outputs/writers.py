@@ -233,12 +233,39 @@ def read_records(path: str | os.PathLike) -> list[dict]:
     if fmt == "jsonl":
         return load_jsonl_records(path)
     if fmt == "xlsx":
-        return [_fold_evidence(_from_workbook(row)) for row in read_xlsx(path)]
+        return _rows_read(path, read_xlsx(path), _from_workbook)
     import pandas as pd
 
-    frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False)
-    rows = frame.to_dict("records")
-    return [_fold_evidence(_from_table(row)) for row in rows]
+    try:
+        frame = (pd.read_parquet(path) if fmt == "parquet"
+                 else pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False))
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 text (byte {err.object[err.start]:#04x} at position {err.start})") from None
+    return _rows_read(path, frame.to_dict("records"), _from_table)
+
+
+def _rows_read(path, rows: list[dict], typed) -> list[dict]:
+    """Each row of a table back to a record; a cell that is not the number its
+    column holds names the file, the row (as a spreadsheet counts it, the
+    header being row 1) and the column."""
+    records = []
+    for number, row in enumerate(rows, 2):
+        try:
+            records.append(_fold_evidence(typed(row)))
+        except _CellError as err:
+            raise ValueError(f"{path}, row {number}: {err}") from None
+    return records
+
+
+class _CellError(ValueError):
+    """A numeric column's cell that holds no number."""
+
+
+def _number(key: str, value):
+    try:
+        return _NUMERIC[key](value)
+    except (TypeError, ValueError, OverflowError):
+        raise _CellError(f"{key} {value!r} is not a number") from None
 
 
 _NUMERIC = {"start": int, "end": int, "value": float, "value_max": float, "norm_value": float, "year": int,
@@ -261,7 +288,7 @@ def _from_table(row: dict) -> dict:
         if value == "" or value is None or (isinstance(value, float) and math.isnan(value)):
             out[key] = None
         elif key in _NUMERIC:
-            out[key] = _NUMERIC[key](value)
+            out[key] = _number(key, value)
         else:
             out[key] = excel_unsafe(value)
     return out
@@ -270,7 +297,7 @@ def _from_table(row: dict) -> dict:
 def _from_workbook(row: dict) -> dict:
     """Workbook cells are typed already: only the numeric columns get their
     Python type back (Excel keeps 5.0 as 5, and an offset as a float)."""
-    return {key: (_NUMERIC[key](value) if key in _NUMERIC and value is not None else value)
+    return {key: (_number(key, value) if key in _NUMERIC and value is not None else value)
             for key, value in row.items()}
 
 
@@ -360,8 +387,13 @@ def load_jsonl_records(path: str | os.PathLike) -> list[dict]:
     """Records from a JSONL file; a bad line fails loudly with its location, since a
     silently skipped record would skew every score."""
     records = []
-    with open(path, encoding="utf-8-sig") as f:
-        for lineno, line in enumerate(f, 1):
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+            except UnicodeDecodeError as err:
+                raise ValueError(f"{path}:{lineno}: not UTF-8 text (byte {raw[err.start]:#04x} at column "
+                                 f"{err.start + 1})") from None
             if not line.strip():
                 continue
             try:
