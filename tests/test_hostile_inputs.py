@@ -648,3 +648,64 @@ def test_a_records_cell_that_is_no_number_names_its_row_and_column(tmp_path, cap
     out.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     assert main(["track", str(out), "-o", str(tmp_path / "t.csv")]) == 1
     assert f"{out}, row 3: value 'abc' is not a number" in capsys.readouterr().err
+
+
+def test_a_page_declaring_a_codec_of_bytes_is_read_by_detection(tmp_path, capsys):
+    """<meta charset="base64"> (or zlib, hex) names no text encoding: the page is
+    decoded as if it declared none; --encoding base64 is refused up front."""
+    page = ("<html><head><meta charset=\"base64\"><title>Hải Hà</title></head><body><article><p>"
+            + ARTICLE.strip() + "</p><p>" + ARTICLE.strip() + "</p></article></body></html>")
+    path = _write(tmp_path / "page.html", page.encode("utf-16-le"))  # no BOM, no UTF-8: the declaration is read
+    out = tmp_path / "o.jsonl"
+    main(["extract", str(path), "-o", str(out), "--workers", "1"])
+    assert "LookupError" not in capsys.readouterr().err
+    assert main(["extract", str(path), "--encoding", "base64", "-o", str(out)]) == 2
+    assert "'base64' is no text encoding" in capsys.readouterr().err
+
+
+def test_a_jsonl_line_with_empty_text_is_its_lines_error(tmp_path, capsys):
+    """As an empty file is: a document with no text is said, not passed over."""
+    docs = _write(tmp_path / "d.jsonl", '{"id": "empty", "text": ""}\n{"id": "blank", "text": "  \\n"}\n'
+                  + json.dumps({"id": "a", "text": ARTICLE}, ensure_ascii=False) + "\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(docs), "-o", str(out), "--workers", "1"]) == 1
+    assert _doc_ids(out) == {"a"}
+    err = capsys.readouterr().err
+    assert "d.jsonl:1" in err and "d.jsonl:2" in err and "no text" in err
+
+
+def test_an_id_met_twice_in_a_jsonl_file_is_the_second_lines_error(tmp_path, capsys):
+    """Two texts under one doc_id would give records whose offsets index either."""
+    docs = _write(tmp_path / "d.jsonl", "".join(json.dumps({"id": "a", "text": t}, ensure_ascii=False) + "\n"
+                                                for t in (ARTICLE, "Thu ngân sách đạt 500 tỷ đồng.")))
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(docs), "-o", str(out), "--workers", "1"]) == 1
+    spans = [json.loads(line)["span"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert "500 tỷ đồng" not in spans and "89,6 triệu đồng" in spans
+    assert "d.jsonl:2" in (err := capsys.readouterr().err) and "first on line 1" in err
+
+
+def test_a_word_table_merged_down_a_thousand_rows_is_read(tmp_path):
+    """python-docx resolves each continued cell through the rows above it,
+    recursively: past about a thousand rows that overflows the stack."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    table = document.add_table(rows=1_200, cols=2)
+    for k, row in enumerate(table.rows):  # texts first: python-docx's own lookups are what is slow once merged
+        first, second = row._tr.tc_lst
+        if k == 0:
+            docx.table._Cell(first, table).text = "Thu ngân sách (tỷ đồng)"
+        docx.table._Cell(second, table).text = f"{k + 1}"
+    for k, row in enumerate(table.rows):
+        merge = OxmlElement("w:vMerge")
+        if k == 0:
+            merge.set(qn("w:val"), "restart")
+        row._tr.tc_lst[0].get_or_add_tcPr().append(merge)
+    document.save(tmp_path / "merged.docx")
+    proc = _cli("text", tmp_path / "merged.docx", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "Thu ngân sách (tỷ đồng)\t1" and lines[1] == "\t2" and lines[-1] == "\t1200"

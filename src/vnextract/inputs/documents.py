@@ -552,6 +552,22 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 
 def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterator[Item]:
+    """The documents of JSONL lines; an id met again in the same file is that
+    line's error, since records are told apart by their doc_id and offsets."""
+    first_line: dict[str, int] = {}
+    for item in _read_jsonl_lines(chunks, source, limits):
+        if isinstance(item, Document):
+            line = int(item.source.rsplit(":", 1)[1])
+            if item.doc_id in first_line:
+                yield DocumentFailure(item.doc_id, item.source, "DuplicateId",
+                                      f"id {item.doc_id!r} again (first on line {first_line[item.doc_id]}): each "
+                                      f"document needs an id of its own, which its records' offsets refer to")
+                continue
+            first_line[item.doc_id] = line
+        yield item
+
+
+def _read_jsonl_lines(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterator[Item]:
     for number, raw in enumerate(_lines(chunks), start=1):
         if not raw.strip():
             continue
@@ -595,6 +611,10 @@ def _read_jsonl(chunks: Iterable[bytes], source: str, limits: Limits) -> Iterato
                 "JSONError",
                 'expected fields "id" (or "doc_id") and "text" (or "html", a string)',
             )
+            continue
+        if not text.strip():
+            yield DocumentFailure(str(doc_id), where, "EmptyDocument",
+                                  "no text: the line's text is empty" if not text else "no text: the line's text is blank")
             continue
         yield _within(Document(str(doc_id), normalize_text(text), where, meta_from_fields(obj)), limits)
 

@@ -48,10 +48,14 @@ def encoding_name(name: str) -> str:
     if key in _ALIASES:
         return _ALIASES[key]
     try:
-        return codecs.lookup(key).name
+        codec = codecs.lookup(key)
     except LookupError:
         raise ValueError(f"unknown encoding {name!r}; use utf-8, utf-16, utf-32, windows-1258, tcvn3, vni "
                          "or any Python codec name") from None
+    if not getattr(codec, "_is_text_encoding", True):  # base64, zlib, rot13, hex: bytes to bytes
+        raise ValueError(f"{name!r} is no text encoding; use utf-8, utf-16, utf-32, windows-1258, tcvn3, vni "
+                         "or another codec of characters")
+    return codec.name
 
 
 def label(encoding: str) -> str:

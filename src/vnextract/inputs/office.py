@@ -60,16 +60,25 @@ _MAX_GRID_COLUMNS = 1_000
 
 
 def _table(table) -> str:
-    rows, seen = [], {}  # id → the cell element, kept alive so that no id is reused
+    """Rows of cells joined by tabs. Each cell element is read once, in its
+    first grid slot; the slots it spans across, and those of the rows a
+    vertical merge continues into, stay empty. Read from the cell elements
+    themselves: python-docx's `row.cells` looks each continued cell up in the
+    row above, again for each row, which is quadratic and recursive in a long
+    merge."""
+    from docx.table import _Cell
+
+    rows = []
     for row in table.rows:
-        slots = sum(tc.grid_span for tc in row._tr.tc_lst)
+        elements = row._tr.tc_lst
+        slots = sum(tc.grid_span for tc in elements)
         if slots > _MAX_GRID_COLUMNS:
             raise WordError(f"a table row spans {slots:,} columns (a Word table has at most 63): "
                             f"the file is damaged")
         cells = []
-        for cell in row.cells:  # a merged cell is listed once per grid slot it covers
-            cells.append("" if id(cell._tc) in seen else " ".join(cell.text.split()))
-            seen[id(cell._tc)] = cell._tc
+        for tc in elements:
+            text = "" if tc.vMerge == "continue" else " ".join(_Cell(tc, table).text.split())
+            cells.extend([text] + [""] * (tc.grid_span - 1))
         if any(cells):
             rows.append(_CELL_SEPARATOR.join(cells))
     return "\n".join(rows)
