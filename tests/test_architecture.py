@@ -12,13 +12,14 @@ import pytest
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "src" / "vnextract"
 
 # Top-level helper modules every role may use.
-HELPERS = {"vnextract.rules", "vnextract.folding", "vnextract.gazetteer", "vnextract.progress"}
+HELPERS = {"vnextract.rules", "vnextract.folding", "vnextract.gazetteer", "vnextract.progress", "vnextract.workbooks"}
 
 # Role → the roles (subpackages or top-level modules) its modules may import.
 ALLOWED = {
     "vnextract.rules": set(),
     "vnextract.folding": set(),
     "vnextract.progress": set(),
+    "vnextract.workbooks": set(),
     "vnextract.gazetteer": {"vnextract.rules", "vnextract.folding"},
     "vnextract.inputs": HELPERS,
     "vnextract.stages": HELPERS | {"vnextract.inputs"},

@@ -1,5 +1,5 @@
 """Inputs → documents: files, folders, JSONL and standard input read into NFC
 text, with the metadata (subject locality, year) a sheet or a line gives.
 
-May import: `rules`, `folding`, `gazetteer`. Never the stages, outputs, batch or review.
+May import: `rules`, `folding`, `gazetteer`, `progress`, `workbooks`. Never the stages, outputs, batch or review.
 """

@@ -20,6 +20,7 @@ import regex
 
 from ..gazetteer import REFORM, provinces, unit_named
 from ..rules import load_rules
+from ..workbooks import WorkbookError, first_sheet_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,27 +111,14 @@ def sheet_rows(path: Path) -> list[dict]:
 def _workbook_rows(path: Path) -> list[dict]:
     """An .xlsx sheet's rows, cells as text the way a TSV would hold them
     (a doc_id typed as the number 2024 is "2024"; a date cell keeps its year)."""
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # zipfile, XML and openpyxl's own errors alike
-        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err}); "
-                         f"{_SAVE_AS}") from None
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # the cells stored, not the extent the file claims (one cell at XFD1048576)
-        rows = sheet.iter_rows(values_only=True)
-        header = [_cell_text(c) for c in next(rows, ())]
-        if not any(header):
-            raise ValueError(f"{path}: the first sheet has no header row; it needs a doc_id column")
-        return [dict(zip(header, map(_cell_text, row))) for row in rows if any(c is not None for c in row)]
-    except ValueError:
-        raise
-    except Exception as err:  # noqa: BLE001 - XML and openpyxl's own errors met while the rows are read
-        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err}); {_SAVE_AS}") from None
-    finally:
-        book.close()
+        with first_sheet_rows(path) as rows:
+            header = [_cell_text(c) for c in next(rows, ())]
+            if not any(header):
+                raise ValueError(f"{path}: the first sheet has no header row; it needs a doc_id column")
+            return [dict(zip(header, map(_cell_text, row))) for row in rows if any(c is not None for c in row)]
+    except WorkbookError as err:
+        raise ValueError(f"{path}: {err}; {_SAVE_AS}") from None
 
 
 def _cell_text(cell) -> str:

@@ -22,6 +22,7 @@ import unicodedata
 import zipfile
 
 from .limits import DEFAULT_LIMITS, Limits, check_office_package
+from ..workbooks import WorkbookError, first_sheet_rows
 
 
 class SpreadsheetError(ValueError):
@@ -56,18 +57,11 @@ def read_xlsx(data: bytes, suffix: str = ".xlsx", limits: Limits = DEFAULT_LIMIT
 def first_row(workbook: bytes | str | os.PathLike) -> list[str]:
     """The filled cells of a workbook's first row (a records workbook's header
     names record fields); [] when it cannot be read."""
-    import openpyxl
-
     try:
-        book = openpyxl.load_workbook(io.BytesIO(workbook) if isinstance(workbook, bytes) else workbook,
-                                      read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - zipfile, XML and openpyxl's own errors alike: no header to read
+        with first_sheet_rows(workbook) as rows:
+            return [str(v) for v in next(rows, ()) if v is not None]
+    except WorkbookError:
         return []
-    try:
-        row = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ()) if book.worksheets else ()
-        return [str(v) for v in row if v is not None]
-    finally:
-        book.close()
 
 
 def _sheet(sheet) -> str:

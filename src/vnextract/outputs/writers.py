@@ -28,6 +28,7 @@ from typing import IO, Iterable, Iterator, Mapping
 
 from ..stages.evidence import COLUMNS as EVIDENCE_COLUMNS, columns as evidence_columns, from_columns
 from ..stages.records import FIELDS, Record
+from ..workbooks import WorkbookError, first_sheet_rows
 
 FORMATS = ("jsonl", "csv", "parquet", "xlsx")
 WHOLE_FILE_FORMATS = ("parquet", "xlsx")  # written at the end, not streamed
@@ -358,29 +359,17 @@ def write_xlsx(handle: IO[bytes], header: Iterable[str], rows: Iterable[Iterable
 
 def read_xlsx(path: str | os.PathLike) -> list[dict]:
     """The rows of a workbook's first sheet as dicts keyed by its header row."""
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # zipfile, XML and openpyxl's own errors alike
-        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # the cells stored, not the extent the file claims (one cell at XFD1048576)
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if not header:
-            return []
-        names = [str(h) if h is not None else "" for h in header]
-        # a row's trailing empty cells may not be stored at all: every column is read, empty as None
-        return [dict(zip(names, (*row[: len(names)], *[None] * (len(names) - len(row))))) for row in rows
-                if any(v is not None for v in row[: len(names)])]
-    except ValueError:
-        raise
-    except Exception as err:  # noqa: BLE001 - XML and openpyxl's own errors met while the rows are read
-        raise ValueError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from None
-    finally:
-        book.close()
+        with first_sheet_rows(path) as rows:
+            header = next(rows, None)
+            if not header:
+                return []
+            names = [str(h) if h is not None else "" for h in header]
+            # a row's trailing empty cells may not be stored at all: every column is read, empty as None
+            return [dict(zip(names, (*row[: len(names)], *[None] * (len(names) - len(row))))) for row in rows
+                    if any(v is not None for v in row[: len(names)])]
+    except WorkbookError as err:
+        raise ValueError(f"{path}: {err}") from None
 
 
 def load_jsonl_records(path: str | os.PathLike) -> list[dict]:

@@ -266,8 +266,21 @@ def _fold_spaces(s: str) -> str:
     return " ".join(s.split())
 
 
+class _HeadNounRules(NamedTuple):
+    """units.yaml `head_nouns`, compiled."""
+
+    reach: int  # characters the tagger reads each way
+    naming: frozenset[str]  # tags of a word that names the number after it
+    amount: frozenset[str]  # words of amount between a number and what names it
+    nouns: frozenset[str]  # tags of a counted noun
+    never: frozenset[str]  # nouns that name a category, not a count
+    scale: regex.Pattern  # a scale word after the number
+    per: regex.Pattern  # per-denominators after the noun
+    money: frozenset[str]  # scale words that are money whatever follows
+
+
 @lru_cache(maxsize=1)
-def _head_noun_rules():
+def _head_noun_rules() -> _HeadNounRules:
     rule = load_rules("units")["head_nouns"]
     # Words between a number and what names it that say how much instead:
     # the fillers a change verb may stand apart by, and the rule's own.
@@ -278,8 +291,8 @@ def _head_noun_rules():
     scale = regex.compile(rf"(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}", regex.IGNORECASE)
     per = regex.compile(rf"(?:[ \t]?/[ \t]?(?:{phrase_alternation(load_rules('units')['per_suffixes']['denominators'])}"
                         rf"|\p{{L}}+){_BOUNDARY})+", regex.IGNORECASE)
-    return (int(rule["window_chars"]), frozenset(rule["naming_tags"]), frozenset(amount),
-            frozenset(rule["noun_tags"]), never, scale, per, frozenset(money))
+    return _HeadNounRules(int(rule["window_chars"]), frozenset(rule["naming_tags"]), frozenset(amount),
+                          frozenset(rule["noun_tags"]), never, scale, per, frozenset(money))
 
 
 # Where the tagger's window stops: a clause or line edge on either side.
@@ -306,7 +319,7 @@ def _tagged_window(text: str, start: int, end: int) -> _Window | None:
     tagger = pos_tagger()
     if tagger is None:
         return None
-    reach = _head_noun_rules()[0]
+    reach = _head_noun_rules().reach
     left, right = max(0, start - reach), min(len(text), end + reach)
     left = max((m.end() for m in _WINDOW_EDGE.finditer(text, left, start)), default=left)
     edge = _WINDOW_EDGE.search(text, end, right)
@@ -339,11 +352,11 @@ def _named(text: str, start: int, end: int, window: _Window) -> bool:
     "1.190" or "9.500" is an amount whatever stands before it."""
     if _PLAIN_NAME.fullmatch(text, start, end) is None:
         return False
-    _, naming, amount = _head_noun_rules()[:3]
+    rules = _head_noun_rules()
     before = window.first - 1
-    while before >= 0 and window.tags[before] in naming and window.tokens[before].text.casefold() in amount:
+    while before >= 0 and window.tags[before] in rules.naming and window.tokens[before].text.casefold() in rules.amount:
         before -= 1
-    return before >= 0 and window.tags[before] in naming
+    return before >= 0 and window.tags[before] in rules.naming
 
 
 def is_address(text: str, start: int, end: int, unit_end: int) -> bool:
@@ -367,12 +380,12 @@ def match_head_noun(text: str, start: int, end: int) -> UnitMatch | None:
     window = _tagged_window(text, start, end)
     if window is None:
         return None
-    nouns, never, scale_word, per, money = _head_noun_rules()[3:]
+    rules = _head_noun_rules()
     tokens, tags, last = window.tokens, window.tags, window.last
     k = last + 1
-    scale = scale_word.match(text, tokens[k].start) if k < len(tokens) else None
+    scale = rules.scale.match(text, tokens[k].start) if k < len(tokens) else None
     if scale is not None and scale.end() == tokens[k].end:
-        if _fold_spaces(scale["scale"].lower()) in money:
+        if _fold_spaces(scale["scale"].lower()) in rules.money:
             return None  # "1.350 tỷ" is money, whatever follows
         k += 1
     else:
@@ -380,10 +393,11 @@ def match_head_noun(text: str, start: int, end: int) -> UnitMatch | None:
     if k == len(tokens) or not _WORD.fullmatch(tokens[k].text) or not text[tokens[k - 1].end : tokens[k].start].isspace():
         return None
     noun = tokens[k]
-    if tags[k] not in nouns or noun.text.casefold() in never or (scale is None and _named(text, start, end, window)):
+    if tags[k] not in rules.nouns or noun.text.casefold() in rules.never or (
+            scale is None and _named(text, start, end, window)):
         return None
     unit_end = noun.end
-    if (after := per.match(text, unit_end)) is not None:
+    if (after := rules.per.match(text, unit_end)) is not None:
         unit_end = after.end()
     factor = scales()[_fold_spaces(scale["scale"].lower())] if scale else 1.0
     return UnitMatch(end=unit_end, unit=" ".join(text[end:unit_end].lower().split()), scale=factor,
