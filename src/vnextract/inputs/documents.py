@@ -344,14 +344,15 @@ def _read_file(path: Path, doc_id: str, encoding: str | None = None, limits: Lim
                defer: bool = False) -> Iterator[Item | Unread]:
     """The documents of a file; with `defer`, an `Unread` for a file that is
     not JSONL (its bytes only: the bounded, cheap part of reading)."""
+    source = _readable(str(path))
     try:
         status = os.stat(path)
     except OSError as err:
         problem = _LOOP if err.errno == errno.ELOOP else err.strerror or str(err)
-        yield DocumentFailure(doc_id, _readable(str(path)), "NotReadable", problem)
+        yield DocumentFailure(doc_id, source, "NotReadable", problem)
         return
     if not stat.S_ISREG(status.st_mode):
-        yield DocumentFailure(doc_id, _readable(str(path)), "NotReadable", _NOT_REGULAR)
+        yield DocumentFailure(doc_id, source, "NotReadable", _NOT_REGULAR)
         return
     if path.suffix.lower() == ".jsonl":
         yield from _read_jsonl_file(path, doc_id, limits)
@@ -361,12 +362,12 @@ def _read_file(path: Path, doc_id: str, encoding: str | None = None, limits: Lim
         data = _read_at_most(path, int(limits.file_mb * MB))
         limits.check_file_size(len(data))  # a file that grew since its size was read
     except LimitError as err:
-        yield DocumentFailure(doc_id, _readable(str(path)), "LimitError", str(err))
+        yield DocumentFailure(doc_id, source, "LimitError", str(err))
         return
     except OSError as err:
-        yield DocumentFailure(doc_id, _readable(str(path)), type(err).__name__, err.strerror or str(err))
+        yield DocumentFailure(doc_id, source, type(err).__name__, err.strerror or str(err))
         return
-    unread = Unread(doc_id, _readable(str(path)), data, path.suffix.lower(), encoding, limits=limits)
+    unread = Unread(doc_id, source, data, path.suffix.lower(), encoding, limits=limits)
     yield unread if defer else unread.read()
 
 
@@ -492,16 +493,17 @@ def _error_type(err: ValueError) -> str:
 
 def _read_jsonl_file(path: Path, doc_id: str, limits: Limits) -> Iterator[Item]:
     """The documents of a JSONL file, a line at a time while the file is open."""
+    source = _readable(str(path))
     try:
         handle = open(path, "rb")
     except OSError as err:
-        yield DocumentFailure(doc_id, _readable(str(path)), type(err).__name__, err.strerror or str(err))
+        yield DocumentFailure(doc_id, source, type(err).__name__, err.strerror or str(err))
         return
     with handle:
         try:
-            yield from _read_jsonl(_capped_lines(handle, limits.json_line_bytes()), _readable(str(path)), limits)
+            yield from _read_jsonl(_capped_lines(handle, limits.json_line_bytes()), source, limits)
         except OSError as err:  # a read that fails half-way (a disk error, a vanished mount)
-            yield DocumentFailure(doc_id, _readable(str(path)), type(err).__name__, f"reading stopped: {err.strerror or err}")
+            yield DocumentFailure(doc_id, source, type(err).__name__, f"reading stopped: {err.strerror or err}")
 
 
 def _read_stream(stream: IO[bytes], source: str, default_id: str, limits: Limits) -> Iterator[Item]:

@@ -85,8 +85,11 @@ def _filled_rows(sheet) -> list[list[str]]:
     the cells the file stores: a run of empty rows is one empty row. The grid
     `iter_rows` walks spans every row and column up to the farthest stored
     cell, so one cell at XFD1048576 would make it 17 billion cells."""
+    stored = getattr(sheet, "_cells", None)  # openpyxl's (row, column) → cell
+    if stored is None:  # another openpyxl: its grid
+        return [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
     texts: dict[int, dict[int, str]] = {}
-    for (row, column), cell in getattr(sheet, "_cells", {}).items():
+    for (row, column), cell in stored.items():
         if text := _cell_text(cell):
             texts.setdefault(row, {})[column] = text
     if not texts:

@@ -25,7 +25,8 @@ _TIME_BEFORE = regex.compile(
 )
 _DENOMINATOR_BEFORE = regex.compile(r"(?:trên|/)[ \t]*$", regex.IGNORECASE)
 # Numbers that may count a noun no rule lists: digits (with a scale word or
-# not), not words ("một" is also the article "a") nor a spoken or signed figure.
+# not), not words ("một" is also the article "a") nor a spoken or signed
+# figure, and no year ("trong 2020 kinh tế").
 _COUNTABLE = frozenset({"number", "range", "ratio", "mixed"})
 _RANK_BEFORE = regex.compile(r"(?<![\p{L}])(?:thứ|hạng|mã|top)[ \t]*$", regex.IGNORECASE)
 
@@ -60,7 +61,8 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
         if _is_time_or_code(text, number):
             continue
         start, unit = number.start, match_unit(text, number.end)
-        if unit is not None and not unit.is_count and unit.unit in scales() and number.kind in _COUNTABLE:
+        countable = number.kind in _COUNTABLE and not _YEAR.fullmatch(number.text)
+        if unit is not None and not unit.is_count and unit.unit in scales() and countable:
             # A bare scale word is money by its sentence, unless a noun follows it: "1,5 triệu liều vắc xin".
             unit = match_head_noun(text, number.start, number.end) or unit
         floor = quantities[-1].end if quantities else 0
@@ -68,7 +70,7 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
             start, unit = prefixed
         if unit is None and number.kind != "words":  # "gấp 7,2"; "nỗ lực gấp đôi" is no figure
             unit = match_implied(text, number.start, number.end)
-        if unit is None and number.kind in _COUNTABLE:
+        if unit is None and countable:
             unit = match_head_noun(text, number.start, number.end)  # "12 tuyến xe buýt"
         if unit is None:
             continue

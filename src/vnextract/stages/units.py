@@ -297,11 +297,12 @@ def _head_noun_rules() -> _HeadNounRules:
 
 # Where the tagger's window stops: a clause or line edge on either side.
 _WINDOW_EDGE = regex.compile(r"[.;:!?()\n]")
-_YEAR_LIKE = regex.compile(r"(?:19|20)[0-9]{2}")
 _PLAIN_NAME = regex.compile(r"[0-9]{1,4}")
 # A plain number right after a counted noun: the noun is a place's type word in an address.
 _ADDRESS_AFTER = regex.compile(r"[ \t]+[0-9]{1,3}(?![0-9]|[.,/][0-9])")
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M} ]*")
+# What must follow the number for a noun to: white space, then a letter.
+_LETTER_AFTER = regex.compile(r"\s+\p{L}")
 
 
 class _Window(NamedTuple):
@@ -374,8 +375,8 @@ def match_head_noun(text: str, start: int, end: int) -> UnitMatch | None:
     segments it, when its part-of-speech tagger reads it as a noun and, for a
     plain whole number, the word before it (past words of amount: "khoảng",
     "tổng số") is no noun or name the number names ("Quốc lộ 18 đoạn …").
-    None without a tagger."""
-    if _compiled()[3].match(text, end) or not text[end : end + 1].isspace() or _YEAR_LIKE.fullmatch(text, start, end):
+    None without a tagger. The caller leaves years out ("trong 2020 kinh tế")."""
+    if _compiled()[3].match(text, end) or _LETTER_AFTER.match(text, end) is None:
         return None
     window = _tagged_window(text, start, end)
     if window is None:
