@@ -709,3 +709,42 @@ def test_a_word_table_merged_down_a_thousand_rows_is_read(tmp_path):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "Thu ngân sách (tỷ đồng)\t1" and lines[1] == "\t2" and lines[-1] == "\t1200"
+
+
+def test_a_page_nested_past_the_parsers_depth_says_so(tmp_path, capsys):
+    depth = 5000
+    page = ("<html><body>" + "<div>" * depth + "<p>" + ARTICLE.strip() + "</p>" + "</div>" * depth
+            + "</body></html>")
+    deep = _write(tmp_path / "deep.html", page)
+    good = _write(tmp_path / "good.txt", ARTICLE)
+    out = tmp_path / "o.jsonl"
+    assert main(["extract", str(deep), str(good), "-o", str(out), "--workers", "1"]) == 1
+    assert _doc_ids(out) == {"good"}
+    err = capsys.readouterr().err
+    assert "deep.html" in err and f"elements nested {depth + 3:,} deep" in err
+    assert "boilerplate" not in err
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_track_skips_a_bad_records_row_and_keeps_the_rest_of_its_file(tmp_path, capsys, suffix):
+    two = ARTICLE + "Năm 2025, thu nhập bình quân đầu người của huyện phấn đấu đạt 95 triệu đồng.\n"
+    out = tmp_path / f"r{suffix}"
+    assert main(["extract", str(_write(tmp_path / "a.txt", two)), str(_write(tmp_path / "b.txt", two)),
+                 "-o", str(out), "--workers", "1"]) == 0
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    if suffix == ".csv":
+        header = lines[0].split(",")
+        cells = lines[2].split(",")
+        cells[header.index("value")] = "abc"
+        lines[2] = ",".join(cells)
+        where = f"{out}, row 3: value 'abc' is not a number"
+    else:
+        lines[1] = lines[1][:40]
+        where = f"{out}:2: malformed JSON"
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = tmp_path / "t.csv"
+    assert main(["track", str(out), "-o", str(table)]) == 1
+    err = capsys.readouterr().err
+    assert where in err and "skipped" in err
+    kept = len(lines) - 1 - (suffix == ".csv")
+    assert f"from {kept} records of 2 documents" in err

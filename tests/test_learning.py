@@ -112,10 +112,14 @@ def test_model_rules_decides_by_the_rules_and_gives_no_confidence():
     ("not json", "not JSON"),
     ('{"status": {}}', "make one with `vnextract train`"),
     ('{"status": {"weights": {}}, "year": {"weights": {}, "bias": 0}, "indicator": {"weights": {}, "bias": 0}}',
-     "status.bias is not a number"),
+     "status.bias is not a finite number"),
     ('{"status": {"weights": [], "bias": 0}, "year": {"weights": {}, "bias": 0}, "indicator": {"weights": {}, "bias": 0}}',
-     "status.weights is not a map"),
-], ids=["not-json", "no-weights", "no-bias", "weights-a-list"])
+     "status.weights is not a map of names to finite numbers"),
+    ('{"status": {"weights": {"a": NaN}, "bias": 0}, "year": {"weights": {}, "bias": 0}, "indicator": {"weights": {}, "bias": 0}}',
+     "status.weights is not a map of names to finite numbers"),
+    ('{"status": {"weights": {}, "bias": Infinity}, "year": {"weights": {}, "bias": 0}, "indicator": {"weights": {}, "bias": 0}}',
+     "status.bias is not a finite number"),
+], ids=["not-json", "no-weights", "no-bias", "weights-a-list", "nan-weight", "infinite-bias"])
 def test_a_bad_model_file_is_an_error_naming_it(tmp_path, content, message):
     bad = tmp_path / "bad.json"
     bad.write_text(content, encoding="utf-8")
@@ -281,3 +285,42 @@ def test_labelstudio_export_refuses_model_with_records(tmp_path, capsys):
                    "--model", "rules"])
     assert status == 2
     assert "--records" in capsys.readouterr().err and not (tmp_path / "t.json").exists()
+
+
+@pytest.mark.parametrize("command", ["train", "eval"])
+def test_a_docs_list_naming_documents_without_gold_says_which(few, tmp_path, command):
+    docs, gold = few
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"{FEW[0]}\nhaiha-2042\n", encoding="utf-8")
+    out = ["-o", str(tmp_path / "m.json"), "--cv", "0"] if command == "train" else []
+    proc = _cli(command, "--gold", str(gold), str(docs), "--docs", str(ids), *out)
+    assert proc.returncode == 0, proc.stderr
+    assert f"{ids}: 1 of its 2 doc_ids has no gold record in {gold}: haiha-2042" in proc.stderr
+    ids.write_text("haiha-2042\n", encoding="utf-8")
+    proc = _cli(command, "--gold", str(gold), str(docs), "--docs", str(ids), *out)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"{ids}: none of its 1 doc_ids has a gold record in {gold}" in proc.stderr
+
+
+@pytest.mark.parametrize("content, problem", [
+    (None, "cannot read (No such file or directory)"),
+    (b"\xff\xfehaiha", "not UTF-8 text (byte 0xff at 0)"),
+], ids=["missing", "not-utf8"])
+def test_an_unreadable_docs_list_is_an_error_naming_it(few, tmp_path, content, problem):
+    docs, gold = few
+    ids = tmp_path / "ids.txt"
+    if content is not None:
+        ids.write_bytes(content)
+    for command, out in (("train", ["-o", str(tmp_path / "m.json")]), ("eval", [])):
+        proc = _cli(command, "--gold", str(gold), str(docs), "--docs", str(ids), *out)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        assert f"vnextract: error: {ids}: {problem}" in proc.stderr
+
+
+def test_train_counts_one_document_in_the_singular(few, tmp_path):
+    docs, gold = few
+    ids = tmp_path / "ids.txt"
+    ids.write_text(f"{FEW[0]}\n", encoding="utf-8")
+    proc = _cli("train", "--gold", str(gold), str(docs), "--docs", str(ids), "-o", str(tmp_path / "m.json"), "--cv", "0")
+    assert proc.returncode == 0, proc.stderr
+    assert "trained on 1 document:" in proc.stdout

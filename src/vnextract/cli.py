@@ -182,7 +182,7 @@ def _training(args):
 
     gold = read_gold(args.gold)
     if args.docs:
-        wanted = _doc_list(args.docs)
+        wanted = _doc_list(args.docs, gold, args.gold)
         gold = [g for g in gold if g.get("doc_id") in wanted]
     limits = _limits(args) if hasattr(args, "max_chars") else None
     items = iter_documents(args.inputs, meta=_meta(args), sheets=not getattr(args, "no_meta", False),
@@ -220,13 +220,14 @@ def _print_folds(folds) -> None:
 
 def _cmd_train(args) -> int:
     from .learning import cross_validate, train
+    from .progress import counted
     from .stages.decisions import DECISIONS
 
     training = _training(args)
     data = train(training, args.output)
     examples = training.examples
     gold = sum(1 for d in training.documents for g in training.golds[d.doc_id] if not g.get("optional"))
-    print(f"trained on {examples.documents} documents: {examples.records} of their {gold} required gold records "
+    print(f"trained on {counted(examples.documents, 'document')}: {examples.records} of their {gold} required gold records "
           f"found as figures ({len(examples.year)} year and {len(examples.indicator)} indicator candidates); "
           f"{sum(len(data[d]['weights']) for d in DECISIONS)} weights → {args.output}")
     if args.cv and len(training.documents) >= 2:
@@ -317,7 +318,7 @@ def _cmd_eval(args) -> int:
         return 1 if training.failures else 0
 
     gold = read_gold(args.gold)
-    wanted = _doc_list(args.docs) if args.docs else None
+    wanted = _doc_list(args.docs, gold, args.gold) if args.docs else None
     if wanted is not None:
         gold = [g for g in gold if g.get("doc_id") in wanted]
     failed = 0
@@ -406,12 +407,26 @@ def _any_document(inputs: list[str], args) -> bool:
     return False
 
 
-def _doc_list(path) -> set[str]:
-    """doc_ids of a split file; a name that is not there would silently score nothing."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+def _doc_list(path, gold: list[dict], gold_path) -> set[str]:
+    """doc_ids of a split file (`--docs`) that have gold records: a name with
+    none (a typo, a file renamed) is said on stderr, since it would otherwise
+    drop out of the training or the score unseen; with no name left it is an error."""
+    try:
+        lines = Path(path).read_bytes().decode("utf-8").splitlines()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start})") from None
     ids = {line.split("#", 1)[0].strip() for line in lines} - {""}
     if not ids:
         raise ValueError(f"{path}: no doc_ids in the split file")
+    missing = sorted(ids - {g.get("doc_id") for g in gold})
+    if len(missing) == len(ids):
+        raise ValueError(f"{path}: none of its {len(ids)} doc_ids has a gold record in {gold_path}")
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        print(f"vnextract: {path}: {len(missing)} of its {len(ids)} doc_ids "
+              f"{'has' if len(missing) == 1 else 'have'} no gold record in {gold_path}: {shown}", file=sys.stderr)
     return ids
 
 

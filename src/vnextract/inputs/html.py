@@ -46,6 +46,9 @@ def read_html(page: bytes | str, encoding: str | None = None) -> tuple[str, Docu
                                         deduplicate=False)
     blocks = _blocks(found.body) if found is not None and found.body is not None else []
     if not blocks:
+        if (depth := _nesting_depth(markup)) > _PARSER_DEPTH:
+            raise PageError(f"elements nested {depth:,} deep: the HTML parser reads {_PARSER_DEPTH} levels and "
+                            "drops the text below them; save the page's text instead")
         raise PageError("no article text found in the page (only menus, links or other boilerplate); "
                         "a listing or index page has nothing to extract")
     title = " ".join((found.title or "").split())
@@ -54,6 +57,40 @@ def read_html(page: bytes | str, encoding: str | None = None) -> tuple[str, Docu
     text = unicodedata.normalize("NFC", "\n\n".join(blocks))
     return text, DocumentMeta(year=parse_year(found.date) if found.date else None,
                               month=parse_month(found.date) if found.date else None)
+
+
+# libxml2's HTML parser (under lxml, under trafilatura) stops descending here.
+_PARSER_DEPTH = 256
+_TAG = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>|<!--.*?-->", regex.DOTALL)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Elements a browser closes when one of the same name opens (an unclosed <p> or <li> is no nesting).
+_SELF_CLOSING = frozenset("p li dt dd tr td th option".split())
+
+
+def _nesting_depth(markup: str) -> int:
+    """How deep the page's elements nest, as a browser builds its tree: a
+    page with nothing found is told apart from one whose text lies past the
+    parser's depth."""
+    stack: list[str] = []
+    open_names: dict[str, int] = {}  # name → how many of the stack's elements have it
+    deepest = 0
+    for m in _TAG.finditer(markup):
+        closing, name, empty = m.group(1), (m.group(2) or "").lower(), m.group(3)
+        if not name or empty or name in _VOID:
+            continue
+        if closing or (name in _SELF_CLOSING and stack and stack[-1] == name):
+            if open_names.get(name):  # close it and every element opened inside it
+                while True:
+                    top = stack.pop()
+                    open_names[top] -= 1
+                    if top == name:
+                        break
+            if closing:
+                continue
+        stack.append(name)
+        open_names[name] = open_names.get(name, 0) + 1
+        deepest = max(deepest, len(stack))
+    return deepest
 
 
 def _decode(data: bytes, encoding: str | None) -> str:

@@ -223,18 +223,20 @@ class RecordWriter:
             self.handle.write(json_line(record) + "\n")
 
 
-def read_records(path: str | os.PathLike) -> list[dict]:
+def read_records(path: str | os.PathLike, skipped: list[str] | None = None) -> list[dict]:
     """Records back from a JSONL, CSV, Parquet or Excel file written by this
-    module (a CSV cell escaped by `excel_safe` reads back as its raw value)."""
+    module (a CSV cell escaped by `excel_safe` reads back as its raw value).
+    A row or line that is no record raises, naming it; with `skipped` given,
+    it is named there instead and the file's other records are kept."""
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in ("jsonl", "json", "ndjson", *FORMATS):
         raise ValueError(f"{path}: not a records file: records are read from .jsonl, .csv, .xlsx or .parquet "
                          f"files written by `vnextract extract`")
     fmt = format_for(path)
     if fmt == "jsonl":
-        return load_jsonl_records(path)
+        return load_jsonl_records(path, skipped)
     if fmt == "xlsx":
-        return _rows_read(path, read_xlsx(path), _from_workbook)
+        return _rows_read(path, read_xlsx(path), _from_workbook, skipped)
     import pandas as pd
 
     try:
@@ -242,10 +244,10 @@ def read_records(path: str | os.PathLike) -> list[dict]:
                  else pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False))
     except UnicodeDecodeError as err:
         raise ValueError(f"{path}: not UTF-8 text (byte {err.object[err.start]:#04x} at position {err.start})") from None
-    return _rows_read(path, frame.to_dict("records"), _from_table)
+    return _rows_read(path, frame.to_dict("records"), _from_table, skipped)
 
 
-def _rows_read(path, rows: list[dict], typed) -> list[dict]:
+def _rows_read(path, rows: list[dict], typed, skipped: list[str] | None = None) -> list[dict]:
     """Each row of a table back to a record; a cell that is not the number its
     column holds names the file, the row (as a spreadsheet counts it, the
     header being row 1) and the column."""
@@ -254,7 +256,9 @@ def _rows_read(path, rows: list[dict], typed) -> list[dict]:
         try:
             records.append(_fold_evidence(typed(row)))
         except _CellError as err:
-            raise ValueError(f"{path}, row {number}: {err}") from None
+            if skipped is None:
+                raise ValueError(f"{path}, row {number}: {err}") from None
+            skipped.append(f"{path}, row {number}: {err}")
     return records
 
 
@@ -372,26 +376,36 @@ def read_xlsx(path: str | os.PathLike) -> list[dict]:
         raise ValueError(f"{path}: {err}") from None
 
 
-def load_jsonl_records(path: str | os.PathLike) -> list[dict]:
+def load_jsonl_records(path: str | os.PathLike, skipped: list[str] | None = None) -> list[dict]:
     """Records from a JSONL file; a bad line fails loudly with its location, since a
-    silently skipped record would skew every score."""
+    silently skipped record would skew every score. With `skipped` given, the
+    line is named there instead and the other lines are read."""
     records = []
     with open(path, "rb") as f:
         for lineno, raw in enumerate(f, 1):
             try:
-                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
-            except UnicodeDecodeError as err:
-                raise ValueError(f"{path}:{lineno}: not UTF-8 text (byte {raw[err.start]:#04x} at column "
-                                 f"{err.start + 1})") from None
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{path}:{lineno}: malformed JSON: {e.msg} (column {e.colno})") from None
-            except RecursionError:
-                raise ValueError(f"{path}:{lineno}: malformed JSON: nested too deeply") from None
-            if not isinstance(rec, dict):
-                raise ValueError(f"{path}:{lineno}: expected a JSON object, got {type(rec).__name__}")
-            records.append(rec)
+                records.extend(_jsonl_record(raw, lineno))
+            except ValueError as err:
+                if skipped is None:
+                    raise ValueError(f"{path}:{lineno}: {err}") from None
+                skipped.append(f"{path}:{lineno}: {err}")
     return records
+
+
+def _jsonl_record(raw: bytes, lineno: int) -> list[dict]:
+    """The record of one JSONL line ([] for a blank line); ValueError says what is wrong."""
+    try:
+        line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"not UTF-8 text (byte {raw[err.start]:#04x} at column {err.start + 1})") from None
+    if not line.strip():
+        return []
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"malformed JSON: {e.msg} (column {e.colno})") from None
+    except RecursionError:
+        raise ValueError("malformed JSON: nested too deeply") from None
+    if not isinstance(rec, dict):
+        raise ValueError(f"expected a JSON object, got {type(rec).__name__}")
+    return [rec]

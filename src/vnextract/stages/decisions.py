@@ -144,6 +144,12 @@ def read_model(path: str | Path) -> Model:
     return Model(data, str(path))
 
 
+def _finite(x) -> bool:
+    """A JSON number that is no NaN or infinity (Python's json reads both),
+    which would make every probability NaN and every record's confidence with it."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
 def _model_problem(data) -> str | None:
     """What keeps `data` from being a model: each decision (and the confidence,
     when there) needs a numeric `bias` and `weights` from names to numbers."""
@@ -155,11 +161,10 @@ def _model_problem(data) -> str | None:
         if not isinstance(entry, dict):
             return f"no {part!r} weights"
         bias, weights = entry.get("bias"), entry.get("weights")
-        if isinstance(bias, bool) or not isinstance(bias, (int, float)):
-            return f"{part}.bias is not a number"
-        if not isinstance(weights, dict) or not all(
-                isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in weights.items()):
-            return f"{part}.weights is not a map of names to numbers"
+        if not _finite(bias):
+            return f"{part}.bias is not a finite number"
+        if not isinstance(weights, dict) or not all(isinstance(k, str) and _finite(v) for k, v in weights.items()):
+            return f"{part}.weights is not a map of names to finite numbers"
     if data.get("confidence") is not None and set(data["confidence"]["weights"]) != set(CONFIDENCE_INPUTS):
         return f"confidence.weights must weigh {', '.join(CONFIDENCE_INPUTS)}"
     return None

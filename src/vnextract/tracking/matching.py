@@ -78,7 +78,7 @@ def load_records(inputs: Iterable[str], meta=None, progress=None) -> Loaded:
     for source in inputs:
         try:
             if _is_records_file(source):
-                found = _checked(source, _read_records_file(source))
+                found = _checked(source, _read_records_file(source, problems))
                 if progress is not None:
                     progress.update()
             else:
@@ -104,10 +104,12 @@ def count_inputs(inputs: Iterable[str]) -> int | None:
     return total
 
 
-def _read_records_file(source: str) -> list[dict]:
+def _read_records_file(source: str, problems: list[str]) -> list[dict]:
+    """Its records; a row that is no record is named in `problems`, and the
+    file's other records (of other documents, often) still count."""
     from ..outputs.writers import read_records
 
-    return read_records(source)
+    return read_records(source, skipped=problems)
 
 
 def records_files(inputs: Iterable[str]) -> list[str]:
