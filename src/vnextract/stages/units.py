@@ -56,7 +56,7 @@ def _compiled():
     measures = "|".join([phrase_alternation(plain), *contextual])
     count_forms = [f.lower() for f in rules["counts"]["forms"]]
     admin_like = phrase_alternation(count_forms)
-    denominators = phrase_alternation(rules["per_suffixes"]["denominators"])
+    denominators = _denominators()
     not_compounds = phrase_alternation(rules["not_count_compounds"]["forms"])
     pattern = regex.compile(
         rf"""
@@ -175,9 +175,15 @@ def _prefix_rules():
 
 
 @lru_cache(maxsize=1)
+def _denominators() -> str:
+    """units.yaml `per_suffixes` as one alternation: after a slash ("/người/năm"),
+    as a rate's base ("trên 1 vạn dân") and after a counted noun."""
+    return phrase_alternation(load_rules("units")["per_suffixes"]["denominators"])
+
+
+@lru_cache(maxsize=1)
 def _rate_bases() -> regex.Pattern:
-    return regex.compile(rf"(?:{phrase_alternation(load_rules('units')['per_suffixes']['denominators'])}){_BOUNDARY}",
-                         regex.IGNORECASE)
+    return regex.compile(rf"(?:{_denominators()}){_BOUNDARY}", regex.IGNORECASE)
 
 
 def is_rate_base(text: str, pos: int) -> bool:
@@ -289,8 +295,7 @@ def _head_noun_rules() -> _HeadNounRules:
     never = frozenset(str(w).casefold() for w in rule["never"])
     money = {_fold_spaces(w.lower()) for w in load_rules("units")["bare_scales"]["always_money"]}
     scale = regex.compile(rf"(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}", regex.IGNORECASE)
-    per = regex.compile(rf"(?:[ \t]?/[ \t]?(?:{phrase_alternation(load_rules('units')['per_suffixes']['denominators'])}"
-                        rf"|\p{{L}}+){_BOUNDARY})+", regex.IGNORECASE)
+    per = regex.compile(rf"(?:[ \t]?/[ \t]?(?:{_denominators()}|\p{{L}}+){_BOUNDARY})+", regex.IGNORECASE)
     return _HeadNounRules(int(rule["window_chars"]), frozenset(rule["naming_tags"]), frozenset(amount),
                           frozenset(rule["noun_tags"]), never, scale, per, frozenset(money))
 
