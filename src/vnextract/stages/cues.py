@@ -169,6 +169,7 @@ class CueRules:
     restating: PhraseSet
     result_value: PhraseSet
     estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
+    horizon_words: frozenset[str]  # cue texts (lower case) that name a plan's horizon
 
     @property
     def qualifiers(self) -> tuple[PhraseSet, ...]:
@@ -202,6 +203,7 @@ def cue_rules() -> CueRules:
         restating=PhraseSet(comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
         estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
+        horizon_words=frozenset(w.lower() for w in status["horizon_words"]),
     )
 
 
@@ -575,8 +577,16 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
 
 def is_estimate(view: TokenView, cue: Cue) -> bool:
     """Whether a status cue is an estimate or forecast word ("ước đạt", "dự kiến")."""
-    words = " ".join(" ".join(view.sylls[i]) for i in range(cue.first, cue.last + 1))
-    return words in cue_rules().estimate_words
+    return _cue_words(view, cue) in cue_rules().estimate_words
+
+
+def is_horizon(view: TokenView, cue: Cue) -> bool:
+    """Whether a status cue names a horizon ("đến năm"), a plan's only while its year is to come."""
+    return _cue_words(view, cue) in cue_rules().horizon_words
+
+
+def _cue_words(view: TokenView, cue: Cue) -> str:
+    return " ".join(" ".join(view.sylls[i]) for i in range(cue.first, cue.last + 1))
 
 
 _CLAUSE_MARKS = frozenset({",", ";"})

@@ -18,7 +18,7 @@ import regex
 from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, left_cues
 from ..folding import fold_text
 from ..rules import load_rules
-from .segmentation import Token, join_tokens
+from .segmentation import Token, join_tokens, pos_tags
 
 _HARD_STOPS = frozenset(";.!?()[]…:")
 _OPEN = frozenset("([“\"")
@@ -41,6 +41,8 @@ class PhraseRules:
     framing: PhraseSet
     aside_openers: PhraseSet
     clause_verbs: PhraseSet
+    predicate_ends: frozenset[str]  # POS tags of a predicate's last word before a comma
+    predicate_verbs: frozenset[str]  # POS tags of the verb before it
     share_heads: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
 
@@ -61,6 +63,8 @@ def phrase_rules() -> PhraseRules:
         framing=PhraseSet(phrase["framing"]),
         aside_openers=PhraseSet(phrase["aside_openers"]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
+        predicate_ends=frozenset(phrase["clause_predicate"]["last_tags"]),
+        predicate_verbs=frozenset(phrase["clause_predicate"]["verb_tags"]),
         share_heads=PhraseSet(phrase["share_heads"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
     )
@@ -102,8 +106,8 @@ _HEAD_REACH = 30
 def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int], values: frozenset[int]) -> list[int]:
     """A phrase cut inside a long noun phrase goes back to the head word that
     opens it ("Tỷ lệ lao động đã qua đào tạo có bằng cấp, [chứng chỉ] 37%"),
-    when only words and list commas lie between: no number, clause edge or cue
-    word (a cue there ends a clause of its own; the neutral phrases of
+    when only words and list commas lie between: no number, clause edge, cue
+    word or comma after a predicate (a cue there ends a clause of its own; the neutral phrases of
     cues.yaml, "đã qua đào tạo", are none). The farthest such head wins
     ("Diện tích đất … quy mô lớn, [ứng dụng công nghệ cao]"); a head that is a
     cue's object ("đạt mức khá") opens nothing; a phrase that names a lexicon
@@ -118,6 +122,8 @@ def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int
     head = None
     for i in range(idx[0] - 1, max(floor, idx[0] - _HEAD_REACH) - 1, -1):
         if i in values or _has_digit(tokens[i]) or tokens[i].text in _HARD_STOPS:
+            break
+        if tokens[i].text == "," and _ends_in_predicate(view, _left_clause_start(view, i, floor) + 1, i):
             break
         if i not in neutral and any(p.starting_at(view, i) is not None for p in blocking):
             break
@@ -365,7 +371,24 @@ def _crosses_comma(
     start = _left_clause_start(view, comma, floor)
     if any(start < c.first < comma for c in clause_verbs):
         return False
-    return not names_no_indicator(view.tokens[fragment[0]].text)
+    return not names_no_indicator(view.tokens[fragment[0]].text) and not _ends_in_predicate(view, start + 1, comma)
+
+
+def _ends_in_predicate(view: TokenView, start: int, comma: int) -> bool:
+    """The clause [start, comma) says something of its subject: it ends in a
+    verb and the word that qualifies it, such as an adjective ("Kinh tế phát
+    triển ổn định,", "Sản xuất nông nghiệp duy trì ổn định,"), unlike a noun
+    and its modifier ("hộ nghèo, cận nghèo", "sử dụng nước sạch, nước hợp vệ
+    sinh") or a list of nouns ("ngành nông, lâm, thủy sản")."""
+    if comma - start < 2:
+        return False
+    rules = phrase_rules()
+    tags = pos_tags(tuple(view.tokens[i].text for i in range(start, comma)))
+    # ... and that verb is the clause's first after the subject's head, which may
+    # be a verb itself ("Sản xuất nông nghiệp …"); a verb earlier makes the pair
+    # part of its object ("số xã đạt chuẩn nông thôn mới nâng cao, kiểu mẫu").
+    return (tags is not None and tags[-1] in rules.predicate_ends and tags[-2] in rules.predicate_verbs
+            and not any(t in rules.predicate_verbs for t in tags[1:-2]))
 
 
 def _left_clause_start(view: TokenView, comma: int, floor: int) -> int:

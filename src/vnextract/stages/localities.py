@@ -60,7 +60,9 @@ def _compiled():
     national = regex.compile(rf"{_LEFT}(?:(?P<said>{said})|{country}|{statistics}){_RIGHT}")
     gazetteer = {**provinces(), **rules["aliases"]}
     bare = regex.compile(rf"{_LEFT}(?:{phrase_alternation(gazetteer, case_sensitive=True)}){_RIGHT}")
-    foreign = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['foreign'], case_sensitive=True)}){_RIGHT}")
+    # Names as written; a region's type word capitalised too, opening a sentence ("Vùng Tây Bắc có …").
+    foreign_names = [*rules["foreign"], *(n[:1].upper() + n[1:] for n in rules["foreign"] if n[:1].islower())]
+    foreign = regex.compile(rf"{_LEFT}(?:{phrase_alternation(foreign_names, case_sensitive=True)}){_RIGHT}")
     return typed, fused, national, bare, gazetteer, foreign
 
 
@@ -354,9 +356,9 @@ def with_provinces(records: list, places: list[Place], main_place: str | None, a
     return records
 
 
-@lru_cache(maxsize=1)
-def _yardstick() -> regex.Pattern:
-    words = load_rules("localities")["national_yardstick_before"]
+@lru_cache(maxsize=2)
+def _yardstick(key: str = "national_yardstick_before") -> regex.Pattern:
+    words = load_rules("localities")[key]
     return regex.compile(rf"{_LEFT}(?:{phrase_alternation(words)})(?:[ \t]+\d+)?[ \t]*$", regex.IGNORECASE)
 
 
@@ -378,18 +380,31 @@ def _country_name() -> regex.Pattern:
 _IN_BRACKETS_AFTER = regex.compile(r"^[ \t]*\([^()]{0,20}$")
 
 
+@lru_cache(maxsize=1)
+def _former_after() -> regex.Pattern:
+    words = load_rules("localities")["former_after"]
+    return regex.compile(rf"[ \t]*(?:{phrase_alternation(words)})(?![\p{{L}}\p{{N}}])", regex.IGNORECASE)
+
+
+def is_former(text: str, place: Place) -> bool:
+    """A unit named as a former one ("huyện Tân Kỳ cũ", "Tiên Yên (cũ)"): it owns no figure."""
+    return _former_after().match(text, place.end) is not None
+
+
 def country_owns(text: str, sentence_start: int, place: Place, quantity_start: int, earlier: list[Place] = ()) -> bool:
     """Whether a mention of the whole country owns the figure after it: not
     when it is a yardstick ("cao nhất cả nước", "bình quân chung cả nước"),
-    except for the figure in brackets right after it ("cả nước (3,55%)"); a
+    except for the figure in brackets right after a comparison's ("hơn … cả
+    nước (3,55%)"; after a rank it is the ranked unit's); a
     bare statistic ("GDP") not after a lower unit its sentence names before it
     (older provincial reports call their own product "GDP")."""
+    before = text[max(sentence_start, place.start - 30) : place.start]
     if _IN_BRACKETS_AFTER.match(text[place.end : quantity_start]):
-        return True
+        return not _yardstick("national_rank_before").search(before)
     if place.in_phrase and not _country_name().fullmatch(place.name) and any(
             not p.national and not p.foreign for p in earlier):
         return False
-    return not _yardstick().search(text[max(sentence_start, place.start - 30) : place.start])
+    return not _yardstick().search(before)
 
 
 @lru_cache(maxsize=1)

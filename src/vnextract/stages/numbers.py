@@ -86,7 +86,7 @@ _GIUA = regex.compile(r"(?<!\w)(?i:giữa)[^\S\n]+$")
 
 
 def _proper_ratio(m: regex.Match, _unit_at: UnitAt) -> bool:
-    return 0 < int(m["den"]) and int(m["num"]) <= int(m["den"])
+    return 0 < _whole(m["den"]) and _whole(m["num"]) <= _whole(m["den"])
 
 
 def _one_before_unit(m: regex.Match, unit_at: UnitAt) -> bool:
@@ -412,7 +412,7 @@ def _item(m: regex.Match, name: str) -> NumberMatch | NonQuantity:
         lo, hi = _range_values(m)
         return NumberMatch(s, e, t, lo, hi, "range", inner_unit=m["inner"])
     if name == "ratio":
-        return NumberMatch(s, e, t, float(m["num"]), None, "ratio", denominator=float(m["den"]))
+        return NumberMatch(s, e, t, float(_whole(m["num"])), None, "ratio", denominator=float(_whole(m["den"])))
     if name == "mixed":
         last = m["last_scale"]
         if last is None:  # "1 triệu rưỡi"
@@ -426,4 +426,9 @@ def _item(m: regex.Match, name: str) -> NumberMatch | NonQuantity:
 
 def _day_month(m: regex.Match) -> bool:
     """A numerator above its denominator reads as a date when it can be day/month."""
-    return 1 <= int(m["num"]) <= 31 and 1 <= int(m["den"]) <= 12
+    return 1 <= _whole(m["num"]) <= 31 and 1 <= _whole(m["den"]) <= 12
+
+
+def _whole(digits: str) -> int:
+    """A whole number as a ratio writes it, thousands grouped by dots or not ("8.227")."""
+    return int(digits.replace(".", ""))

@@ -28,7 +28,7 @@ from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, lef
                          list_head, named_after, names_contribution, names_no_indicator, names_share_only,
                          nearest_words, respective_names, right_phrase, says_respectively, subject_before_with,
                          with_sector_head, without_share_head)
-from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, places_and_named, subject,
+from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, is_former, places_and_named, subject,
                          with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
 from .quantities import Quantity, find_quantities
@@ -328,6 +328,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         # an estimate of a year still to come is a plan; of the year under way or past, a result
         future = _status_by_year(status_year, doc.published) == "target"
         status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, before[-1]), "estimate"
+    elif before and cue_stage.is_horizon(view, before[-1]) and _status_by_year(status_year, doc.published) == "actual":
+        # "Lũy kế đến năm 2021 có 32/32 xã …" written in 2022: the horizon is past, the count a result
+        status, status_from, rung = "actual", evidence.cue_at(doc.text, view, before[-1]), "past_horizon"
     elif before:
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
     elif carried.status == "target" \
@@ -829,7 +832,7 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
     candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
         place = candidates[k]
-        if not_owner.search(text[max(0, place.start - 12) : place.start]):
+        if not_owner.search(text[max(0, place.start - 12) : place.start]) or is_former(text, place):
             continue
         if place.national and not country_owns(text, sentence.start, place, quantity.start, candidates[:k]):
             continue

@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import regex
 
-from .underthesea_parts import sentence_splitter, word_tagger
+from .underthesea_parts import pos_tagger, sentence_splitter, word_tagger
 
 _LINE = regex.compile(r"[^\n]+")
 _NON_SPACE = regex.compile(r"\S+")
@@ -201,6 +201,24 @@ def tokenize(text: str, start: int = 0, end: int | None = None, boundaries: Iter
             if a < b:
                 tokens.append(Token(a, b, text[a:b]))
     return tokens
+
+
+@lru_cache(maxsize=2048)
+def pos_tags(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """underthesea's POS tags (VLSP 2013) of a run of words, or None without a
+    tagger (cached: list items and table rows repeat). Read only where a rule
+    asks what a word is: the few words around a bare count or a comma."""
+    tagger = pos_tagger()
+    if tagger is None:
+        return None
+    # One space between the syllables of a word: underthesea_core's features
+    # split on it, and an empty piece ("15/5/2024  553,73") makes it panic.
+    try:
+        return tuple(tag.partition("-")[2] for tag in tagger.predict([[" ".join(w.split())] for w in words]))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - a panic of underthesea_core is no Exception; the words go untagged
+        return None
 
 
 @lru_cache(maxsize=512)

@@ -14,7 +14,7 @@ import regex
 
 from .numbers import parse_number_words, scale_factors
 from .numbers import pattern as numbers_pattern
-from .segmentation import tokenize
+from .segmentation import pos_tags, tokenize
 from .underthesea_parts import pos_tagger
 from ..rules import WORD_END as _BOUNDARY
 from ..rules import load_rules, phrase_alternation
@@ -279,6 +279,7 @@ class _HeadNounRules(NamedTuple):
     naming: frozenset[str]  # tags of a word that names the number after it
     amount: frozenset[str]  # words of amount between a number and what names it
     nouns: frozenset[str]  # tags of a counted noun
+    measured: frozenset[str]  # tags of a unit noun, counted where its clause measures it
     never: frozenset[str]  # nouns that name a category, not a count
     scale: regex.Pattern  # a scale word after the number
     per: regex.Pattern  # per-denominators after the noun
@@ -297,8 +298,22 @@ def _head_noun_rules() -> _HeadNounRules:
     scale = regex.compile(rf"(?P<scale>{phrase_alternation(scales())}){_BOUNDARY}", regex.IGNORECASE)
     per = regex.compile(rf"(?:[ \t]?/[ \t]?(?:{_denominators()}|\p{{L}}+){_BOUNDARY})+", regex.IGNORECASE)
     return _HeadNounRules(int(rule["window_chars"]), frozenset(rule["naming_tags"]), frozenset(amount),
-                          frozenset(rule["noun_tags"]), never, scale, per, frozenset(money))
+                          frozenset(rule["noun_tags"]), frozenset(rule["measured_tags"]), never, scale, per,
+                          frozenset(money))
 
+
+def _measures(text: str, start: int, noun) -> bool:
+    """Whether a category or unit noun (`never`, `measured_tags`) is the measure
+    of its clause: the clause names that noun before the number and the count
+    ends it ("tuổi thọ trung bình đạt 74,5 tuổi;"), unlike a bracket ("trẻ em
+    dưới 5 tuổi suy …")."""
+    if _CLAUSE_END.match(text, noun.end) is None:
+        return False
+    clause = max(text.rfind(edge, 0, start) for edge in ".;:\n") + 1
+    return regex.search(rf"(?<!\w){regex.escape(noun.text)}(?!\w)", text[clause:start], regex.IGNORECASE) is not None
+
+
+_CLAUSE_END = regex.compile(r"[ \t]*(?:[,;.)\n]|$)")
 
 # Where the tagger's window stops: a clause or line edge on either side.
 _WINDOW_EDGE = regex.compile(r"[.;:!?()\n]")
@@ -327,6 +342,8 @@ def _tagged_window(text: str, start: int, end: int) -> _Window | None:
         return None
     reach = _head_noun_rules().reach
     left, right = max(0, start - reach), min(len(text), end + reach)
+    while 0 < left and text[left - 1].isalnum():  # a whole word, not its tail
+        left -= 1
     left = max((m.end() for m in _WINDOW_EDGE.finditer(text, left, start)), default=left)
     edge = _WINDOW_EDGE.search(text, end, right)
     right = edge.start() if edge else right
@@ -335,21 +352,8 @@ def _tagged_window(text: str, start: int, end: int) -> _Window | None:
     last = next((i for i, t in enumerate(tokens) if t.end == end), None)
     if first is None or last is None:
         return None
-    tags = _pos_tags(tuple(t.text for t in tokens))
+    tags = pos_tags(tuple(t.text for t in tokens))
     return None if tags is None else _Window(tokens, tags, first, last)
-
-
-@lru_cache(maxsize=2048)
-def _pos_tags(words: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The POS tags of a run of words (cached: list items and table rows repeat)."""
-    # One space between the syllables of a word: underthesea_core's features
-    # split on it, and an empty piece ("15/5/2024  553,73") makes it panic.
-    try:
-        return tuple(tag.partition("-")[2] for tag in pos_tagger().predict([[" ".join(w.split())] for w in words]))
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - a panic of underthesea_core is no Exception; the count is not read
-        return None
 
 
 def _named(text: str, start: int, end: int, window: _Window) -> bool:
@@ -399,7 +403,8 @@ def match_head_noun(text: str, start: int, end: int) -> UnitMatch | None:
     if k == len(tokens) or not _WORD.fullmatch(tokens[k].text) or not text[tokens[k - 1].end : tokens[k].start].isspace():
         return None
     noun = tokens[k]
-    if tags[k] not in rules.nouns or noun.text.casefold() in rules.never or (
+    plain = tags[k] in rules.nouns and noun.text.casefold() not in rules.never
+    if not (plain or ((tags[k] in rules.nouns or tags[k] in rules.measured) and _measures(text, start, noun))) or (
             scale is None and _named(text, start, end, window)):
         return None
     unit_end = noun.end
