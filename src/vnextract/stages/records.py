@@ -28,8 +28,8 @@ from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, lef
                          list_head, named_after, names_contribution, names_no_indicator, names_share_only,
                          nearest_words, respective_names, right_phrase, says_respectively, subject_before_with,
                          with_sector_head, without_share_head)
-from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, is_former, places_and_named, subject,
-                         with_provinces)
+from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, is_former, places_and_named,
+                         subject, with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
@@ -826,8 +826,9 @@ def _not_owner_pattern():
 def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> Place | None:
     """The place named before the number in its sentence, unless it is only
     the object of a comparison ("so với", "với"), the country as a yardstick
-    ("đứng thứ 8 cả nước"), another country that only names a market, or a
-    province that qualifies the unit before it ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
+    ("đứng thứ 8 cả nước"), another country that only names a market, a
+    former unit ("huyện Tân Kỳ cũ"), or a province that qualifies the unit
+    before it ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
     not_owner = _not_owner_pattern()
     candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
