@@ -304,7 +304,7 @@ def test_a_docs_list_naming_documents_without_gold_says_which(few, tmp_path, com
 
 @pytest.mark.parametrize("content, problem", [
     (None, "cannot read (No such file or directory)"),
-    (b"\xff\xfehaiha", "not UTF-8 text (byte 0xff at 0)"),
+    (b"\xff\xfehaiha", "not UTF-8 text (byte 0xff at position 0)"),
 ], ids=["missing", "not-utf8"])
 def test_an_unreadable_docs_list_is_an_error_naming_it(few, tmp_path, content, problem):
     docs, gold = few

@@ -416,7 +416,7 @@ def _doc_list(path, gold: list[dict], gold_path) -> set[str]:
     except OSError as exc:
         raise ValueError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start})") from None
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start})") from None
     ids = {line.split("#", 1)[0].strip() for line in lines} - {""}
     if not ids:
         raise ValueError(f"{path}: no doc_ids in the split file")

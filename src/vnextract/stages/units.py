@@ -15,7 +15,6 @@ import regex
 from .numbers import parse_number_words, scale_factors
 from .numbers import pattern as numbers_pattern
 from .segmentation import pos_tags, tokenize
-from .underthesea_parts import pos_tagger
 from ..rules import WORD_END as _BOUNDARY
 from ..rules import load_rules, phrase_alternation
 
@@ -337,9 +336,6 @@ class _Window(NamedTuple):
 def _tagged_window(text: str, start: int, end: int) -> _Window | None:
     """underthesea's words and POS tags of the clause around the number
     `text[start:end]`, at most `window_chars` each way; None without a tagger."""
-    tagger = pos_tagger()
-    if tagger is None:
-        return None
     reach = _head_noun_rules().reach
     left, right = max(0, start - reach), min(len(text), end + reach)
     while 0 < left and text[left - 1].isalnum():  # a whole word, not its tail
