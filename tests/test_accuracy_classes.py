@@ -210,3 +210,45 @@ def test_a_name_in_a_list_takes_the_head_noun_even_after_a_cue_of_its_own():
     records = extract("Năm 2019, đông nhất là thị trường khách Hàn Quốc 24,4%; Thái Lan chiếm 13,1%; Pháp 9,4%; GRDP tăng 7%.")
     assert [r.indicator for r in records] == ["thị trường khách Hàn Quốc", "thị trường khách Thái Lan",
                                               "thị trường khách Pháp", "GRDP"]
+
+
+def test_a_unit_noun_its_clause_measures_is_not_said_twice():
+    records = extract("Năm 2022, tuổi thọ bình quân của người dân đạt 74 tuổi.")
+    assert _at(records, "74 tuổi").indicator == "tuổi thọ bình quân của người dân"
+
+
+def test_a_figure_of_another_period_is_that_periods_and_leaves_no_year_behind():
+    text = ("Năm 2024, thu ngân sách tăng 6,1%, thấp hơn mức tăng 9,2% của năm 2022. "
+            "Tính chung 6 tháng đầu năm, vốn đầu tư tăng 4%.")
+    records = build_records("x", text, DocumentMeta(year=2024))
+    compared = _at(records, "9,2%")
+    assert (compared.year, compared.comparator) == (2022, "=")
+    assert _at(records, "4%").year == 2024
+    assert _at(records, "4%").indicator == "vốn đầu tư"
+
+
+def test_the_same_period_of_a_year_named_in_brackets_dates_its_figure():
+    records = build_records("x", "Kim ngạch nhập khẩu đạt 52 triệu USD (cùng kỳ 2023 đạt 47 triệu USD).",
+                            DocumentMeta(year=2024))
+    earlier = _at(records, "47 triệu USD")
+    assert earlier.year == 2023
+    assert "cùng kỳ" not in earlier.indicator
+
+
+def test_the_units_a_new_unit_was_merged_from_are_no_figure():
+    records = extract("Xã Tân Lập được thành lập trên cơ sở sáp nhập 3 xã: Tân An, Tân Bình và Lập Thành, "
+                      "có diện tích tự nhiên 98 km2.")
+    assert [r.span for r in records] == ["98 km2"]
+    records = extract("Sau khi hợp nhất hai tỉnh Bắc Giang và Bắc Ninh, năm 2025 GRDP tăng 9%.")
+    assert [r.span for r in records] == ["9%"]
+    # A count of what a merger achieved names no pieces: it stays a figure.
+    records = extract("Năm 2024, huyện đã sáp nhập 45 thôn, tổ dân phố.")
+    assert [r.span for r in records] == ["45 thôn, tổ dân phố"]
+
+
+def test_a_period_in_another_figures_brackets_is_not_the_texts_time():
+    text = ("9 tháng năm 2024, dịch vụ tăng 6,19% và thuế sản phẩm tăng 12,89% (mức tăng 9 tháng năm 2023 chỉ là 5,64%). "
+            "Ngoài ra, thu ngân sách tăng 30,6%.")
+    records = build_records("x", text, DocumentMeta(year=2024))
+    assert _at(records, "5,64%").year == 2023
+    assert _at(records, "30,6%").year == 2024

@@ -236,8 +236,8 @@ def test_legacy_encodings_round_trip_and_are_detected(words):
                ("cp1258", encode_cp1258(text)))
     for encoding, data in encoded:
         assert decode_bytes(data, encoding=encoding) == text
-    if len({w for w in words if not w.isascii()}) < 4:
-        return
+    if len({w for w in words if any(c.isalpha() and not c.isascii() for c in w)}) < 4:
+        return  # "–" is no accented word
     for encoding, data in encoded:
         decoded, found = detect(data)
         assert found == encoding, (encoding, text)

@@ -160,7 +160,7 @@ def test_units_no_record_example(example):
     assert set(example) <= UNIT_EXAMPLE_KEYS, f"unknown keys {set(example) - UNIT_EXAMPLE_KEYS}: add a runner"
     text = example["text"]
     first = find_quantities(text)[0]
-    assert first.policy_item and first.start == find_numbers(text)[0][0].start, first.span
+    assert first.no_record and first.start == find_numbers(text)[0][0].start, first.span
     assert all(r.start != first.start for r in extract(text)), [r.span for r in extract(text)]
 
 

@@ -334,6 +334,8 @@ def test_xlsx_sheet_without_doc_id_names_the_file(tmp_path):
     ("Điện Biên (tỉnh) + national", "tỉnh Điện Biên"),
     ("Hà Tĩnh / xã Kỳ Tân, huyện Kỳ Anh", "xã Kỳ Tân"),
     ("Phú Thọ (new, merged) / xã Xuân Lãng (former Bình Xuyên, Vĩnh Phúc)", "xã Xuân Lãng"),
+    ("Phú Thọ (tỉnh, merged 1/7/2025)", "tỉnh Phú Thọ"),  # a slash inside a note splits nothing
+    ("TP Huế / phường Phong Phú (new, merged from phường Phong Phú cũ + xã Phong Thạnh)", "phường Phong Phú"),
     ("Hà Nội", "TP Hà Nội"),
     ("Quảng Ninh", "tỉnh Quảng Ninh"),
     ("TP Hồ Chí Minh", "TP Hồ Chí Minh"),

@@ -12,6 +12,7 @@ import pytest
 
 from vnextract import extract
 from vnextract.inputs.documents import Document, DocumentFailure, iter_documents
+from vnextract.inputs.metadata import DocumentMeta
 from vnextract.pipeline import extract_document
 from vnextract.stages.tables import find_tables
 from vnextract.tracking import track_records
@@ -397,3 +398,64 @@ def test_paragraphs_indented_by_tabs_are_prose_not_a_table():
             "\tNăm 2024, huyện phấn đấu thu nhập bình quân đầu người đạt 68 triệu đồng.\n")
     assert find_tables(text) == []
     assert [r.span for r in extract(text, "indented")] == [r.span for r in extract(text.replace("\t", ""), "plain")]
+
+
+# A table of places: each row is a province, the figure column names the
+# measure in its header; pasted one cell per paragraph, two places a row.
+PLACES_TABLE = """Mục tiêu tăng trưởng GRDP giai đoạn 2026 - 2030 của các tỉnh
+
+Tỉnh, thành phố
+
+Tăng trưởng GRDP 2026 - 2030 (%)
+
+Tỉnh, thành phố
+
+Tăng trưởng GRDP 2026 - 2030 (%)
+
+Hà Nội
+
+10,5 – 11,0
+
+Hưng Yên
+
+10,0
+
+Thanh Hóa
+
+11,0
+
+Nghệ An
+
+11,0 – 12,0
+
+CẢ NƯỚC
+
+Từ 10% trở lên
+
+Các địa phương đã xây dựng kế hoạch phát triển kinh tế - xã hội 5 năm theo hướng dẫn của Bộ Tài chính."""
+
+
+def test_a_table_of_places_gives_each_row_its_place_and_the_headers_measure():
+    records = extract_document(Document("places", PLACES_TABLE, "places.txt", DocumentMeta(year=2025)))
+    got = [(r.span, r.norm_value, r.value_max, r.norm_unit, r.indicator, r.status, r.year, r.locality, r.comparator)
+           for r in records if r.span not in ("2026 - 2030",)]
+    assert got == [
+        ("10,5 – 11,0", 10.5, 11.0, "%", "Tăng trưởng GRDP", "target", 2030, "TP Hà Nội", "="),
+        ("10,0", 10.0, None, "%", "Tăng trưởng GRDP", "target", 2030, "tỉnh Hưng Yên", "="),
+        ("11,0", 11.0, None, "%", "Tăng trưởng GRDP", "target", 2030, "tỉnh Thanh Hóa", "="),
+        ("11,0 – 12,0", 11.0, 12.0, "%", "Tăng trưởng GRDP", "target", 2030, "tỉnh Nghệ An", "="),
+        ("10%", 10.0, None, "%", "Tăng trưởng GRDP", "target", 2030, "cả nước", ">="),
+    ]
+    assert all(PLACES_TABLE[r.start : r.end] == r.span for r in records)
+
+
+def test_a_tab_table_of_places_reads_the_same_way():
+    text = ("Thu ngân sách năm 2023 của một số địa phương\n"
+            "Địa phương\tThu ngân sách 2023 (tỷ đồng)\n"
+            "Quảng Ninh\t52.000\n"
+            "Bắc Ninh\t37.500\n")
+    records = extract_document(Document("tab", text, "tab.txt", DocumentMeta(year=2024)))
+    assert [(r.span, r.norm_value, r.indicator, r.status, r.year, r.locality) for r in records] == [
+        ("52.000", 5.2e13, "Thu ngân sách", "actual", 2023, "tỉnh Quảng Ninh"),
+        ("37.500", 3.75e13, "Thu ngân sách", "actual", 2023, "tỉnh Bắc Ninh"),
+    ]

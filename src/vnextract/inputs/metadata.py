@@ -137,7 +137,7 @@ def meta_from_fields(fields: dict) -> DocumentMeta:
     cell = next((lowered[c] for c in _LOCALITY_COLUMNS if lowered.get(c)), None)
     if locality and cell and not _has_type_word(locality) and locality not in _tables()[1]:
         after = year is not None and (year > REFORM[0] or year == REFORM[0] and (month is None or month >= REFORM[1]))
-        locality = unit_named(locality, str(cell).split("/")[0].strip(), after) or locality
+        locality = unit_named(locality, _slash_parts(str(cell))[0].strip(), after) or locality
     return DocumentMeta(locality=locality, year=year, month=month)
 
 
@@ -168,6 +168,18 @@ def parse_month(cell) -> int | None:
     return month if 1 <= month <= 12 else None
 
 
+def _slash_parts(text: str) -> list[str]:
+    """A cell cut at its slashes outside brackets: "Phú Thọ (tỉnh, merged 1/7/2025)" is one part."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch == "/" and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
 def parse_locality(cell) -> str | None:
     """The most specific place of a free-form cell, with its type word (a
     cell of text: a JSON list or object names no place)."""
@@ -176,7 +188,7 @@ def parse_locality(cell) -> str | None:
     text = " ".join(str(cell).split())
     if regex.match(r"(?i)multi", text):
         return None
-    part = regex.sub(r"\s\+\s[^()]*$", "", text.split("/")[-1]).strip()  # "Bắc Kạn (tỉnh) + national": a note
+    part = regex.sub(r"\s\+\s[^()]*$", "", _slash_parts(text)[-1]).strip()  # "Bắc Kạn (tỉnh) + national": a note
     paren = _PAREN.search(part)
     # "xã Hưng Thịnh, huyện Hưng Nguyên": the unit, then the units it lies in.
     name = _PAREN.sub("", part).strip(" ,;").split(",")[0].strip()

@@ -285,12 +285,14 @@ def comparator_for(view: TokenView, first_token: int, after_token: int, floor: i
     comparative change word ("thấp hơn") bounds a level when nothing it is
     measured against follows the number ("thấp hơn 2% so với cùng kỳ" is a change)."""
     rules = cue_rules()
+    named_level = False  # "thấp hơn mức tăng [8,56%]": the comparative bounds the subject, not this value
     for first, last, kind, label in left_cues(view, first_token):
         if kind == "comparator":
             if label == ">" and view.sylls[first] == ("vượt",) and _plan_follows(view, after_token):
                 return "="
             return label
-        if kind == "change" and not _measured_against(view, after_token):
+        named_level = named_level or kind == "level"
+        if kind == "change" and not named_level and not _measured_against(view, after_token):
             bound = next((c.label for c in rules.comparators
                           if (c_at := c.starting_at(view, first, last)) is not None and c_at.last == last), None)
             if bound is not None:
@@ -480,6 +482,11 @@ def aside_for(view: TokenView, token: int) -> Aside | None:
     return innermost[token] if token < len(innermost) else None
 
 
+def opens_aside(view: TokenView, token: int) -> bool:
+    """Whether token `token` opens an aside ("(", or "/" before a plan word)."""
+    return any(aside.open == token for aside in _asides(view)[0])
+
+
 def outside_other_asides(view: TokenView, cues: list[Cue], own: Aside | None = None) -> list[Cue]:
     """The cues that are not inside a parenthesis (other than `own`, the one the
     value itself stands in): a plan named in an aside ("(mục tiêu 8%)") sets
@@ -506,6 +513,9 @@ def compared_with_plan(view: TokenView, before: int) -> bool:
     return False
 
 
+_SLASH_ASIDE_ENDS = frozenset(",;.)")
+
+
 def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
     """Every parenthesis of the sentence, and per token the innermost one
     holding it; one pass, memoised per view."""
@@ -522,6 +532,11 @@ def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
         elif token.text == ")" and opened:
             pairs.append((opened.pop(), i))
     pairs += [(o, len(tokens)) for o in opened]
+    # "ước tăng 8,31%/KH tăng 3-4%": a slash before a plan word sets the plan beside the value, to the clause's end
+    for i, token in enumerate(tokens):
+        if token.text == "/" and i + 1 < len(tokens) and rules.aside_plan.starting_at(view, i + 1) is not None:
+            close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text in _SLASH_ASIDE_ENDS), len(tokens))
+            pairs.append((i, close))
     asides = []
     for o, c in sorted(pairs):
         start = o + 1
@@ -555,12 +570,14 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
     blocked.update(i for first, after in ignore for i in range(first, after))
     measured = rules.not_target_after.find(view)
+    # A cue does not start inside a longer phrase: "hiện" of "thực hiện" (a sentence read by syllables)
+    inner = {i for m in measured for i in range(m.first + 1, m.last + 1)}
     starts = {first for first, _after in ignore}
     results = [c for c in rules.result_value.find(view) if c.last + 1 in starts]
     found: list[Cue] = []
     measured_end = -_QUALIFIER_REACH - 1  # where the last target word measured against ends
     for cue in sorted(results + rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
-        if any(i in blocked for i in range(cue.first, cue.last + 1)):
+        if cue.first in inner or any(i in blocked for i in range(cue.first, cue.last + 1)):
             continue
         if found and cue.first <= found[-1].last:
             continue
@@ -568,6 +585,7 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
             _measured_in_clause(tokens, measured, cue.first)
             or (cue.first - measured_end <= _QUALIFIER_REACH
                 and not any(t.text in _PHRASE_ENDS for t in tokens[measured_end + 1 : cue.first]))
+            or _closes_measured_phrase(tokens, measured, cue)
         ):
             measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue
@@ -596,9 +614,12 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
     """The plan word, when the number is the value of a plan named just before it in its
     clause ("đạt kế hoạch đề ra là [7,5-8%]", "Tổng kế hoạch vốn … trên [3.580 tỷ]")."""
     rules = cue_rules()
+    names = rules.neutral.find(view)
     for cue in rules.plan_value.find(view):
         if not (floor < cue.first and cue.last < first_token and first_token - cue.last <= 8):
             continue
+        if any(n.first <= cue.first and cue.last <= n.last for n in names):
+            continue  # "theo Chương trình mục tiêu quốc gia … là [2.372 căn]": a name, not a plan
         if any(view.tokens[i].text in _CLAUSE_MARKS for i in range(cue.last + 1, first_token)):
             continue
         if (aside := aside_for(view, first_token)) is not None and aside.open > cue.last:
@@ -638,6 +659,19 @@ def _status_phrases() -> regex.Pattern:
                      key=len, reverse=True)
     alternation = "|".join(r"\s+".join(map(regex.escape, phrase)) for phrase in phrases if phrase)
     return regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{alternation})(?![\p{{L}}\p{{M}}\p{{N}}])")
+
+
+def _closes_measured_phrase(tokens: list[Token], measured: list[Cue], cue: Cue) -> bool:
+    """A target word that ends its clause qualifies the noun before it, not a
+    plan of its own: "đạt và vượt 20/22 chỉ tiêu Nghị quyết Đại hội … lần thứ
+    XXII đề ra." (unlike "Nghị quyết đề ra mục tiêu …", where its object
+    follows); with a word measured against earlier in that clause, it is measured too."""
+    if cue.last + 1 < len(tokens) and tokens[cue.last + 1].text not in _PHRASE_ENDS:
+        return False
+    start = cue.first
+    while start > 0 and tokens[start - 1].text not in _PHRASE_ENDS:
+        start -= 1
+    return any(start <= m.first and m.last < cue.first for m in measured)
 
 
 def _measured_in_clause(tokens: list[Token], measured: list[Cue], first: int) -> bool:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, left_cues
+from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, left_cues, opens_aside
 from ..folding import fold_text
 from ..rules import load_rules
 from .segmentation import Token, join_tokens, pos_tags
@@ -72,19 +72,18 @@ def phrase_rules() -> PhraseRules:
 
 def left_phrase(
     view: TokenView, first_token: int, floor: int, skip: frozenset[int], values: frozenset[int] = frozenset(),
-    count: bool = False,
 ) -> str:
     """The noun phrase that ends before token `first_token`, not reaching left of
     `floor` (the end of the previous quantity) — "" when only cue words, or
     only the previous value's baseline ("…, đạt 68% dự toán, tăng …"), are there,
-    or, before a `count`, the end of the previous item ("6 tàu cá xa bờ và [27
-    giếng khoan]": a count is named by its own noun). Tokens in `skip` (time
+    or the end of the previous item ("6 tàu cá xa bờ và [27 giếng khoan]": the
+    value is named by the words after it). Tokens in `skip` (time
     phrases, places) never belong to a phrase; tokens in `values` (the
     sentence's quantities) end it."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
     idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
-    if floor > 0 and (_is_continuation(view, idx, floor) or (count and _ends_an_item(view, idx, floor, end))):
+    if floor > 0 and (_is_continuation(view, idx, floor) or _ends_an_item(view, idx, floor, end)):
         return ""
     if idx and idx[0] > floor + 1 and tokens[idx[0] - 1].text == "," \
             and phrase_rules().aside_openers.starting_at(view, idx[0]) is not None:
@@ -195,8 +194,11 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str
     changes = _change_before_number(view)
     while i < min(len(tokens), after_token + _RIGHT_WALK):
         text = tokens[i].text
-        if text in _HARD_STOPS or i in stops and text != "và" or text == "," and i == after_token:
-            break  # a comma right after the unit: the unit says it all ("5,3 triệu lượt khách, doanh thu …")
+        if text in _HARD_STOPS or i in stops and text != "và" or text == "," and i == after_token \
+                or text == "/" and opens_aside(view, i):
+            # a comma right after the unit: the unit says it all ("5,3 triệu lượt khách, doanh thu …");
+            # a slash sets something beside the value ("tăng 18,4%/KH tăng 10-12%")
+            break
         if i in changes:
             break  # "374 ngàn lượt [tăng 3,8%]": a change of the value opens a clause of its own
         if text in (",", "và") and not _list_continues(view, i, sum(tokens[j].text != "," for j in idx)):
@@ -358,6 +360,8 @@ def _crosses_comma(
         return False
     if walked == 0:  # "X đã tăng so với năm 2016, ước đạt [39 vạn tấn]": X goes on
         return after_cues
+    if comma - 1 in skip:  # "Tính chung 6 tháng đầu năm, [vốn đầu tư] tăng": a time or place frames the clause
+        return False
     if _left_clause_breaks(view, comma, floor):
         return False
     if not _has_content(view, fragment):
@@ -553,10 +557,12 @@ def _after_last_breaker(view: TokenView, idx: list[int]) -> list[int]:
         subject = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, [i for i in idx if i < breakers[-1].first])))
         return content + subject
     words = [i for i in rest if view.tokens[i].text not in ",;:-–—)"]
-    if content and cue_rules().plan_words.starting_at(view, words[0]) is None:
+    if content and cue_rules().plan_words.starting_at(view, words[0]) is None \
+            and not names_no_indicator(_text(view.tokens, content)):
         return rest
-    # Nothing after the verb ("GRDP phấn đấu từ [7,5%]"), or only the plan
-    # ("GRDP/người … đạt chỉ tiêu Đại hội đề ra là [10.370 USD]"): the phrase is before it.
+    # Nothing after the verb ("GRDP phấn đấu từ [7,5%]"), only the plan
+    # ("GRDP/người … đạt chỉ tiêu Đại hội đề ra là [10.370 USD]") or a grade
+    # ("… đạt kết quả cao, đạt [194.000 tỷ đồng]"): the phrase is before it.
     first = breakers[-1].first
     return [i for i in idx if i < first and not any(b.first <= i <= b.last for b in breakers)]
 
@@ -621,16 +627,19 @@ def names_contribution(phrase: str) -> bool:
 @lru_cache(maxsize=2048)
 def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
-    words (rules/indicators.yaml `not_indicators`), only of comparison words
-    ("thấp hơn nhiều"), longest first from the left, or only of numbers (a
-    year: "(2018 là [5,9%])")."""
+    words (rules/indicators.yaml `not_indicators`) and comparison and grading
+    words ("thấp hơn nhiều", "kết quả cao"), longest first from the left, or
+    only of numbers (a year: "(2018 là [5,9%])")."""
     if phrase and all(w.isdigit() for w in phrase.split()):
         return True
-    return _made_of(phrase, "not_indicators") or _made_of(phrase, "comparison_only")
+    return _made_of(phrase, "not_indicators", "comparison_only")
 
 
-def _made_of(phrase: str, key: str) -> bool:
-    phrases, longest = _folded_phrases(key)
+def _made_of(phrase: str, *keys: str) -> bool:
+    """Whether the phrase is made only of entries of these word lists ("kết quả cao": a result and a grade)."""
+    lists = [_folded_phrases(key) for key in keys]
+    phrases = frozenset().union(*(p for p, _ in lists))
+    longest = max(n for _, n in lists)
     sylls = _folded(phrase)
     i = 0
     while i < len(sylls):

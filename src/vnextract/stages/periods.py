@@ -36,6 +36,7 @@ class _Rule:
     name: str
     year_group: str | None  # the group holding its end year
     present: bool  # the phrase means "up to now"
+    compared: bool = False  # "cùng kỳ năm 2022": another time's, what a value is set against
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +53,7 @@ def _compiled() -> tuple[BoundedPattern, dict[str, _Rule], BoundedPattern, regex
             year_group = f"{group}_{year}"  # group names must differ between rules
             body = body.replace(f"(?P<{year}>", f"(?P<{year_group}>")
         parts.append(f"(?P<{group}>{body}){_RIGHT}")
-        by_group[group] = _Rule(rule["name"], year_group, year == "present")
+        by_group[group] = _Rule(rule["name"], year_group, year == "present", bool(rule.get("compared")))
     combined = BoundedPattern(regex.compile("|".join(parts), regex.IGNORECASE), "periods.yaml: rules")
     starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
     anchor = BoundedPattern(regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE), "periods.yaml: anchor")
@@ -88,7 +89,7 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
         rule = by_group[m.lastgroup]  # a rule's group closes after its year group
         year = int(m.group(rule.year_group)) if rule.year_group and m.group(rule.year_group) else None
         prefix = text[max(0, m.start() - 25) : m.start()]
-        baseline = bool(baseline_before.search(prefix)) or (
+        baseline = rule.compared or bool(baseline_before.search(prefix)) or (
             # "so với … của cùng kỳ năm 2015 và [năm 2016]": joined to a baseline, a baseline too
             bool(periods) and periods[-1].is_baseline and _JOINED.fullmatch(text, periods[-1].end, m.start()) is not None)
         periods.append(Period(m.start(), m.end(), m.group(), year, rule.name, baseline, rule.present))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import regex
 
 from .numbers import NumberMatch, find_numbers
-from .units import UnitMatch, is_address, is_policy_item, is_rate_base, match_head_noun, match_implied, match_prefix, match_unit, scales
+from .units import UnitMatch, is_address, is_merged_from, is_policy_item, is_rate_base, match_head_noun, match_implied, match_prefix, match_unit, scales
 
 _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 _TIME_BEFORE = regex.compile(
@@ -42,7 +42,8 @@ class Quantity(NamedTuple):
     norm_unit: str
     is_count: bool
     number: NumberMatch
-    policy_item: bool = False  # "3 đột phá": a figure of the sentence, but no record (SPEC §2)
+    # "3 đột phá" (SPEC §2), "sáp nhập từ 3 xã: …": a figure of the sentence, but no record
+    no_record: bool = False
 
 
 def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Quantity]:
@@ -108,7 +109,7 @@ def _quantity(text: str, number: NumberMatch, unit: UnitMatch, start: int) -> Qu
         norm_unit=unit.norm_unit,
         is_count=unit.is_count,
         number=number,
-        policy_item=is_policy_item(unit),
+        no_record=is_policy_item(unit) or is_merged_from(text, start, unit),
     )
 
 

@@ -201,9 +201,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         if not pending:
             break  # what follows the last figure sets nothing any record reads
         _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence))
-        _carry_period(carried, own_periods, sentence.start)
-    if any(q.policy_item for q in quantities):
-        policy = {q.start for q in quantities if q.policy_item}
+        _carry_period(carried, _text_periods(text, own_periods, in_sentence, sentence.start), sentence.start)
+    if any(q.no_record for q in quantities):
+        policy = {q.start for q in quantities if q.no_record}
         records = [r for r in records if r.start not in policy]  # read as figures above, reported as none
     if from_tables:
         records = sorted(records + from_tables, key=lambda r: r.start)
@@ -593,7 +593,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     into `proposals` as (source, phrase), for the model to weigh instead."""
     propose = proposals.append if proposals is not None else (lambda item: None)
     skip = ctx.skip
-    left = left_phrase(view, first, floor, skip, ctx.values, count=quantity.is_count)
+    left = left_phrase(view, first, floor, skip, ctx.values)
     propose(("left", left))
     if left and names_no_indicator(left):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
@@ -634,13 +634,15 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return f"{noun} {right}"
         if not left and noun.lower() in inherited.lower().split():
             return inherited
-        if left and left.lower().split()[-1:] == noun.lower().split()[-1:]:
-            return left
+        if left and _names_words(left, noun):
+            return left  # "tuổi thọ bình quân đạt [74 tuổi]": the clause already names what it counts
         return f"{left} {noun}".strip()
     if quantity.norm_unit not in ("%", "pp", "times"):
         noun_after = right_phrase(view, after, skip)
         if noun_after:
             propose(("right", noun_after))
+            if not left and floor > 0:
+                return noun_after  # "400 triệu USD vốn FDI và [5.000 tỷ đồng] vốn DDI": each item names its own
             if left and first > 0 and view.sylls[first - 1] == ("được",) \
                     and not any(c.isdigit() for c in noun_after):
                 # "gieo trồng được [26.936,4 ha] cây trồng các loại": the verb's object follows its amount
@@ -668,6 +670,12 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         return topic
     nearest = "" if left or inherited else nearest_words(view, first, skip)
     return left or inherited or nearest or quantity.unit
+
+
+def _names_words(phrase: str, words: str) -> bool:
+    """Whether `phrase` holds `words`, whole syllables in a row, case aside."""
+    have, wanted = phrase.lower().split(), words.lower().split()
+    return bool(wanted) and any(have[i : i + len(wanted)] == wanted for i in range(len(have) - len(wanted) + 1))
 
 
 def _shortens(phrase: str, earlier: str) -> bool:
@@ -724,7 +732,9 @@ def _strip_scale(unit: str) -> str:
     return " ".join(words)
 
 
-_PERIOD_RIGHT_AFTER = regex.compile(r"[ \t\u00a0]*(?:(?:vào|trong|đến|tới)[ \t\u00a0]+)?$")
+_PERIOD_RIGHT_AFTER = regex.compile(r"[ \t\u00a0]*(?:(?:vào|trong|đến|tới|của)[ \t\u00a0]+)?$")
+# "mức tăng [8,56%] của quý II/2022": a period the value belongs to, named as another time's.
+_PERIOD_OF_VALUE = regex.compile(r"[ \t\u00a0]+của[ \t\u00a0]+$")
 
 
 def _open_paren(text: str, position: int, sentence_start: int) -> int | None:
@@ -768,6 +778,15 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_s
 
 # Between a number and a time phrase after it, what puts them in two clauses.
 _CLAUSE_EDGE = regex.compile(r"[;,:]")
+
+
+def _text_periods(text: str, periods: list[Period], quantities: list[Quantity], sentence_start: int) -> list[Period]:
+    """The sentence's periods that can be the text's time after it: not one a
+    single value owns ("thấp hơn mức tăng 8,56% của quý II/2022", "(mức tăng 9
+    tháng năm 2023 chỉ là 5,64%)")."""
+    return [p for p in periods
+            if not any(_PERIOD_OF_VALUE.fullmatch(text, q.end, p.start) for q in quantities)
+            and not _in_figures_aside(text, p, sentence_start, None)]
 
 
 def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period]]]) -> None:
@@ -879,7 +898,10 @@ def _table_records(doc: _DocumentContext, tables: list[Table], periods: list[Per
         if table.caption is not None:
             place = next(iter(_places_within(doc.places, *table.caption)), None)
         for value in table_values(doc.text, table, doc.published, periods):
-            records.append(_table_record(doc, value, place))
+            # in a table of places, the row's place ("Hà Nội", "CẢ NƯỚC")
+            row_place = next(iter(_places_within(doc.places, value.place.start, value.place.end)), None) \
+                if value.place is not None else None
+            records.append(_table_record(doc, value, row_place or place))
     return records
 
 

@@ -104,9 +104,12 @@ class TableValue(NamedTuple):
     comparator_at: tuple[int, int] | None
     unit_at: tuple[int, int] | None  # the unit cell, the label's or header's brackets, or the number's own unit
     caption: tuple[int, int] | None
+    place: Cell | None = None  # the row's place, in a table of places
 
 
-_FIGURE_ROLES = frozenset(["target", "actual", "comparison", "value"])
+_FIGURE_ROLES = frozenset(["target", "actual", "comparison", "value", "measure"])
+# Row labels: what each row measures, or (a place column) where it is measured.
+_LABEL_ROLES = frozenset(["label", "place"])
 _YEAR = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 _MARKDOWN_RULE = regex.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?)?[ \t]*$")
 _INDEX_CELL = regex.compile(r"^(?:[0-9]{1,2}(?:\.[0-9]{1,2})*\.?|[IVXLC]{1,6}\.?|[a-zđ][.)]|[-–+•*])$")
@@ -154,6 +157,7 @@ def _rules() -> _Rules:
 
     families = [(role, folded(roles[role]), "level") for role in ("index", "verdict", "unit")]
     families += [("comparison", folded(f["phrases"]), f["kind"]) for f in roles["comparison"]]
+    families.append(("place_exact", tuple(_bare(str(w)) for w in roles["place"]), "level"))
     families.append(("label_exact", folded(roles["label"]), "level"))
     families.append(("actual", folded(roles["actual"]), "level"))
     families.append(("target", folded(load_rules("tracking")["plan_baselines"]), "level"))
@@ -184,6 +188,11 @@ def _rules() -> _Rules:
     )
 
 
+def _bare(text: str) -> str:
+    """A header folded without its commas and slashes: "Tỉnh, thành phố" = "Tỉnh/thành phố"."""
+    return " ".join(regex.sub(r"[,/]", " ", _fold(text)).split())
+
+
 def _has(folded_text: str, phrases: tuple[str, ...]) -> str | None:
     padded = f" {folded_text} "
     return next((p for p in phrases if f" {p} " in padded), None)
@@ -198,6 +207,10 @@ def header_role(text: str) -> tuple[str, str] | None:
     if not folded:
         return None
     for role, phrases, kind in _rules().families:
+        if role == "place_exact":
+            if _bare(text) in phrases:
+                return "place", kind
+            continue
         if role == "label_exact":
             bare = _fold(_YEAR.sub(" ", text)).strip()
             if bare in phrases and not _YEAR.search(text) and not find_periods(text):
@@ -352,7 +365,8 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
             blanks += 1
             j += 1
             continue
-        if not cell.text or len(cell.text) > _MOST_HEADER_CHARS or not _names_column(cell.text):
+        if not cell.text or len(cell.text) > _MOST_HEADER_CHARS or not (
+                _names_column(cell.text) or header and _is_place_header(header[0].text) and _names_measure(cell.text)):
             break
         header.append(cell)
         j += 1
@@ -360,7 +374,8 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
         j -= 1
     blank_separated = len(header) > 1 and blanks >= len(header) - 1
     roles = [(header_role(c.text) or ("value", ""))[0] for c in header]
-    if len(header) < 3 or not _FIGURE_ROLES.intersection(roles) or roles[0] not in ("index", "label"):
+    if len(header) < 3 and not (len(header) == 2 and roles[0] == "place") \
+            or not _FIGURE_ROLES.intersection(roles) or roles[0] not in ("index", "label", "place"):
         return None
     width = len(header)
     indexed = roles[0] == "index"
@@ -475,7 +490,11 @@ def _read(table: Table) -> None:
             table.grid = [list(column) for column in zip(*table.grid)]
             table.transposed = True
             _read_header(table)
-    if table.has_figures and not any(c.role == "label" for c in table.columns):
+    if any(c.role == "place" for c in table.columns):
+        for column, cell in zip(table.columns, _lowest_header_cells(table)):
+            if column.role in ("value", "other") and cell is not None and _names_measure(cell.text):
+                column.role, column.header = "measure", cell
+    if table.has_figures and not any(c.role in _LABEL_ROLES for c in table.columns):
         for column, cells in zip(table.columns, zip(*table.rows) if table.rows else []):
             if column.role == "other" and any(_label_like(c.text) for c in cells):
                 column.role = "label"
@@ -508,6 +527,34 @@ def _read_header(table: Table) -> None:
             if not row[c].text and row[c - 1].text and header[i + 1][c].text:
                 row[c] = row[c - 1]
     table.columns = [_column([header[i][c] for i in range(len(header))]) for c in range(len(grid[0]))]
+
+
+def _lowest_header_cells(table: Table) -> list[Cell | None]:
+    """Each column's lowest header cell with text."""
+    return [next((row[c] for row in reversed(table.header) if row[c].text), None) for c in range(len(table.columns))]
+
+
+def _is_place_header(text: str) -> bool:
+    return (header_role(text) or ("",))[0] == "place"
+
+
+def _names_measure(text: str) -> bool:
+    """A header that names what a column measures, with its unit or its
+    period: "Tăng trưởng GRDP 2026 - 2030 (%)", "Thu ngân sách 2023 (tỷ đồng)"."""
+    name = _measure_name(text)
+    return bool(name) and sum(ch.isalpha() for ch in name) >= 3 and (
+        _rules().unit_in_brackets.search(text) is not None or _period_in(Cell(0, len(text), text)) is not None)
+
+
+def _measure_name(text: str) -> str:
+    """A measure header without its unit in brackets and its time: "Tăng trưởng GRDP"."""
+    m = _rules().unit_in_brackets.search(text)
+    if m:
+        text = text[: m.start()]
+    for p in reversed([p for p in find_periods(text) if p.year is not None]):
+        text = text[: p.start] + text[p.end :]
+    text = _YEAR.sub(" ", text)
+    return " ".join(text.split()).strip(" ,:-–")
 
 
 def _header_year(text: str) -> bool:
@@ -607,6 +654,9 @@ def _cell_number(text: str) -> _CellNumber | None:
     rest = text[span_end:].strip()
     if rest in _rules().footnotes:
         rest = ""  # "455,6 (*)": a note mark, not part of the figure
+    bound_after = None  # "Từ 10% trở lên": a bound after the figure
+    if rest and (hit := _bound_after(text, span_end)) is not None:
+        bound_after, rest = hit, ""
     if rest and not (rest == "%" and unit is None):
         return None
     if rest == "%":
@@ -615,6 +665,10 @@ def _cell_number(text: str) -> _CellNumber | None:
     before = text[: number.start]
     lead = before.strip()
     comparator, at, direction, verb_at = "=", None, None, None
+    if bound_after is not None:
+        comparator, at = bound_after[0], bound_after[1]
+        if _fold(lead) == "từ":
+            lead = ""
     rules = _rules()
     if lead:
         first = len(before) - len(before.lstrip())
@@ -641,6 +695,23 @@ def _cell_number(text: str) -> _CellNumber | None:
             comparator = hit
             at = (first, first + len(lead))
     return _CellNumber(number, comparator, at, unit, span_end, direction, verb_at)
+
+
+def _bound_after(text: str, end: int) -> tuple[str, tuple[int, int]] | None:
+    """"trở lên" / "trở xuống" right after a figure and ending its cell: (comparator, offsets)."""
+    m = _bounds_after().match(text, end)
+    if m is None:
+        return None
+    words = _fold(m.group("words"))
+    symbol = next(symbol for symbol, phrases in load_rules("cues")["comparator"]["after"].items()
+                  if words in (_fold(str(p)) for p in phrases))
+    return symbol, (m.start("words"), m.end("words"))
+
+
+@lru_cache(maxsize=1)
+def _bounds_after() -> regex.Pattern:
+    phrases = [p for ps in load_rules("cues")["comparator"]["after"].values() for p in ps]
+    return regex.compile(rf"[ \t]*(?P<words>{phrase_alternation(phrases)})[ \t]*$", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
@@ -718,10 +789,12 @@ def table_values(text: str, table: Table, published: int | None = None,
     if not table.has_figures:
         return []
     columns = table.columns
+    fallback = _table_period(text, table, periods_before)
+    if any(c.role == "place" for c in columns):
+        return _place_values(text, table, fallback, published)
     label_at = next((i for i, c in enumerate(columns) if c.role == "label"), None)
     index_at = next((i for i, c in enumerate(columns) if c.role == "index"), None)
     unit_at = next((i for i, c in enumerate(columns) if c.role == "unit"), None)
-    fallback = _table_period(text, table, periods_before)
     values: list[TableValue] = []
     parent: tuple[str, tuple[UnitMatch, int, int] | None] | None = None  # the row above "Trong đó:"
     in_parts = False
@@ -760,6 +833,34 @@ def table_values(text: str, table: Table, published: int | None = None,
             previous = (label.cell.text, row_unit, indent)
         if label.parts_follow:
             parent, in_parts = (label.cell.text, row_unit), True
+    return values
+
+
+def _place_values(text: str, table: Table, fallback: Period | None, published: int | None) -> list[TableValue]:
+    """The figures of a table of places: each figure column belongs to the
+    place column nearest left of it (two places may share a row), names its
+    measure in its header, and each row's place is the figures' locality."""
+    columns = table.columns
+    values: list[TableValue] = []
+    for row in table.rows:
+        row_span = (min(c.start for c in row if c.text), max(c.end for c in row if c.text)) if any(
+            c.text for c in row) else None
+        for k, column in enumerate(columns):
+            if column.role not in _FIGURE_ROLES or not row[k].text:
+                continue
+            owner = next((j for j in range(k - 1, -1, -1) if columns[j].role == "place"), None)
+            if owner is None or not row[owner].text or column.header is None:
+                continue
+            name = _measure_name(column.header.text) if column.role == "measure" else column.header.text
+            label = _Label(Cell(column.header.start, column.header.start + len(name), name), None, False, False)
+            if not name or text[label.cell.start : label.cell.end] != name:
+                label = _Label(Cell(column.header.start, column.header.end, column.header.text), None, False, False)
+                name = column.header.text
+            place = row[owner]
+            value = _value(text, table, [place, row[k]], 1, column, label, None,
+                           (min(place.start, row[k].start), max(place.end, row[k].end)), fallback, published, None)
+            if value is not None:
+                values.append(value._replace(indicator=name, place=place))
     return values
 
 
@@ -812,7 +913,7 @@ def _value(text: str, table: Table, row: list[Cell], k: int, column: Column, lab
         year = year - 1 if year is not None else None
     if column.role == "target":
         status = "target"
-    elif column.role == "value":
+    elif column.role in ("value", "measure"):
         status = "target" if published is not None and year is not None and year > published else "actual"
     else:
         status = "actual"

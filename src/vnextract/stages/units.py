@@ -86,6 +86,21 @@ def is_policy_item(unit: UnitMatch) -> bool:
     return unit.is_count and all(part.strip() in items for part in unit.unit.casefold().split(","))
 
 
+@lru_cache(maxsize=1)
+def _merged_units() -> tuple[regex.Pattern, frozenset[str], regex.Pattern]:
+    rule = load_rules("units")["merged_units"]
+    verb = rf"(?<!\w)(?:{phrase_alternation(rule['verbs'])})(?:[ \t]+(?:{phrase_alternation(rule['links'])}))?[ \t]+$"
+    return (regex.compile(verb, regex.IGNORECASE), frozenset(u.casefold() for u in rule["units"]),
+            regex.compile(rule["names_after"]))
+
+
+def is_merged_from(text: str, start: int, unit: UnitMatch) -> bool:
+    """"sáp nhập từ [3 xã]: Phú Sơn, …": the named units a new one was made of, no figure of theirs."""
+    verb, units, names_after = _merged_units()
+    return (unit.is_count and unit.unit.casefold() in units and names_after.match(text, unit.end) is not None
+            and verb.search(text[max(0, start - 30) : start]) is not None)
+
+
 def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> UnitMatch | None:
     """The unit that starts at `pos` (right after a number), or None.
 
