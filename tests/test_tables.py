@@ -459,3 +459,23 @@ def test_a_tab_table_of_places_reads_the_same_way():
         ("52.000", 5.2e13, "Thu ngân sách", "actual", 2023, "tỉnh Quảng Ninh"),
         ("37.500", 3.75e13, "Thu ngân sách", "actual", 2023, "tỉnh Bắc Ninh"),
     ]
+
+
+def test_a_table_pasted_as_paragraphs_keeps_its_blank_cells_and_part_rows():
+    # Cells pasted one paragraph each, an empty cell a paragraph of one space;
+    # "Tr.đó:" alone opens the parts, each part's row opened by its dash.
+    cells = ["Stt", "Chỉ tiêu", "TH năm 2018", "KH năm 2019", " ", "Ghi chú",
+             "1", "Thu ngân sách (Tỷ đồng)", "7.788", "7.213,5", "Vượt", " ",
+             " ", "Tr.đó:",
+             "- Thu nội địa (Tỷ đồng)", "6.000", "6.100", " ", " ",
+             "- Thu xuất nhập khẩu (Tỷ đồng)", "900", "1.000", " ", " ",
+             "2", "Giá trị xuất khẩu (triệu USD)", "864", "1.055", "Không đạt", " "]
+    text = "Các chỉ tiêu chủ yếu năm 2019\n\n" + "\n\n".join(cells) + "\n\nTỉnh đã hoàn thành phần lớn các chỉ tiêu đề ra trong năm."
+    records = extract_document(Document("t", text, "t.txt", DocumentMeta(year=2019)))
+    assert [(r.span, r.indicator, r.status, r.year) for r in records] == [
+        ("7.788", "Thu ngân sách", "actual", 2018), ("7.213,5", "Thu ngân sách", "target", 2019),
+        ("6.000", "Thu nội địa", "actual", 2018), ("6.100", "Thu nội địa", "target", 2019),
+        ("900", "Thu xuất nhập khẩu", "actual", 2018), ("1.000", "Thu xuất nhập khẩu", "target", 2019),
+        ("864", "Giá trị xuất khẩu", "actual", 2018), ("1.055", "Giá trị xuất khẩu", "target", 2019),
+    ]
+    assert records[2].evidence["indicator"]["note"] == "part of: Thu ngân sách"

@@ -166,6 +166,7 @@ class CueRules:
     baseline_plan: PhraseSet
     aside_plan: PhraseSet
     aside_comparison: PhraseSet
+    ratio_words: PhraseSet
     restating: PhraseSet
     result_value: PhraseSet
     estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
@@ -200,6 +201,7 @@ def cue_rules() -> CueRules:
         baseline_plan=PhraseSet(baseline["plan_words"]),
         aside_plan=PhraseSet(rules["aside"]["plan"], "plan"),
         aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
+        ratio_words=PhraseSet(rules["aside"]["ratio_words"]),
         restating=PhraseSet(comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
         estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
@@ -493,6 +495,14 @@ def outside_other_asides(view: TokenView, cues: list[Cue], own: Aside | None = N
     the status of the aside's own figures, not of the text after it."""
     innermost = _asides(view)[1]
     return [c for c in cues if innermost[c.first] is None or innermost[c.first] == own]
+
+
+def states_ratio(view: TokenView, first_token: int) -> bool:
+    """"bằng [139%] cùng kỳ năm 2023": the value is a ratio to the period
+    named after it, and so of its own period (a ratio word in its cue words)."""
+    words = cue_rules().ratio_words
+    return any(words.starting_at(view, first, last) is not None
+               for first, last, _kind, _label in left_cues(view, first_token))
 
 
 def ends_with_comparison(view: TokenView, before: int) -> bool:

@@ -44,6 +44,7 @@ class PhraseRules:
     predicate_ends: frozenset[str]  # POS tags of a predicate's last word before a comma
     predicate_verbs: frozenset[str]  # POS tags of the verb before it
     share_heads: PhraseSet
+    rank_about: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
 
 
@@ -66,6 +67,7 @@ def phrase_rules() -> PhraseRules:
         predicate_ends=frozenset(phrase["clause_predicate"]["last_tags"]),
         predicate_verbs=frozenset(phrase["clause_predicate"]["verb_tags"]),
         share_heads=PhraseSet(phrase["share_heads"]),
+        rank_about=PhraseSet(phrase["rank_about"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
     )
 
@@ -576,8 +578,17 @@ def _is_share_head(view: TokenView, idx: list[int]) -> bool:
 def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:
     if not idx:
         return idx
-    cuts = [c.first for c in phrase_rules().cut_at.find(view) if idx[0] < c.first <= idx[-1]]
-    return [i for i in idx if i < cuts[0]] if cuts else idx
+    cuts = [c for c in phrase_rules().cut_at.find(view) if idx[0] < c.first <= idx[-1]]
+    if not cuts:
+        return idx
+    # "… so với năm 2022 với [tổng sản lượng] ước đạt", "… so với cùng kỳ và [xuất khẩu] tăng": a phrase
+    # a breaker or a joiner opens after the modifier is the measure
+    joiners = phrase_rules().item_joiners.find(view)
+    later = [b.last for b in [*_breakers(view), *joiners] if b.first > cuts[0].last and b.last < idx[-1]]
+    later.sort()
+    if later and (rest := [i for i in idx if i > later[-1]]) and _has_content(view, rest):
+        return rest
+    return [i for i in idx if i < cuts[0].first]
 
 
 def _text(tokens: list[Token], idx: list[int]) -> str:
@@ -625,14 +636,35 @@ def names_contribution(phrase: str) -> bool:
 
 
 @lru_cache(maxsize=2048)
+def ranked_measure(view: TokenView, skip: frozenset[int]) -> str:
+    """What a ranking in the sentence ranks by: the words after "dẫn đầu về",
+    up to the clause's end, a time or place, or the verb that names the
+    ranked ("Dẫn đầu về [thu hút FDI] trên cả nước năm 2020 là TP.HCM")."""
+    tokens = view.tokens
+    for cue in phrase_rules().rank_about.find(view):
+        idx = []
+        for i in range(cue.last + 1, min(len(tokens), cue.last + 1 + _RIGHT_WALK)):
+            if i in skip or tokens[i].text in _HARD_STOPS or tokens[i].text in ",(" or view.sylls[i] in _RANK_STOPS:
+                break
+            idx.append(i)
+        words = _text(tokens, _strip_trailing(view, idx))
+        if words and not names_no_indicator(words):
+            return words
+    return ""
+
+
+_RANK_STOPS = frozenset({("là",), ("với",), ("trong",), ("trên",), ("của",)})
+
+
 def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
-    words (rules/indicators.yaml `not_indicators`) and comparison and grading
-    words ("thấp hơn nhiều", "kết quả cao"), longest first from the left, or
+    words (rules/indicators.yaml `not_indicators`), comparison and grading
+    words ("thấp hơn nhiều", "kết quả cao") and a rank's ("Xếp thứ hai"),
+    longest first from the left, or
     only of numbers (a year: "(2018 là [5,9%])")."""
     if phrase and all(w.isdigit() for w in phrase.split()):
         return True
-    return _made_of(phrase, "not_indicators", "comparison_only")
+    return _made_of(phrase, "not_indicators", "comparison_only", "rank_words")
 
 
 def _made_of(phrase: str, *keys: str) -> bool:

@@ -39,6 +39,7 @@ class Place(NamedTuple):
     # "GDP", "Việt Nam", "Thái Lan": a word of the sentence too, which an indicator may hold
     # ("tốc độ tăng GDP", "thị trường khách Hàn Quốc"), so not cut out of its words.
     in_phrase: bool = False
+    region: bool = False  # one of the country's regions: owns the figures named after it, like a unit
 
 
 @lru_cache(maxsize=1)
@@ -60,9 +61,13 @@ def _compiled():
     national = regex.compile(rf"{_LEFT}(?:(?P<said>{said})|{country}|{statistics}){_RIGHT}")
     gazetteer = {**provinces(), **rules["aliases"]}
     bare = regex.compile(rf"{_LEFT}(?:{phrase_alternation(gazetteer, case_sensitive=True)}){_RIGHT}")
-    # Names as written; a region's type word capitalised too, opening a sentence ("Vùng Tây Bắc có …").
-    foreign_names = [*rules["foreign"], *(n[:1].upper() + n[1:] for n in rules["foreign"] if n[:1].islower())]
-    foreign = regex.compile(rf"{_LEFT}(?:{phrase_alternation(foreign_names, case_sensitive=True)}){_RIGHT}")
+    # Names as written; a region with or without "vùng" (capitalised too, opening a sentence: "Vùng Tây Bắc có …").
+    with_vung = set(rules["regions_named_with_vung"])
+    bare_regions = [r for r in rules["regions"] if r not in with_vung]
+    foreign = regex.compile(
+        rf"{_LEFT}(?:(?P<foreign>{phrase_alternation(rules['foreign'], case_sensitive=True)})"
+        rf"|[Vv]ùng[ \t]+(?P<region>{phrase_alternation(rules['regions'], case_sensitive=True)})"
+        rf"|(?P<region_bare>{phrase_alternation(bare_regions, case_sensitive=True)})){_RIGHT}")
     return typed, fused, national, bare, gazetteer, foreign
 
 
@@ -77,7 +82,9 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
     typed, fused, national, bare, gazetteer, foreign = _compiled()
     found: list[Place] = []
     for m in foreign.finditer(text):
-        found.append(Place(m.start(), m.end(), m.group(), m.group(), foreign=True, in_phrase=True))
+        region = m.group("region") or m.group("region_bare")
+        found.append(Place(m.start(), m.end(), f"vùng {region}" if region else m.group(), m.group(),
+                           foreign=True, in_phrase=True, region=bool(region)))
     for m in fused.finditer(text):
         found.append(Place(m.start(), m.end(), m.group(), m.group()))
     for m in typed.finditer(text):
@@ -366,10 +373,21 @@ _OPENING_TIME = regex.compile(r"^[ \t]*(?:[^,;:()]{0,40}(?<!\d)(?:19|20)\d{2}(?!
 
 
 def foreign_owns(text: str, sentence_start: int, place: Place) -> bool:
-    """Another country or a region owns a figure only as the subject its
-    sentence opens with ("Năm 2024, Thái Lan đón …"); elsewhere it is a
-    market or a partner of the article's place ("thị trường khách Hàn Quốc 24,4%")."""
+    """Another country owns a figure only as the subject its sentence opens
+    with ("Năm 2024, Thái Lan đón …"); elsewhere it is a market or a partner
+    of the article's place ("thị trường khách Hàn Quốc 24,4%"). A region owns
+    the figures after it as a unit does ("Phân theo vùng, tại Tây Nguyên, tỷ lệ …"),
+    unless it is a yardstick ("đứng thứ 4 khu vực Đồng bằng sông Cửu Long")."""
+    if place.region:
+        before = text[max(sentence_start, place.start - 30) : place.start]
+        if _LIES_IN.search(before):
+            return False  # "Tỉnh Bắc Kạn nằm trong vùng Đông Bắc có …": where the unit lies
+        return not _yardstick().search(_REGION_WORD_BEFORE.sub("", before))
     return bool(_OPENING_TIME.match(text[sentence_start : place.start]))
+
+
+_LIES_IN = regex.compile(r"(?:nằm[ \t]+trong|nằm[ \t]+ở|thuộc)[ \t]*$", regex.IGNORECASE)
+_REGION_WORD_BEFORE = regex.compile(r"(?:khu[ \t]+vực|trong|của)[ \t]*$", regex.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

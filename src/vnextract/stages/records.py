@@ -26,8 +26,8 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
                          list_head, named_after, names_contribution, names_no_indicator, names_share_only,
-                         nearest_words, respective_names, right_phrase, says_respectively, subject_before_with,
-                         with_sector_head, without_share_head)
+                         nearest_words, ranked_measure, respective_names, right_phrase, says_respectively,
+                         subject_before_with, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, is_former, places_and_named,
                          subject, with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
@@ -309,7 +309,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     if aside_kind == "comparison":
         year = _compared_year(ctx, view, aside, quantity, year)
         years.append(("compared", year))
-    elif kind == "level" and _same_period_after(view, after):
+    elif kind == "level" and _same_period_after(view, after) and not cue_stage.states_ratio(view, first):
         # "thấp hơn mức tăng [5,75%] cùng kỳ năm 2016", "mức tăng [10,5%] của cùng kỳ năm trước": the
         # value is the compared period's
         year = _year_named_after(ctx, quantity, year)
@@ -668,6 +668,10 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     if topic:
         propose(("lexicon_before", topic))
         return topic
+    ranked = "" if left else ranked_measure(view, skip)
+    if ranked:
+        propose(("ranked", ranked))
+        return ranked  # "Với [4,4 tỷ USD], TP.HCM là địa phương dẫn đầu về thu hút FDI"
     nearest = "" if left or inherited else nearest_words(view, first, skip)
     return left or inherited or nearest or quantity.unit
 

@@ -361,7 +361,11 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
     while j < len(lines):
         s, e = lines[j]
         cell = _cell(text, s, e)
-        if not cell.text and header and j + 1 < len(lines) and text[lines[j + 1][0]:lines[j + 1][1]].strip():
+        if not cell.text and header and blanks and s < e and _next_names_column(text, lines, j + 1):
+            header.append(cell)  # a cell of blanks between cells pasted as paragraphs: an empty header cell
+            j += 1
+            continue
+        if s == e and header and j + 1 < len(lines) and lines[j + 1][0] < lines[j + 1][1]:
             blanks += 1
             j += 1
             continue
@@ -373,7 +377,7 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
     while j > k and not text[lines[j - 1][0]:lines[j - 1][1]].strip():
         j -= 1
     blank_separated = len(header) > 1 and blanks >= len(header) - 1
-    roles = [(header_role(c.text) or ("value", ""))[0] for c in header]
+    roles = [(header_role(c.text) or ("value", ""))[0] if c.text else "other" for c in header]
     if len(header) < 3 and not (len(header) == 2 and roles[0] == "place") \
             or not _FIGURE_ROLES.intersection(roles) or roles[0] not in ("index", "label", "place"):
         return None
@@ -389,6 +393,8 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
         s, e = lines[j]
         cell = _cell(text, s, e)
         if not cell.text:
+            if blank_separated and s < e and cells:
+                cells.append(cell)  # a cell of blanks, pasted as a paragraph: an empty cell that keeps the columns
             after_blank = True
             j += 1
             continue
@@ -398,6 +404,8 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
         cells.append(cell)
         end = cell.end
         j += 1
+    while cells and not cells[-1].text:
+        cells.pop()
     while j > 0 and lines[j - 1][0] > end:  # give back the blank lines after the last cell
         j -= 1
     # Cut the cells into rows: a row opens at its number (followed by a label)
@@ -417,6 +425,10 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
                     last_number = int(number)
         if opener.match(cell.text) and _label_like(cell.text):
             opens = True
+        if current and len(current) == 1 and _label_like(cell.text) and opener.fullmatch(current[0].text):
+            opens = True  # "Trong đó:" alone is a row of its own; the parts follow it
+        if indexed and len(current) >= 2 and _label_like(cell.text) and _DASHED_LABEL.match(cell.text):
+            opens = True  # "- Nông Lâm Ngư nghiệp (%)": a part's row, which has no number of its own
         if not indexed and len(current) >= width:
             opens = True
         if opens and current:
@@ -434,6 +446,17 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
     table = Table(header[0].start, end, "lines", grid, caption=_caption(text, header[0].start))
     _read(table)
     return table, j
+
+
+_DASHED_LABEL = regex.compile(r"^[-–+•*][ \t]*\p{L}")
+
+
+def _next_names_column(text: str, lines: list[tuple[int, int]], j: int) -> bool:
+    """Whether the next line with text names a column (a header goes on after a cell of blanks)."""
+    for s, e in lines[j:]:
+        if text[s:e].strip():
+            return _names_column(text[s:e].strip())
+    return False
 
 
 def _is_prose(text: str, after_blank: bool) -> bool:
