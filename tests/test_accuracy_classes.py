@@ -252,3 +252,12 @@ def test_a_period_in_another_figures_brackets_is_not_the_texts_time():
     records = build_records("x", text, DocumentMeta(year=2024))
     assert _at(records, "5,64%").year == 2023
     assert _at(records, "30,6%").year == 2024
+
+
+def test_a_change_from_one_value_to_another_dates_each_end():
+    text = "Từ năm 2016 - 2019, tỷ lệ hộ nghèo toàn tỉnh giảm 20,65%, từ 32,21% (đầu năm 2016) xuống còn 11,56% (cuối năm 2019)."
+    records = build_records("x", text, DocumentMeta(year=2020))
+    assert [(r.span, r.year) for r in records] == [("20,65%", 2019), ("32,21%", 2016), ("11,56%", 2019)]
+    text = "Từ năm 2016 - 2019, tỷ lệ hộ nghèo giảm từ 50,41% xuống còn 19,59%."
+    records = build_records("x", text, DocumentMeta(year=2020))
+    assert [(r.span, r.year) for r in records] == [("50,41%", 2016), ("19,59%", 2019)]

@@ -167,6 +167,7 @@ class CueRules:
     aside_plan: PhraseSet
     aside_comparison: PhraseSet
     ratio_words: PhraseSet
+    change_in_nouns: PhraseSet
     restating: PhraseSet
     result_value: PhraseSet
     estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
@@ -202,6 +203,7 @@ def cue_rules() -> CueRules:
         aside_plan=PhraseSet(rules["aside"]["plan"], "plan"),
         aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
         ratio_words=PhraseSet(rules["aside"]["ratio_words"]),
+        change_in_nouns=PhraseSet(change["in_nouns"]),
         restating=PhraseSet(comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
         estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
@@ -268,6 +270,7 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
     if key in view.memo:
         return view.memo[key]  # asked for by several fields of one record
     lookup = _qualifier_lookup()
+    in_nouns = cue_rules().change_in_nouns
     found: list[tuple[int, int, str, str]] = []
     last = before - 1
     while last >= 0 and len(found) < limit:
@@ -275,6 +278,8 @@ def left_cues(view: TokenView, before: int, limit: int = 6) -> list[tuple[int, i
         if hit is None:
             break
         first, kind, label = hit
+        if kind == "change" and (noun := in_nouns.ending_at(view, last)) is not None and noun.first < first:
+            break  # "giá trị tăng thêm ước tăng [8,42%]": "tăng thêm" is part of the noun
         found.append((first, last, kind, label))
         last = first - 1
     view.memo[key] = found
@@ -375,11 +380,19 @@ def _plan_follows(view: TokenView, after_token: int) -> bool:
     return start < len(view.tokens) and rules.plan_words.starting_at(view, start) is not None
 
 
+def starts_a_change(view: TokenView, first_token: int, after_token: int) -> bool:
+    """"giảm từ [29,56%] xuống còn 25,3%": the value a change starts from (not
+    "giảm từ 0,5% trở lên", a change bounded below)."""
+    run = left_cues(view, first_token)
+    return bool(run) and view.sylls[run[0][0]] == ("từ",) \
+        and _starts_at(cue_rules().from_to_level, view, after_token, 3) \
+        and not any(_starts_at(bound, view, after_token, 3) for bound in cue_rules().after)
+
+
 def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str, str | None]:
     """(kind, direction): the nearest change or level verb before the number."""
     run = left_cues(view, first_token)
-    if run and view.sylls[run[0][0]] == ("từ",) and _starts_at(cue_rules().from_to_level, view, after_token, 3) \
-            and not any(_starts_at(bound, view, after_token, 3) for bound in cue_rules().after):
+    if starts_a_change(view, first_token, after_token):
         return "level", None  # "giảm từ 29,56% xuống còn 25,3%", but "giảm từ 0,5% trở lên" is a change
     for first, _last, kind, label in run:
         if kind == "level":

@@ -42,7 +42,8 @@ class PhraseRules:
     aside_openers: PhraseSet
     clause_verbs: PhraseSet
     predicate_ends: frozenset[str]  # POS tags of a predicate's last word before a comma
-    predicate_verbs: frozenset[str]  # POS tags of the verb before it
+    predicate_verbs: frozenset[str]
+    verb_modifiers: frozenset[str]  # POS tags of the verb before it
     share_heads: PhraseSet
     rank_about: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
@@ -66,6 +67,7 @@ def phrase_rules() -> PhraseRules:
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
         predicate_ends=frozenset(phrase["clause_predicate"]["last_tags"]),
         predicate_verbs=frozenset(phrase["clause_predicate"]["verb_tags"]),
+        verb_modifiers=frozenset(phrase["verb_modifier_tags"]),
         share_heads=PhraseSet(phrase["share_heads"]),
         rank_about=PhraseSet(phrase["rank_about"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
@@ -380,6 +382,21 @@ def _crosses_comma(
     return not names_no_indicator(view.tokens[fragment[0]].text) and not _ends_in_predicate(view, start + 1, comma)
 
 
+def verb_before_amount(view: TokenView, first_token: int, floor: int) -> bool:
+    """A verb (or a verb and its adverb, "trồng mới") right before the amount,
+    no cue word between: the noun after the amount is its object."""
+    if first_token - floor < 1 or _cue_run_start(view, first_token, floor) != first_token:
+        return False
+    rules = phrase_rules()
+    start = max(floor, first_token - 2)
+    tags = pos_tags(tuple(view.tokens[i].text for i in range(start, first_token)))
+    if not tags:
+        return False
+    if tags[-1] in rules.predicate_verbs:
+        return True
+    return len(tags) > 1 and tags[-1] in rules.verb_modifiers and tags[-2] in rules.predicate_verbs
+
+
 def _ends_in_predicate(view: TokenView, start: int, comma: int) -> bool:
     """The clause [start, comma) says something of its subject: it ends in a
     verb and the word that qualifies it, such as an adjective ("Kinh tế phát
@@ -410,7 +427,9 @@ def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
     of change or result ("Tổng mức đầu tư tăng mạnh, [thu ngân sách] …"): it is a clause of its own."""
     start = _left_clause_start(view, comma, floor)
     rules = cue_rules()
-    verbs = [c for p in (rules.change_up, rules.change_down, rules.actual) for c in p.find(view)]
+    nouns = rules.change_in_nouns.find(view)  # "giá trị tăng thêm trong sản xuất, kinh doanh": a noun, no verb
+    verbs = [c for p in (rules.change_up, rules.change_down, rules.actual) for c in p.find(view)
+             if not any(n.first <= c.first <= n.last for n in nouns)]
     cuts = phrase_rules().cut_at.find(view)
     return any(start < c.first < comma for c in [*_breakers(view), *cuts, *verbs])
 
@@ -487,9 +506,12 @@ def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
     """Drop cue words, fillers and dangling words from the end of a phrase."""
     enders = phrase_rules().enders
     fillers = cue_rules().fillers
+    in_nouns = cue_rules().change_in_nouns
     while idx:
         last = idx[-1]
         run_start = _run_start(idx)
+        if (noun := in_nouns.ending_at(view, last, run_start)) is not None and noun.first in idx:
+            break  # "giá trị tăng thêm": the change word is the noun's
         ender = enders.ending_at(view, last, run_start)
         cut = ender[0] if ender is not None else None
         if cut is None:

@@ -27,7 +27,7 @@ from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
                          list_head, named_after, names_contribution, names_no_indicator, names_share_only,
                          nearest_words, ranked_measure, respective_names, right_phrase, says_respectively,
-                         subject_before_with, with_sector_head, without_share_head)
+                         subject_before_with, verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, is_former, places_and_named,
                          subject, with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
@@ -306,6 +306,10 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     years = [("own", own_period.year if own_period is not None else None), ("earlier", earlier),
              ("carried", carried.year), ("published", doc.published), ("named", doc.named_year),
              ("sentence", next((p.year for p in ctx.periods if p.year is not None), None))]
+    if own_period is not None and own_period.rule == "year_range" and cue_stage.starts_a_change(view, first, after) \
+            and (start_year := _first_year(own_period.text)) is not None:
+        year = start_year  # "Từ năm 2016 - 2019, tỷ lệ hộ nghèo giảm từ [50,41%] xuống còn 19,59%": where 2016 stood
+        years.append(("range_start", year))
     if aside_kind == "comparison":
         year = _compared_year(ctx, view, aside, quantity, year)
         years.append(("compared", year))
@@ -555,6 +559,15 @@ def _year_named_after(ctx: _SentenceContext, quantity: Quantity, year: int | Non
     return year - 1 if year is not None else None
 
 
+_YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def _first_year(text: str) -> int | None:
+    """The first year a time phrase names ("giai đoạn 2016 - 2019" → 2016)."""
+    m = _YEAR_IN_TEXT.search(text)
+    return int(m.group()) if m else None
+
+
 def _result_year(status: str, year: int | None, published: int | None) -> int | None:
     """A result is never of a year still to come (the plan year was carried
     over): its year is then the article's, whatever decided the status."""
@@ -648,6 +661,10 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
                 # "gieo trồng được [26.936,4 ha] cây trồng các loại": the verb's object follows its amount
                 propose(("left_right", f"{left} {noun_after}"))
                 return f"{left} {noun_after}"
+            if left and not any(c.isdigit() for c in noun_after) and verb_before_amount(view, first, floor):
+                # "triển khai trồng mới [320 ha] cây công nghiệp": the verb's object follows its amount
+                propose(("left_right", f"{left} {noun_after}"))
+                return f"{left} {noun_after}"
             if indicator_id(noun_after) and not indicator_id(left or carried.indicator or ""):
                 # "Thu hút [250 triệu USD] vốn đầu tư nước ngoài": what is measured is named after the value
                 propose(("left_right", f"{left} {noun_after}".strip()))
@@ -736,7 +753,7 @@ def _strip_scale(unit: str) -> str:
     return " ".join(words)
 
 
-_PERIOD_RIGHT_AFTER = regex.compile(r"[ \t\u00a0]*(?:(?:vào|trong|đến|tới|của)[ \t\u00a0]+)?$")
+_PERIOD_RIGHT_AFTER = regex.compile(r"[ \t\u00a0]*(?:\([ \t\u00a0]*)?(?:(?:vào|trong|đến|tới|của)[ \t\u00a0]+)?$")
 # "mức tăng [8,56%] của quý II/2022": a period the value belongs to, named as another time's.
 _PERIOD_OF_VALUE = regex.compile(r"[ \t\u00a0]+của[ \t\u00a0]+$")
 
