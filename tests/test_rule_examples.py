@@ -506,7 +506,8 @@ RUN_EXAMPLE_LISTS = {
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
                    "phrase.dateline_examples", "phrase.contribution_examples",
                    "phrase.framing_examples", "phrase.sector_examples", "phrase.aside_opener_examples",
-                   "phrase.bare_measure_examples", "phrase.item_joiner_examples", "phrase.object_examples"},
+                   "phrase.bare_measure_examples", "phrase.item_joiner_examples", "phrase.object_examples",
+                   "phrase.place_set_examples"},
     "segmentation": {"split_last.ước.examples"},
 }
 

@@ -168,9 +168,11 @@ class CueRules:
     aside_comparison: PhraseSet
     ratio_words: PhraseSet
     change_in_nouns: PhraseSet
+    present_openers: PhraseSet
     restating: PhraseSet
     result_value: PhraseSet
     estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
+    future_words: frozenset[str]  # a future auxiliary: after an estimate word, no cue of its own
     horizon_words: frozenset[str]  # cue texts (lower case) that name a plan's horizon
 
     @property
@@ -204,9 +206,11 @@ def cue_rules() -> CueRules:
         aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
         ratio_words=PhraseSet(rules["aside"]["ratio_words"]),
         change_in_nouns=PhraseSet(change["in_nouns"]),
+        present_openers=PhraseSet(status["present_openers"], "actual"),
         restating=PhraseSet(comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
         estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
+        future_words=frozenset(w.lower() for w in status["future_words"]),
         horizon_words=frozenset(w.lower() for w in status["horizon_words"]),
     )
 
@@ -597,6 +601,8 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     inner = {i for m in measured for i in range(m.first + 1, m.last + 1)}
     starts = {first for first, _after in ignore}
     results = [c for c in rules.result_value.find(view) if c.last + 1 in starts]
+    opener = rules.present_openers.starting_at(view, 0) if tokens else None  # "Xã có diện tích …": what it has now
+    results += [opener] if opener is not None else []
     found: list[Cue] = []
     measured_end = -_QUALIFIER_REACH - 1  # where the last target word measured against ends
     for cue in sorted(results + rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
@@ -619,6 +625,18 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
 def is_estimate(view: TokenView, cue: Cue) -> bool:
     """Whether a status cue is an estimate or forecast word ("ước đạt", "dự kiến")."""
     return _cue_words(view, cue) in cue_rules().estimate_words
+
+
+def estimate_before(view: TokenView, cues: list[Cue]) -> Cue | None:
+    """The estimate word that decides a value whose nearest cue is `cues[-1]`:
+    that cue, or one before a future auxiliary ("Dự kiến … sẽ có thêm [2 xã]")."""
+    if not cues:
+        return None
+    if is_estimate(view, cues[-1]):
+        return cues[-1]
+    if _cue_words(view, cues[-1]).lower() in cue_rules().future_words:
+        return next((c for c in reversed(cues[:-1]) if is_estimate(view, c)), None)
+    return None
 
 
 def is_horizon(view: TokenView, cue: Cue) -> bool:

@@ -17,7 +17,7 @@ import regex
 
 from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, left_cues, opens_aside
 from ..folding import fold_text
-from ..rules import load_rules
+from ..rules import load_rules, phrase_alternation
 from .segmentation import Token, join_tokens, pos_tags
 
 _HARD_STOPS = frozenset(";.!?()[]…:")
@@ -182,8 +182,9 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
 _PARENS = frozenset("()")
 
 
-def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str:
-    """The words after a unit up to a clause boundary or a stop word; numbers
+def right_phrase(view: TokenView, after_token: int, skip: frozenset[int], values: frozenset[int] = frozenset()) -> str:
+    """The words after a unit up to a clause boundary, a stop word or another
+    value of the sentence (in `values`: "63,99% - [23,68%] - 3,74%"); numbers
     inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới"). A
     parenthesis right after the unit names what is counted and is passed
     over ("02 xã (Đại An, Ngọc Biên) [đạt chuẩn nông thôn mới]")."""
@@ -203,14 +204,19 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int]) -> str
             # a comma right after the unit: the unit says it all ("5,3 triệu lượt khách, doanh thu …");
             # a slash sets something beside the value ("tăng 18,4%/KH tăng 10-12%")
             break
-        if i in changes:
-            break  # "374 ngàn lượt [tăng 3,8%]": a change of the value opens a clause of its own
+        if i in changes or i in values and i > after_token and tokens[i - 1].text in _LISTED_BEFORE:
+            # "374 ngàn lượt [tăng 3,8%]": a change of the value opens a clause of its own; "63,99% - [23,68%]":
+            # the next value of a list (not a count the phrase holds: "xã đạt 19/19 tiêu chí")
+            break
         if text in (",", "và") and not _list_continues(view, i, sum(tokens[j].text != "," for j in idx)):
             break
         if i not in skip:
             idx.append(i)
         i += 1
     return _text(tokens, _strip_trailing(view, idx))
+
+
+_LISTED_BEFORE = frozenset({"-", "–", "—", ",", ";"})
 
 
 def _change_before_number(view: TokenView) -> frozenset[int]:
@@ -658,6 +664,38 @@ def names_contribution(phrase: str) -> bool:
 
 
 @lru_cache(maxsize=2048)
+def measure_of_place_set(phrase: str) -> str:
+    """"tỉnh, thành phố có tốc độ tăng GRDP dự ước dẫn đầu …" → "tốc độ tăng
+    GRDP": what each place of a set has, for the places listed after it; ""
+    when the phrase names no set of places."""
+    m = _place_set_pattern().match(phrase)
+    if m is None:
+        return ""
+    words = phrase[m.end() :]
+    cut = _rank_cut_pattern().search(words)
+    words = words[: cut.start()] if cut else words
+    words = _trailing_cues_pattern().sub("", words).strip(" ,")
+    return words if words and not names_no_indicator(words) else ""
+
+
+@lru_cache(maxsize=1)
+def _place_set_pattern() -> regex.Pattern:
+    sets = phrase_alternation(load_rules("indicators")["phrase"]["place_sets"])
+    return regex.compile(rf"^(?:(?:{sets})(?:[ \t]*,[ \t]*|[ \t]+))+có[ \t]+", regex.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _rank_cut_pattern() -> regex.Pattern:
+    phrase = load_rules("indicators")["phrase"]
+    return regex.compile(rf"(?<!\w)(?:{phrase_alternation(phrase['cut_at'])})(?!\w)", regex.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _trailing_cues_pattern() -> regex.Pattern:
+    words = load_rules("cues")["status"]["estimate_words"]
+    return regex.compile(rf"(?:[ \t]+(?:{phrase_alternation(words)}))+[ \t]*$", regex.IGNORECASE)
+
+
 def ranked_measure(view: TokenView, skip: frozenset[int]) -> str:
     """What a ranking in the sentence ranks by: the words after "dẫn đầu về",
     up to the clause's end, a time or place, or the verb that names the

@@ -25,11 +25,11 @@ from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
-                         list_head, named_after, names_contribution, names_no_indicator, names_share_only,
-                         nearest_words, ranked_measure, respective_names, right_phrase, says_respectively,
+                         list_head, measure_of_place_set, named_after, names_contribution, names_no_indicator,
+                         names_share_only, nearest_words, ranked_measure, respective_names, right_phrase, says_respectively,
                          subject_before_with, verb_before_amount, with_sector_head, without_share_head)
-from .localities import (Place, after_reform, breaks_down, country_owns, foreign_owns, is_former, places_and_named,
-                         subject, with_provinces)
+from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
+                         places_and_named, subject, with_provinces)
 from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
@@ -200,7 +200,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             carried.indicator = records[-1].indicator
         if not pending:
             break  # what follows the last figure sets nothing any record reads
-        _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence))
+        _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence),
+                      estimated=records[-1].status if records and cue_stage.estimate_before(
+                          view, cue_stage.outside_other_asides(view, context.status_cues)) is not None else None)
         _carry_period(carried, _text_periods(text, own_periods, in_sentence, sentence.start), sentence.start)
     if any(q.no_record for q in quantities):
         policy = {q.start for q in quantities if q.no_record}
@@ -231,7 +233,8 @@ def _pair_respectively(text: str, records: list[Record]) -> None:
         if len(run) < 2:
             continue
         if names is None:
-            names = respective_names(run[0].indicator, len(run))
+            names = respective_names(run[0].indicator, len(run)) or respective_names(
+                _named_before_with(run[0].sentence), len(run))
             if names is None:
                 return
         if len(run) != len(names):
@@ -239,6 +242,18 @@ def _pair_respectively(text: str, records: list[Record]) -> None:
         for record, name in zip(run, names):
             record.indicator, record.indicator_id = name, indicator_id(name)
             record.evidence["indicator"] = evidence.absent("respectively")
+
+
+# "Cơ cấu kinh tế công nghiệp – dịch vụ - nông nghiệp với tỉ trọng tương ứng 63,99% - …": the names before "với"
+_NAMES_BEFORE_WITH = regex.compile(r"(?:^|[,;:])[ \t]*([^,;:()]+?)[ \t]+với[ \t]+[^,;:()]{0,40}?(?:tương[ \t]+ứng|lần[ \t]+lượt)",
+                                   regex.IGNORECASE)
+
+
+def _named_before_with(sentence: str) -> str:
+    """The phrase before "với …tương ứng" in a sentence: the names a measure word after "với" lists
+    (not places: "Bắc Giang và Hải Phòng với mức tăng lần lượt là …" are the values' localities)."""
+    m = _NAMES_BEFORE_WITH.search(sentence or "")
+    return m.group(1) if m and not find_places(m.group(1)) else ""
 
 
 def _starting_in(pending: list, sentence: Sentence) -> list:
@@ -328,10 +343,10 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         status, status_from, rung = "target", evidence.cue_at(doc.text, view, plan_cue), "plan_value"
     elif aside_kind == "comparison":
         status, status_from, rung = "actual", evidence.aside_cue(doc.text, view, aside), "comparison"
-    elif before and cue_stage.is_estimate(view, before[-1]):
+    elif (estimate := cue_stage.estimate_before(view, before)) is not None:
         # an estimate of a year still to come is a plan; of the year under way or past, a result
         future = _status_by_year(status_year, doc.published) == "target"
-        status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, before[-1]), "estimate"
+        status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, estimate), "estimate"
     elif before and cue_stage.is_horizon(view, before[-1]) and _status_by_year(status_year, doc.published) == "actual":
         # "Lũy kế đến năm 2021 có 32/32 xã …" written in 2022: the horizon is past, the count a result
         status, status_from, rung = "actual", evidence.cue_at(doc.text, view, before[-1]), "past_horizon"
@@ -638,8 +653,10 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         left = f"{head} {left}"
         propose(("head_left", left))
     inherited = carried.indicator if quantity.norm_unit == "%" else without_share_head(carried.indicator)
+    if inherited and not left and (measure := measure_of_place_set(inherited)):
+        inherited = measure  # "10 tỉnh, thành phố có tốc độ tăng GRDP … gồm: Bắc Giang tăng [13,45%]"
     if quantity.is_count:
-        right = right_phrase(view, after, skip)
+        right = right_phrase(view, after, skip, ctx.values)
         noun = _strip_scale(quantity.unit.split("/")[0])
         propose(("noun", noun))
         if right:
@@ -651,7 +668,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return left  # "tuổi thọ bình quân đạt [74 tuổi]": the clause already names what it counts
         return f"{left} {noun}".strip()
     if quantity.norm_unit not in ("%", "pp", "times"):
-        noun_after = right_phrase(view, after, skip)
+        noun_after = right_phrase(view, after, skip, ctx.values)
         if noun_after:
             propose(("right", noun_after))
             if not left and floor > 0:
@@ -676,7 +693,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         return subject
     share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
-        share_of = "" if _compared_period_after(view, after) else right_phrase(view, after, skip)
+        share_of = "" if _compared_period_after(view, after) else right_phrase(view, after, skip, ctx.values)
         if share_of:
             propose(("share_of", f"{head} {share_of}".strip() if head else share_of))
     if share_of and (not left or clause_opens_with_cues(view, first, floor)):
@@ -843,10 +860,13 @@ def _carry_period(carried: _Carried, periods: list[Period], start: int) -> None:
             carried.calendar_year = calendar[-1].year
 
 
-def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = (-1, False)) -> None:
-    """The last cue of a sentence sets the scope the next sentences inherit."""
+def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = (-1, False),
+                  estimated: str | None = None) -> None:
+    """The last cue of a sentence sets the scope the next sentences inherit; an
+    estimate word, what it made of the sentence's last value (`estimated`: "dự
+    kiến đến cuối năm 2019 đạt …" written in 2019 reports a result)."""
     if status_cues:
-        carried.status = status_cues[-1].label
+        carried.status = estimated or status_cues[-1].label
         carried.status_is_newer = True
         carried.status_cued = True
         carried.status_end, carried.status_opens_list = end
