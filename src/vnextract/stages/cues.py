@@ -169,6 +169,9 @@ class CueRules:
     ratio_words: PhraseSet
     change_in_nouns: PhraseSet
     present_openers: PhraseSet
+    target_list_nouns: PhraseSet
+    target_list_counted_by: PhraseSet
+    target_list_words: PhraseSet
     restating: PhraseSet
     result_value: PhraseSet
     estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
@@ -207,6 +210,9 @@ def cue_rules() -> CueRules:
         ratio_words=PhraseSet(rules["aside"]["ratio_words"]),
         change_in_nouns=PhraseSet(change["in_nouns"]),
         present_openers=PhraseSet(status["present_openers"], "actual"),
+        target_list_nouns=PhraseSet(status["target_list_nouns"], "target"),
+        target_list_counted_by=PhraseSet(status["target_list_counted_by"]),
+        target_list_words=PhraseSet(status["target_list_words"]),
         restating=PhraseSet(comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
         estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
@@ -619,6 +625,31 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
             measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue
         found.append(cue)
+    lists = _target_lists(view, ignore)
+    return sorted(found + lists, key=lambda c: c.first) if lists else found
+
+
+_LIST_REACH = 3  # tokens between a count of targets and the colon of its list ("chủ yếu là:")
+
+
+def _target_lists(view: TokenView, quantities: list[tuple[int, int]]) -> list[Cue]:
+    """"… với [20 chỉ tiêu] chủ yếu là: …": a count of targets that opens a
+    list, not counted by a result verb right before it, as a target cue."""
+    rules = cue_rules()
+    tokens = view.tokens
+    found = []
+    for first, after in quantities:
+        if not rules.target_list_nouns.inside(view, list(range(first, after))) or (
+                first > 0 and rules.target_list_counted_by.ending_at(view, first - 1) is not None):
+            continue
+        i = after
+        while i < len(tokens) and i - after <= _LIST_REACH and tokens[i].text != ":":
+            words = rules.target_list_words.starting_at(view, i)
+            if words is None:
+                break
+            i = words.last + 1
+        if i < len(tokens) and tokens[i].text == ":":
+            found.append(Cue(i, i, "target"))  # the count itself is no cue token: its colon is
     return found
 
 

@@ -624,6 +624,13 @@ def _text(tokens: list[Token], idx: list[int]) -> str:
 
 
 @lru_cache(maxsize=None)
+def _joined_phrases(keys: tuple[str, ...]) -> tuple[frozenset[tuple[str, ...]], int]:
+    """Several word lists as one set of folded phrases, and the longest one's length."""
+    lists = [_folded_phrases(key) for key in keys]
+    return frozenset().union(*(p for p, _ in lists)), max(n for _, n in lists)
+
+
+@lru_cache(maxsize=None)
 def _folded_phrases(key: str) -> tuple[frozenset[tuple[str, ...]], int]:
     """A word list of rules/indicators.yaml `phrase` as folded syllables, and its longest entry's length."""
     words = load_rules("indicators")["phrase"][key]
@@ -716,6 +723,7 @@ def ranked_measure(view: TokenView, skip: frozenset[int]) -> str:
 _RANK_STOPS = frozenset({("là",), ("với",), ("trong",), ("trên",), ("của",)})
 
 
+@lru_cache(maxsize=4096)
 def names_no_indicator(phrase: str) -> bool:
     """Whether the phrase is made only of plan, document, source and place-type
     words (rules/indicators.yaml `not_indicators`), comparison and grading
@@ -729,9 +737,7 @@ def names_no_indicator(phrase: str) -> bool:
 
 def _made_of(phrase: str, *keys: str) -> bool:
     """Whether the phrase is made only of entries of these word lists ("kết quả cao": a result and a grade)."""
-    lists = [_folded_phrases(key) for key in keys]
-    phrases = frozenset().union(*(p for p, _ in lists))
-    longest = max(n for _, n in lists)
+    phrases, longest = _joined_phrases(keys)
     sylls = _folded(phrase)
     i = 0
     while i < len(sylls):
