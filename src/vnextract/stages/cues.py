@@ -706,8 +706,9 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
         if (any(view.tokens[i].text == ":" for i in range(cue.last + 1, first_token))
                 and _measured_in_clause(view.tokens, rules.not_target_after.find(view), cue.first)):
             continue  # "không đạt kế hoạch: tốc độ tăng trưởng [9,40%]": a list of results
-        if cue.first > 0 and rules.baseline_introducers.ending_at(view, cue.first - 1) is not None:
-            continue
+        if cue.first > 0 and rules.baseline_introducers.ending_at(view, cue.first - 1) is not None \
+                and first_token - cue.last > 1:
+            continue  # "so với kế hoạch năm 2023": a baseline; "so với chỉ tiêu [20.000 người]": the plan's value
         return cue
     return None
 

@@ -390,12 +390,17 @@ def _crosses_comma(
 
 def verb_before_amount(view: TokenView, first_token: int, floor: int) -> bool:
     """A verb (or a verb and its adverb, "trồng mới") right before the amount,
-    no cue word between: the noun after the amount is its object."""
-    if first_token - floor < 1 or _cue_run_start(view, first_token, floor) != first_token:
+    no cue word but a bound between ("huy động hơn"): the noun after the
+    amount is its object."""
+    run = left_cues(view, first_token)
+    if any(kind not in ("comparator", "filler") for _, _, kind, _ in run):
+        return False  # "đạt", "tăng": the amount is that verb's, no object follows
+    end = run[-1][0] if run else first_token  # "huy động hơn [85,6 tỷ đồng]": a bound word between
+    if end - floor < 1:
         return False
     rules = phrase_rules()
-    start = max(floor, first_token - 2)
-    tags = pos_tags(tuple(view.tokens[i].text for i in range(start, first_token)))
+    start = max(floor, end - 2)
+    tags = pos_tags(tuple(view.tokens[i].text for i in range(start, end)))
     if not tags:
         return False
     if tags[-1] in rules.predicate_verbs:
