@@ -261,3 +261,11 @@ def test_a_change_from_one_value_to_another_dates_each_end():
     text = "Từ năm 2016 - 2019, tỷ lệ hộ nghèo giảm từ 50,41% xuống còn 19,59%."
     records = build_records("x", text, DocumentMeta(year=2020))
     assert [(r.span, r.year) for r in records] == [("50,41%", 2016), ("19,59%", 2019)]
+
+
+def test_a_count_of_targets_that_opens_a_list_sets_its_items_out_as_targets():
+    text = ("Trong nhiệm kỳ 2015 - 2020, GRDP tăng 7%. "
+            "Đại hội biểu quyết 12 chỉ tiêu quan trọng như: Tăng trưởng kinh tế (GRDP) bình quân từ 7,5-8%.")
+    records = build_records("x", text, DocumentMeta(year=2020))
+    assert _at(records, "7%").status == "actual"
+    assert _at(records, "7,5-8%").status == "target"
