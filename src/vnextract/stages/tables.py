@@ -6,14 +6,16 @@ one cell per line; this stage finds all three in the NFC text, with each
 cell's offsets, so a table's figures are grounded like any other.
 
 A table is read from its header: each column's role (rules/tables.yaml:
-label, unit, target, actual, comparison, verdict …) and its period and year
+label, place, unit, target, actual, comparison, verdict …) and its period and year
 (periods.yaml on the header, else a bare year there, else the caption or the
 text before the table). A table whose header names no figure column but
 whose first column does ("Kế hoạch 2023", "Thực hiện 2023") is transposed
 first. Each data row gives one value per figure column: the number in its
 cell, its unit from the cell, the row label ("GRDP (tỷ đồng)"), the unit
 column or the column header, in that order. Rows after "Trong đó:" are parts
-of the row above and take its unit when they have none.
+of the row above and take its unit when they have none. In a table of
+places (a column headed "Tỉnh, thành phố") each row is a place, the
+locality of its figures, and a figure column's header names the measure.
 
 The values come back as plain data (`TableValue`); stages/records.py makes
 them records, so a table's records are ordinary ones.
@@ -874,11 +876,12 @@ def _place_values(text: str, table: Table, fallback: Period | None, published: i
             owner = next((j for j in range(k - 1, -1, -1) if columns[j].role == "place"), None)
             if owner is None or not row[owner].text or column.header is None:
                 continue
-            name = _measure_name(column.header.text) if column.role == "measure" else column.header.text
-            label = _Label(Cell(column.header.start, column.header.start + len(name), name), None, False, False)
-            if not name or text[label.cell.start : label.cell.end] != name:
-                label = _Label(Cell(column.header.start, column.header.end, column.header.text), None, False, False)
-                name = column.header.text
+            header = column.header
+            name = (_measure_name(header.text) if column.role == "measure" else "") or header.text
+            # the evidence is the measure's words where the header opens with them, else the whole header
+            label = _Label(Cell(header.start, header.start + len(name), name), None, False, False)
+            if text[label.cell.start : label.cell.end] != name:
+                label = _Label(Cell(header.start, header.end, header.text), None, False, False)
             place = row[owner]
             value = _value(text, table, [place, row[k]], 1, column, label, None,
                            (min(place.start, row[k].start), max(place.end, row[k].end)), fallback, published, None)
