@@ -86,7 +86,13 @@ _GIUA = regex.compile(r"(?<!\w)(?i:giữa)[^\S\n]+$")
 
 
 def _proper_ratio(m: regex.Match, _unit_at: UnitAt) -> bool:
-    return 0 < _whole(m["den"]) and _whole(m["num"]) <= _whole(m["den"])
+    """A part of a whole ("8/8 xã"), or a result against its plan written
+    with thousands or decimals, which may exceed it ("11.284/10.870 tấn")."""
+    num, den = _whole(m["num"]), _whole(m["den"])
+    return 0 < den and (num <= den or all(_GROUPED.search(m[g]) for g in ("num", "den")))
+
+
+_GROUPED = regex.compile(r"[.,][0-9]")  # thousands or decimals: no day or month
 
 
 def _one_before_unit(m: regex.Match, unit_at: UnitAt) -> bool:
@@ -429,6 +435,7 @@ def _day_month(m: regex.Match) -> bool:
     return 1 <= _whole(m["num"]) <= 31 and 1 <= _whole(m["den"]) <= 12
 
 
-def _whole(digits: str) -> int:
-    """A whole number as a ratio writes it, thousands grouped by dots or not ("8.227")."""
-    return int(digits.replace(".", ""))
+def _whole(digits: str) -> float:
+    """A number as a ratio writes it, thousands grouped by dots or not ("8.227"), a decimal comma ("1.060,58")."""
+    whole, _, fraction = digits.replace(".", "").partition(",")
+    return float(f"{whole}.{fraction}") if fraction else int(whole)
