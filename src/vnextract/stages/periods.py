@@ -106,6 +106,15 @@ def _year_kinds() -> tuple[frozenset[str], frozenset[str], regex.Pattern]:
     return frozenset(rules["part_of_year"]), frozenset(rules["calendar_year"]), horizon
 
 
+_YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def first_year(text: str) -> int | None:
+    """The first year a time phrase names ("giai đoạn 2016 - 2019" → 2016): where a range starts."""
+    m = _YEAR_IN_TEXT.search(text)
+    return int(m.group()) if m else None
+
+
 def is_part_of_year(period: Period) -> bool:
     """"6 tháng đầu năm", "quý I": a part of a year, whose year is the calendar year in force."""
     return period.rule in _year_kinds()[0]

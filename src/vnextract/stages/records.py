@@ -30,7 +30,7 @@ from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, lef
                          subject_before_with, verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
-from .periods import Period, find_periods, is_part_of_year, names_calendar_year, year_in_name
+from .periods import Period, find_periods, first_year, is_part_of_year, names_calendar_year, year_in_name
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
 from .segmentation import Sentence, iter_sentences, tokenize
@@ -200,9 +200,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             carried.indicator = records[-1].indicator
         if not pending:
             break  # what follows the last figure sets nothing any record reads
-        _carry_status(carried, cue_stage.outside_other_asides(view, context.status_cues), sentence_end(text, sentence),
-                      estimated=records[-1].status if records and cue_stage.estimate_before(
-                          view, cue_stage.outside_other_asides(view, context.status_cues)) is not None else None)
+        cues = cue_stage.outside_other_asides(view, context.status_cues)
+        estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
+        _carry_status(carried, cues, sentence_end(text, sentence), estimated)
         _carry_period(carried, _text_periods(text, own_periods, in_sentence, sentence.start), sentence.start)
     if any(q.no_record for q in quantities):
         policy = {q.start for q in quantities if q.no_record}
@@ -322,7 +322,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
              ("carried", carried.year), ("published", doc.published), ("named", doc.named_year),
              ("sentence", next((p.year for p in ctx.periods if p.year is not None), None))]
     if own_period is not None and own_period.rule == "year_range" and cue_stage.starts_a_change(view, first, after) \
-            and (start_year := _first_year(own_period.text)) is not None:
+            and (start_year := first_year(own_period.text)) is not None:
         year = start_year  # "Từ năm 2016 - 2019, tỷ lệ hộ nghèo giảm từ [50,41%] xuống còn 19,59%": where 2016 stood
         years.append(("range_start", year))
     if aside_kind == "comparison":
@@ -572,15 +572,6 @@ def _year_named_after(ctx: _SentenceContext, quantity: Quantity, year: int | Non
     if named is not None:
         return named.year
     return year - 1 if year is not None else None
-
-
-_YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
-
-
-def _first_year(text: str) -> int | None:
-    """The first year a time phrase names ("giai đoạn 2016 - 2019" → 2016)."""
-    m = _YEAR_IN_TEXT.search(text)
-    return int(m.group()) if m else None
 
 
 def _result_year(status: str, year: int | None, published: int | None) -> int | None:
