@@ -42,10 +42,11 @@ class PhraseRules:
     aside_openers: PhraseSet
     clause_verbs: PhraseSet
     predicate_ends: frozenset[str]  # POS tags of a predicate's last word before a comma
-    predicate_verbs: frozenset[str]
-    verb_modifiers: frozenset[str]  # POS tags of the verb before it
+    predicate_verbs: frozenset[str]  # POS tags of the verb before it
+    verb_modifiers: frozenset[str]  # POS tags of an adverb after a verb ("trồng mới")
     share_heads: PhraseSet
     rank_about: PhraseSet
+    rank_about_ends: PhraseSet
     enders: LabelledPhrases  # what is stripped from a phrase's end, looked up at once
 
 
@@ -70,6 +71,7 @@ def phrase_rules() -> PhraseRules:
         verb_modifiers=frozenset(phrase["verb_modifier_tags"]),
         share_heads=PhraseSet(phrase["share_heads"]),
         rank_about=PhraseSet(phrase["rank_about"]),
+        rank_about_ends=PhraseSet(phrase["rank_about_ends"]),
         enders=LabelledPhrases([("ender", p) for p in (*cue_rules().qualifiers, trailing)]),
     )
 
@@ -713,19 +715,18 @@ def ranked_measure(view: TokenView, skip: frozenset[int]) -> str:
     up to the clause's end, a time or place, or the verb that names the
     ranked ("Dẫn đầu về [thu hút FDI] trên cả nước năm 2020 là TP.HCM")."""
     tokens = view.tokens
-    for cue in phrase_rules().rank_about.find(view):
+    rules = phrase_rules()
+    for cue in rules.rank_about.find(view):
         idx = []
         for i in range(cue.last + 1, min(len(tokens), cue.last + 1 + _RIGHT_WALK)):
-            if i in skip or tokens[i].text in _HARD_STOPS or tokens[i].text in ",(" or view.sylls[i] in _RANK_STOPS:
+            if i in skip or tokens[i].text in _HARD_STOPS or tokens[i].text in ",(" \
+                    or rules.rank_about_ends.starting_at(view, i) is not None:
                 break
             idx.append(i)
         words = _text(tokens, _strip_trailing(view, idx))
         if words and not names_no_indicator(words):
             return words
     return ""
-
-
-_RANK_STOPS = frozenset({("là",), ("với",), ("trong",), ("trên",), ("của",)})
 
 
 @lru_cache(maxsize=4096)

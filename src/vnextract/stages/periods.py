@@ -106,13 +106,16 @@ def _year_kinds() -> tuple[frozenset[str], frozenset[str], regex.Pattern]:
     return frozenset(rules["part_of_year"]), frozenset(rules["calendar_year"]), horizon
 
 
-_YEAR_IN_TEXT = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
-
-
 def first_year(text: str) -> int | None:
     """The first year a time phrase names ("giai đoạn 2016 - 2019" → 2016): where a range starts."""
-    m = _YEAR_IN_TEXT.search(text)
+    m = _year_pattern().search(text)
     return int(m.group()) if m else None
+
+
+@lru_cache(maxsize=1)
+def _year_pattern() -> regex.Pattern:
+    """periods.yaml's `year`, on its own between non-digits."""
+    return regex.compile(rf"(?<![0-9]){expand_patterns('{year}', load_rules('periods')['patterns'])}(?![0-9])")
 
 
 def is_part_of_year(period: Period) -> bool:
