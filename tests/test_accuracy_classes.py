@@ -6,6 +6,7 @@ from __future__ import annotations
 from vnextract import extract
 from vnextract.gazetteer import place_in_name, spellings
 from vnextract.inputs.metadata import DocumentMeta
+from vnextract.pipeline import current_model
 from vnextract.stages.records import build_records
 
 
@@ -269,3 +270,28 @@ def test_a_count_of_targets_that_opens_a_list_sets_its_items_out_as_targets():
     records = build_records("x", text, DocumentMeta(year=2020))
     assert _at(records, "7%").status == "actual"
     assert _at(records, "7,5-8%").status == "target"
+
+
+def test_a_counted_nouns_phrase_ends_where_a_clause_with_its_own_value_begins():
+    records = extract("Năm 2024, hơn 200 dự án từ Hàn Quốc đang hoạt động ở Long An, tổng vốn đăng ký trên 818 triệu USD.")
+    assert _at(records, "200 dự án").indicator == "dự án từ Hàn Quốc đang hoạt động"
+    records = extract("Năm 2025, toàn tỉnh có 7,3 triệu lượt khách ghé thăm, lưu trú, đem về doanh thu du lịch đạt 1.200 tỉ đồng.")
+    assert _at(records, "7,3 triệu lượt khách").indicator == "lượt khách ghé thăm, lưu trú"
+
+
+def test_places_in_brackets_break_down_the_value_before_them_in_their_unit():
+    records = extract("Đến ngày 4/5/2023, toàn tỉnh đã thu hoạch trên 6.000 ha, đạt 23% diện tích gieo cấy "
+                      "(huyện Vĩnh Linh 1.600 ha, huyện Gio Linh 1.000 ha).")
+    assert [_at(records, span).indicator for span in ("1.600 ha", "1.000 ha")] == ["thu hoạch", "thu hoạch"]
+    assert _at(records, "1.600 ha").locality == "huyện Vĩnh Linh"
+
+
+def test_a_sentence_that_opens_on_a_year_before_the_plans_turns_back_to_results():
+    text = ("Năm 2026, huyện phấn đấu tổng thu ngân sách 1.800 tỷ đồng. Năm 2025, tổng thu ngân sách trên địa bàn "
+            "huyện 1.520 tỷ đồng; thu nhập bình quân đầu người 75 triệu đồng.")
+    for model in ("rules", None):
+        records = build_records("x", text, DocumentMeta(year=2025), model=current_model(model))
+        assert [r.status for r in records] == ["target", "actual", "actual"]
+    text = ("Đến năm 2030, huyện phấn đấu thu nhập bình quân đầu người 120 triệu đồng. Năm 2027, thu nhập bình quân "
+            "đầu người 90 triệu đồng.")  # a year still to come stays in the plan
+    assert [r.status for r in build_records("x", text, DocumentMeta(year=2025))] == ["target", "target"]

@@ -507,6 +507,8 @@ RUN_EXAMPLE_LISTS = {
                    "phrase.dateline_examples", "phrase.contribution_examples",
                    "phrase.framing_examples", "phrase.sector_examples", "phrase.aside_opener_examples",
                    "phrase.bare_measure_examples", "phrase.item_joiner_examples", "phrase.object_examples",
+                   "phrase.verb_before_head_examples", "phrase.count_head_examples",
+                   "phrase.share_verb_examples",
                    "phrase.place_set_examples"},
     "segmentation": {"split_last.ước.examples"},
 }

@@ -332,6 +332,7 @@ def test_xlsx_sheet_without_doc_id_names_the_file(tmp_path):
     ('Cần Thơ (TP, "Tây Đô")', "TP Cần Thơ"),
     ("Hưng Yên (tỉnh; + Thái Bình merger context)", "tỉnh Hưng Yên"),
     ("Điện Biên (tỉnh) + national", "tỉnh Điện Biên"),
+    ("Phú Yên (tỉnh) + multi (top-10 list: Bắc Giang, Hậu Giang)", "tỉnh Phú Yên"),  # a note with brackets
     ("Hà Tĩnh / xã Kỳ Tân, huyện Kỳ Anh", "xã Kỳ Tân"),
     ("Phú Thọ (new, merged) / xã Xuân Lãng (former Bình Xuyên, Vĩnh Phúc)", "xã Xuân Lãng"),
     ("Phú Thọ (tỉnh, merged 1/7/2025)", "tỉnh Phú Thọ"),  # a slash inside a note splits nothing

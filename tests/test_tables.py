@@ -231,13 +231,15 @@ def test_tables_command_prints_each_column_with_its_role():
     assert "row\t2\tThu ngân sách nhà nước trên địa bàn\tTỷ đồng\t5.200\t5.356,8\t103" in lines
 
 
-@pytest.mark.parametrize("between", ["\n", "\n\n"], ids=["lines", "paragraphs"])
-def test_a_table_pasted_one_cell_per_line_with_rows_lacking_a_cell(between):
+@pytest.mark.parametrize("between, numbers", [("\n", "1234"), ("\n\n", "1234"), ("\n\n", ["1."] * 4)],
+                         ids=["lines", "paragraphs", "numbers-lost"])
+def test_a_table_pasted_one_cell_per_line_with_rows_lacking_a_cell(between, numbers):
+    """Numbers lost: a numbered list copied as " 1. " in every row still opens a row at each."""
     cells = ("TT\nChỉ tiêu\nĐơn vị\nKế hoạch năm 2022\nƯớc thực hiện năm 2022\nĐánh giá\n"
-             "1\nTốc độ tăng giá trị sản xuất\n%\n10\n10,2\nĐạt\n"
-             "2\nThu nhập bình quân đầu người\nTriệu đồng\n45\n46,5\n"  # no verdict
-             "3\nTỷ lệ hộ nghèo\n%\nGiảm 2\n2,5\nVượt\n"
-             "4\nSố xã đạt chuẩn nông thôn mới\nxã\n2\n1\nKhông đạt")
+             f"{numbers[0]}\nTốc độ tăng giá trị sản xuất\n%\n10\n10,2\nĐạt\n"
+             f"{numbers[1]}\nThu nhập bình quân đầu người\nTriệu đồng\n45\n46,5\n"  # no verdict
+             f"{numbers[2]}\nTỷ lệ hộ nghèo\n%\nGiảm 2\n2,5\nVượt\n"
+             f"{numbers[3]}\nSố xã đạt chuẩn nông thôn mới\nxã\n2\n1\nKhông đạt")
     text = ("Kết quả thực hiện các chỉ tiêu năm 2022 của huyện Kỳ Sơn:\n" + cells.replace("\n", between)
             + "\n\nTrong năm 2023, huyện tiếp tục phấn đấu hoàn thành các chỉ tiêu đề ra.")
     records = extract(text, "ky-son")

@@ -188,7 +188,8 @@ def parse_locality(cell) -> str | None:
     text = " ".join(str(cell).split())
     if regex.match(r"(?i)multi", text):
         return None
-    part = regex.sub(r"\s\+\s[^()]*$", "", _slash_parts(text)[-1]).strip()  # "Bắc Kạn (tỉnh) + national": a note
+    # "Bắc Kạn (tỉnh) + national (…)": a note, unless the "+" is inside brackets
+    part = regex.sub(r"\s\+\s(?:[^()]|\([^()]*\))*$", "", _slash_parts(text)[-1]).strip()
     paren = _PAREN.search(part)
     # "xã Hưng Thịnh, huyện Hưng Nguyên": the unit, then the units it lies in.
     name = _PAREN.sub("", part).strip(" ,;").split(",")[0].strip()

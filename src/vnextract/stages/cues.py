@@ -169,10 +169,12 @@ class CueRules:
     ratio_words: PhraseSet
     change_in_nouns: PhraseSet
     present_openers: PhraseSet
+    present_verbs: PhraseSet
     target_list_nouns: PhraseSet
     target_list_counted_by: PhraseSet
     target_list_words: PhraseSet
     restating: PhraseSet
+    restated_in_brackets: PhraseSet
     result_value: PhraseSet
     estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
     future_words: frozenset[str]  # a future auxiliary: after an estimate word, no cue of its own
@@ -210,10 +212,12 @@ def cue_rules() -> CueRules:
         ratio_words=PhraseSet(rules["aside"]["ratio_words"]),
         change_in_nouns=PhraseSet(change["in_nouns"]),
         present_openers=PhraseSet(status["present_openers"], "actual"),
+        present_verbs=PhraseSet(status["present_verbs"], "actual"),
         target_list_nouns=PhraseSet(status["target_list_nouns"], "target"),
         target_list_counted_by=PhraseSet(status["target_list_counted_by"]),
         target_list_words=PhraseSet(status["target_list_words"]),
         restating=PhraseSet(comparator["restating"]),
+        restated_in_brackets=PhraseSet(change["restated_in_brackets"] + comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
         estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
         future_words=frozenset(w.lower() for w in status["future_words"]),
@@ -417,6 +421,19 @@ def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str
     return "level", None
 
 
+def restates_in_brackets(view: TokenView, aside: "Aside | None", first_token: int, after_token: int) -> bool:
+    """"giảm 0,58% ([5.240 tấn])", "giảm 1.686ha (bằng [2,24%])": a value alone
+    in brackets that say nothing else, or after a restating word, is the value
+    before the brackets in another unit (the caller checks that one stands there)."""
+    if aside is None or aside.kind or after_token != aside.close:
+        return False
+    start = aside.open + 1
+    if start == first_token:
+        return True
+    cue = cue_rules().restated_in_brackets.starting_at(view, start, first_token - 1)
+    return cue is not None and cue.last == first_token - 1
+
+
 def has_kind_cue(view: TokenView, first_token: int) -> bool:
     """Whether a change or level word stands in the cue run before the number."""
     return any(kind in ("change", "level") for _f, _l, kind, _label in left_cues(view, first_token))
@@ -592,12 +609,15 @@ _QUALIFIER_REACH = 3
 _PHRASE_ENDS = frozenset(",;:.")
 
 
-def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue]:
+def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: int | None = None) -> list[Cue]:
     """Target and actual cues of a sentence, in order.
 
     Not cues: tokens in the `ignore` ranges [first, after) (quantities: "14/17 nhóm chỉ tiêu"),
     neutral phrases ("so với ước thực hiện"), and a target word measured
-    against in its clause ("đạt 67% kế hoạch", "vượt chỉ tiêu … đề ra")."""
+    against in its clause ("đạt 67% kế hoạch", "vượt chỉ tiêu … đề ra").
+    `place_end`: the sentence opens on a place, ending before that token; its
+    first cue, if a present verb ("Xã A sau khi được thành lập …, có diện
+    tích …"), says what the place has now."""
     rules = cue_rules()
     tokens = view.tokens
     blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
@@ -609,6 +629,8 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
     results = [c for c in rules.result_value.find(view) if c.last + 1 in starts]
     opener = rules.present_openers.starting_at(view, 0) if tokens else None  # "Xã có diện tích …": what it has now
     results += [opener] if opener is not None else []
+    if opener is None and place_end is not None:
+        results += [c for c in rules.present_verbs.find(view) if c.first >= place_end][:1]
     found: list[Cue] = []
     measured_end = -_QUALIFIER_REACH - 1  # where the last target word measured against ends
     for cue in sorted(results + rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
@@ -616,6 +638,8 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = ()) -> list[Cue
             continue
         if found and cue.first <= found[-1].last:
             continue
+        if found and place_end is not None and cue in results and rules.present_verbs.starting_at(view, cue.first):
+            continue  # a present verb after another cue ("Xã A phấn đấu đến năm 2030 có …") is that cue's
         if cue.label == "target" and (
             _measured_in_clause(tokens, measured, cue.first)
             or (cue.first - measured_end <= _QUALIFIER_REACH
@@ -668,6 +692,15 @@ def estimate_before(view: TokenView, cues: list[Cue]) -> Cue | None:
     if _cue_words(view, cues[-1]).lower() in cue_rules().future_words:
         return next((c for c in reversed(cues[:-1]) if is_estimate(view, c)), None)
     return None
+
+
+def plan_before_estimate(view: TokenView, cues: list[Cue], estimate: Cue) -> Cue | None:
+    """A plan word before the estimate in its sentence ("huyện phấn đấu …;
+    sản lượng lương thực dự kiến đạt …"): the estimate is of the plan's."""
+    rules = cue_rules()
+    return next((c for c in reversed(cues) if c.last < estimate.first and c.label == "target"
+                 and not is_estimate(view, c) and not is_horizon(view, c)
+                 and _cue_words(view, c).lower() not in rules.future_words), None)
 
 
 def is_horizon(view: TokenView, cue: Cue) -> bool:

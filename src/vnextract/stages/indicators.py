@@ -44,6 +44,7 @@ class PhraseRules:
     predicate_ends: frozenset[str]  # POS tags of a predicate's last word before a comma
     predicate_verbs: frozenset[str]  # POS tags of the verb before it
     verb_modifiers: frozenset[str]  # POS tags of an adverb after a verb ("trồng mới")
+    verb_before_head: frozenset[str]  # POS tags of a verb and its particles before a head noun ("đem về")
     share_heads: PhraseSet
     rank_about: PhraseSet
     rank_about_ends: PhraseSet
@@ -69,6 +70,7 @@ def phrase_rules() -> PhraseRules:
         predicate_ends=frozenset(phrase["clause_predicate"]["last_tags"]),
         predicate_verbs=frozenset(phrase["clause_predicate"]["verb_tags"]),
         verb_modifiers=frozenset(phrase["verb_modifier_tags"]),
+        verb_before_head=frozenset(phrase["verb_before_head_tags"]),
         share_heads=PhraseSet(phrase["share_heads"]),
         rank_about=PhraseSet(phrase["rank_about"]),
         rank_about_ends=PhraseSet(phrase["rank_about_ends"]),
@@ -100,8 +102,32 @@ def left_phrase(
             return before
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
     idx = _after_last_breaker(view, idx)
-    idx = _strip_trailing(view, _strip_leading(view, idx))
+    idx = _without_verb_before_head(view, _strip_trailing(view, _strip_leading(view, idx)))
     return _text(tokens, _reach_head(view, idx, floor, skip, values))
+
+
+# How many tokens a verb and its particles take before a head noun, at most.
+_VERB_BEFORE_HEAD = 3
+
+
+def _without_verb_before_head(view: TokenView, idx: list[int]) -> list[int]:
+    """", đem về doanh thu [12.000 tỷ đồng]", "liên kết tiêu thụ, mang lại giá
+    trị [45 tỷ đồng]": a clause after a comma that opens on a verb and its
+    particles right before a head noun is a predicate of a subject named
+    before; the head's phrase is measured."""
+    rules = phrase_rules()
+    commas = [k for k, i in enumerate(idx) if view.tokens[i].text == ","]
+    opening = commas[-1] + 1 if commas else 0
+    if opening >= len(idx) or idx[opening] == 0 or view.tokens[idx[opening] - 1].text != ",":
+        return idx  # the verb opens no clause: "để tính tỷ lệ che phủ" belongs to the phrase before
+    for k in range(opening + 1, min(opening + _VERB_BEFORE_HEAD, len(idx) - 1) + 1):
+        if idx[k] != idx[k - 1] + 1:
+            return idx
+        if rules.heads.starting_at(view, idx[k]) is not None:
+            tags = pos_tags(tuple(view.tokens[i].text for i in idx[opening:k]))
+            verbs = tags is not None and tags[0] in rules.predicate_verbs and all(t in rules.verb_before_head for t in tags)
+            return idx[k:] if verbs else idx
+    return idx
 
 
 # How far left of a cut phrase its head word is looked for, in tokens.
@@ -219,6 +245,7 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int], values
 
 
 _LISTED_BEFORE = frozenset({"-", "–", "—", ",", ";"})
+_CLAUSE_WALK = 12  # tokens after a comma within which a value makes what follows a clause of its own
 
 
 def _change_before_number(view: TokenView) -> frozenset[int]:
@@ -252,6 +279,10 @@ def _list_continues(view: TokenView, at: int, length: int) -> bool:
         fragment.append(j)
     if not fragment or any(_has_digit(tokens[j]) for j in fragment):
         return False
+    clause_end = next((j for j in range(at + 1, min(len(tokens), at + _CLAUSE_WALK)) if tokens[j].text in ",;:.()"),
+                      min(len(tokens), at + _CLAUSE_WALK))
+    if any(_has_digit(tokens[j]) for j in range(fragment[-1] + 1, clause_end)):
+        return False  # ", tổng vốn đăng ký trên 818 triệu USD": a clause with a value of its own
     if tokens[at].text == "và":
         return True
     first = fragment[:1]
@@ -270,6 +301,24 @@ def clause_opens_with_cues(view: TokenView, first_token: int, floor: int) -> boo
     before it, so what the share is of comes after it."""
     end = _cue_run_start(view, first_token, floor)
     return end < first_token and (end == 0 or view.tokens[end - 1].text in (",", ";", ":"))
+
+
+def share_word_of_previous(view: TokenView, first_token: int, floor: int, of_count: bool) -> str:
+    """", chiếm [43,78%] giá trị tổng sản phẩm" after another value: the share
+    word ("tỷ trọng", "tỷ lệ" of a count) the share of that value is named by;
+    "" when no share verb opens the value's clause."""
+    if floor <= 0 or not clause_opens_with_cues(view, first_token, floor):
+        return ""
+    rules = load_rules("indicators")["phrase"]["share_verbs"]
+    verb = _share_verbs().starting_at(view, _cue_run_start(view, first_token, floor), first_token - 1)
+    if verb is None:
+        return ""
+    return rules["of_count"] if of_count else rules["of_amount"]
+
+
+@lru_cache(maxsize=1)
+def _share_verbs() -> PhraseSet:
+    return PhraseSet(load_rules("indicators")["phrase"]["share_verbs"]["verbs"])
 
 
 def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
@@ -658,6 +707,17 @@ def without_share_head(phrase: str) -> str:
         if [w.lower() for w in words[: len(head)]] == list(head):
             return " ".join(words[len(head):])
     return phrase
+
+
+def names_what_is_counted(phrase: str, noun: str) -> bool:
+    """Whether `phrase` already names what a count of `noun` counts: it opens on
+    a count head ("số lao động …", "dân số") or holds the noun's last word
+    ("khách du lịch quốc tế" for "lượt khách")."""
+    words, last = _folded(phrase), _folded(noun)[-1:]
+    if last and last[0] in words:
+        return True
+    heads, longest = _folded_phrases("count_heads")
+    return any(words[:n] in heads for n in range(1, longest + 1))
 
 
 def names_share_only(phrase: str) -> bool:

@@ -61,6 +61,7 @@ def _compiled():
     national = regex.compile(rf"{_LEFT}(?:(?P<said>{said})|{country}|{statistics}){_RIGHT}")
     gazetteer = {**provinces(), **rules["aliases"]}
     bare = regex.compile(rf"{_LEFT}(?:{phrase_alternation(gazetteer, case_sensitive=True)}){_RIGHT}")
+    any_case = regex.compile(rf"(?:{phrase_alternation(gazetteer)}){_RIGHT}", regex.IGNORECASE)
     # Names as written; a region with or without "vùng" (capitalised too, opening a sentence: "Vùng Tây Bắc có …").
     with_vung = set(rules["regions_named_with_vung"])
     bare_regions = [r for r in rules["regions"] if r not in with_vung]
@@ -68,7 +69,8 @@ def _compiled():
         rf"{_LEFT}(?:(?P<foreign>{phrase_alternation(rules['foreign'], case_sensitive=True)})"
         rf"|[Vv]ùng[ \t]+(?P<region>{phrase_alternation(rules['regions'], case_sensitive=True)})"
         rf"|(?P<region_bare>{phrase_alternation(bare_regions, case_sensitive=True)})){_RIGHT}")
-    return typed, fused, national, bare, gazetteer, foreign
+    province_types = frozenset(t.lower() for t in rules["province_type_words"])
+    return typed, fused, national, bare, gazetteer, foreign, (any_case, province_types, frozenset(rules["regions"]))
 
 
 def find_places(text: str, about: str | None = None, after_reform: bool = False, renamed: bool = False) -> list[Place]:
@@ -79,7 +81,7 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
     commune that took a district's name ("Tiên Yên" → "xã Tiên Yên").
     `renamed`: the article predates a province's new name, so the bare new
     name is the former province ("Huế" before 2025 → "tỉnh Thừa Thiên Huế")."""
-    typed, fused, national, bare, gazetteer, foreign = _compiled()
+    typed, fused, national, bare, gazetteer, foreign, (any_case, province_types, regions) = _compiled()
     found: list[Place] = []
     for m in foreign.finditer(text):
         region = m.group("region") or m.group("region_bare")
@@ -87,10 +89,19 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
                            foreign=True, in_phrase=True, region=bool(region)))
     for m in fused.finditer(text):
         found.append(Place(m.start(), m.end(), m.group(), m.group()))
+    folded_names = {" ".join(name.lower().split()): name for name in gazetteer}
     for m in typed.finditer(text):
-        kind = m.group("type")
+        kind, name, end = m.group("type"), m.group("name"), m.end()
+        if name in regions:
+            continue  # "các tỉnh Tây Nguyên": the region's provinces, found as the region
         written = kind[:1].lower() + kind[1:] if kind[1:2].islower() else kind  # "Huyện" → "huyện"; "TP." stays
-        found.append(Place(m.start(), m.end(), written + m.group()[len(kind):], m.group("name")))
+        spelled = any_case.match(text, m.start("name")) if kind.lower() in province_types else None
+        if spelled and spelled.end() > end:  # "tỉnh Gia lai": the gazetteer's spelling
+            name, end = folded_names[" ".join(spelled.group().lower().split())], spelled.end()
+            found.append(Place(m.start(), end, written + text[m.start() + len(kind):m.start("name")] + name,
+                               spelled.group()))
+            continue
+        found.append(Place(m.start(), end, written + m.group()[len(kind):], name))
     for m in national.finditer(text):
         found.append(Place(m.start(), m.end(), NATIONAL, m.group(), national=True, in_phrase=m.group("said") is None))
     former = _former_names() if renamed else {}

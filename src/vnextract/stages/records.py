@@ -26,8 +26,9 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
                          list_head, measure_of_place_set, named_after, names_contribution, names_no_indicator,
-                         names_share_only, nearest_words, ranked_measure, respective_names, right_phrase, says_respectively,
-                         subject_before_with, verb_before_amount, with_sector_head, without_share_head)
+                         names_share_only, names_what_is_counted, nearest_words, ranked_measure, respective_names,
+                         right_phrase, says_respectively, share_word_of_previous, subject_before_with, verb_before_amount,
+                         with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
 from .periods import Period, find_periods, first_year, is_part_of_year, names_calendar_year, year_in_name
@@ -94,6 +95,7 @@ class _Carried:
     calendar_year: int | None = None  # the year of the last phrase that named one calendar year ("năm 2023")
     status_end: int = -1  # where the sentence whose cue set `status` ends
     status_opens_list: bool = False  # that sentence ends with a colon: a list of items follows
+    status_year: int | None = None  # the last year that sentence names: the plan's, when its cue set a plan's scope
 
 
 @dataclass(slots=True)
@@ -166,8 +168,10 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         if not in_sentence:
             between.append((sentence, own_periods))
             continue
-        _carry_between(carried, text, between)
+        _carry_between(carried, text, between, doc.published)
         between.clear()
+        text_periods = _text_periods(text, own_periods, in_sentence, sentence.start)
+        _turn_back_from_plan(carried, text_periods, sentence.start, doc.published)
         spans = [(p.start, p.end) for p in sentence_periods]
         spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end) if not p.in_phrase]
         if (dateline := dateline_end(text, sentence.start, sentence.end)) is not None:
@@ -178,7 +182,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         context = _SentenceContext(
             sentence,
             view,
-            cue_stage.status_cues(view, ranges),
+            cue_stage.status_cues(view, ranges, _place_opening(view, places, sentence.start, sentence.end)),
             own_periods,
             sentence_periods,
             frozenset(i for start, end in spans for i in range(*view.token_range(start, end))),
@@ -187,12 +191,14 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         )
         floor = 0
         item_before = None  # the last record of the sentence outside a parenthesis: the list item before
+        outside_by_unit: dict[str, Record] = {}  # the same, per unit
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
             ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
             previous = records[-1] if k else None
-            records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous, item_before))
+            records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous, item_before,
+                                   outside_by_unit.get(quantity.norm_unit)))
             if cue_stage.aside_for(view, first) is None:
-                item_before = records[-1]
+                item_before = outside_by_unit[quantity.norm_unit] = records[-1]
             carried.indicator = doc.cascade_indicator
             floor = after
         if len(in_sentence) > 1 and says_respectively(sentence.text):
@@ -202,8 +208,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             break  # what follows the last figure sets nothing any record reads
         cues = cue_stage.outside_other_asides(view, context.status_cues)
         estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
-        _carry_status(carried, cues, sentence_end(text, sentence), estimated)
-        _carry_period(carried, _text_periods(text, own_periods, in_sentence, sentence.start), sentence.start)
+        _carry_status(carried, cues, sentence_end(text, sentence), estimated, text_periods)
+        _carry_period(carried, text_periods, sentence.start)
     if any(q.no_record for q in quantities):
         policy = {q.start for q in quantities if q.no_record}
         records = [r for r in records if r.start not in policy]  # read as figures above, reported as none
@@ -267,6 +273,14 @@ def _starting_in(pending: list, sentence: Sentence) -> list:
     return inside
 
 
+def _place_opening(view, places: list[Place], start: int, end: int) -> int | None:
+    """The token after a place the sentence opens on ("Xã Nghĩa Hành sau khi …"), or None."""
+    first = next((p for p in _places_within(places, start, end) if not p.in_phrase), None)
+    if first is None or first.start - start > 1 or first.national or first.foreign or first.region:
+        return None
+    return view.token_range(first.start, first.end)[1]
+
+
 def _places_within(places: list[Place], start: int, end: int) -> list[Place]:
     """Places (sorted, not overlapping) that lie wholly in [start, end)."""
     k = bisect_left(places, start, key=lambda p: p.start)
@@ -279,19 +293,24 @@ def _places_within(places: list[Place], start: int, end: int) -> list[Place]:
 
 
 def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, first: int, after: int, floor: int,
-            ceiling: int, carried: _Carried, previous: Record | None = None, item_before: Record | None = None
-            ) -> Record:
+            ceiling: int, carried: _Carried, previous: Record | None = None, item_before: Record | None = None,
+            unit_before: Record | None = None) -> Record:
     """One record; the quantity is tokens [first, after), between the previous
     quantity's end (`floor`) and the next one's start (`ceiling`); `previous`
     is the record of the value before it in its sentence, `item_before` the
-    last one outside a parenthesis (the list item before it)."""
+    last one outside a parenthesis (the list item before it), `unit_before`
+    the last one outside a parenthesis in the quantity's unit."""
     view = ctx.view
     kind, direction = cue_stage.change_for(view, first, after)
     aside = cue_stage.aside_for(view, first)
     aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
     list_item = previous is not None and cue_stage.is_bare_list_item(view, first)
     kind_from = None  # evidence of a kind no cue word said
-    if not cue_stage.has_kind_cue(view, first):
+    if previous is not None and previous.kind == "change" and cue_stage.restates_in_brackets(view, aside, first, after) \
+            and not doc.text[previous.end:view.tokens[aside.open].start].strip():
+        kind, direction = previous.kind, previous.direction  # the change before the brackets, in another unit
+        kind_from = evidence.absent("inherited")
+    elif not cue_stage.has_kind_cue(view, first):
         sign = _sign(doc.text, quantity)
         if sign is not None:
             direction, sign_start, sign_end = sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
@@ -301,7 +320,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
             kind, direction = model_of.kind, model_of.direction
             kind_from = evidence.absent("inherited")
     proposals: list = []
-    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside, proposals)
+    indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside, proposals,
+                           unit_before, previous is not None and previous.norm_unit == "count")
     if previous is not None and (list_item or _is_name(indicator)):
         indicator = _with_item_head(previous.indicator, indicator)
         proposals.append(("item_head", indicator))
@@ -346,7 +366,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     elif (estimate := cue_stage.estimate_before(view, before)) is not None:
         # an estimate of a year still to come is a plan; of the year under way or past, a result
         future = _status_by_year(status_year, doc.published) == "target"
-        status, status_from, rung = ("target" if future else "actual"), evidence.cue_at(doc.text, view, estimate), "estimate"
+        planned = None if future else cue_stage.plan_before_estimate(view, before, estimate)
+        if planned is not None and own_period is not None and own_period.start > view.tokens[planned.first].start:
+            planned = None  # "… mục tiêu đến năm 2025 …, dự kiến đến cuối năm 2019 có thêm [2 xã]": its own time
+        status = "target" if future or planned else "actual"
+        status_from, rung = evidence.cue_at(doc.text, view, planned or estimate), "estimate"
     elif before and cue_stage.is_horizon(view, before[-1]) and _status_by_year(status_year, doc.published) == "actual":
         # "Lũy kế đến năm 2021 có 32/32 xã …" written in 2022: the horizon is past, the count a result
         status, status_from, rung = "actual", evidence.cue_at(doc.text, view, before[-1]), "past_horizon"
@@ -607,7 +631,8 @@ def _place_key(locality: str) -> str:
 
 
 def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind: str, carried, aside_kind: str = "",
-               aside=None, proposals: list | None = None) -> str:
+               aside=None, proposals: list | None = None, unit_before: Record | None = None,
+               previous_is_count: bool = False) -> str:
     """The cascade's indicator phrase; every phrase it weighed on the way goes
     into `proposals` as (source, phrase), for the model to weigh instead."""
     propose = proposals.append if proposals is not None else (lambda item: None)
@@ -629,6 +654,12 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             propose(("subject_left", left))
     if aside_kind and not left and carried.indicator:
         return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis
+    if not left and aside is not None and not aside_kind and unit_before is not None \
+            and _names_only_a_place(view, max(floor, aside.open + 1), first, skip):
+        # "thu hoạch 6.000 ha, đạt 23% diện tích (huyện A 1.600 ha, B [1.000 ha])": a breakdown by place of
+        # the value before the parenthesis in the same unit
+        propose(("unit_before", unit_before.indicator))
+        return unit_before.indicator
     if not left and aside is not None and after == aside.close and all(
         view.tokens[i].text in "+-−" for i in range(aside.open + 1, first)
     ):
@@ -655,8 +686,10 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return f"{noun} {right}"
         if not left and noun.lower() in inherited.lower().split():
             return inherited
-        if left and _names_words(left, noun):
-            return left  # "tuổi thọ bình quân đạt [74 tuổi]": the clause already names what it counts
+        if left and (_names_words(left, noun) or names_what_is_counted(left, noun)):
+            # "tuổi thọ bình quân đạt [74 tuổi]", "dân số đạt [1,2 triệu người]": the phrase already names what
+            # it counts
+            return left
         return f"{left} {noun}".strip()
     if quantity.norm_unit not in ("%", "pp", "times"):
         noun_after = right_phrase(view, after, skip, ctx.values)
@@ -687,6 +720,12 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         share_of = "" if _compared_period_after(view, after) else right_phrase(view, after, skip, ctx.values)
         if share_of:
             propose(("share_of", f"{head} {share_of}".strip() if head else share_of))
+    share_word = share_word_of_previous(view, first, floor, previous_is_count) if quantity.norm_unit == "%" else ""
+    if share_word and inherited:
+        # ", chiếm [43,78%] giá trị tổng sản phẩm": the share of what the value before measures
+        share = inherited if without_share_head(inherited) != inherited else f"{share_word} {inherited}"
+        propose(("share_of_previous", share))
+        return share
     if share_of and (not left or clause_opens_with_cues(view, first, floor)):
         return f"{head} {share_of}".strip() if head else share_of
     topic = lexicon_phrase_before(view, first, skip) if not left and floor == 0 else ""
@@ -699,6 +738,12 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         return ranked  # "Với [4,4 tỷ USD], TP.HCM là địa phương dẫn đầu về thu hút FDI"
     nearest = "" if left or inherited else nearest_words(view, first, skip)
     return left or inherited or nearest or quantity.unit
+
+
+def _names_only_a_place(view, start: int, end: int, skip: frozenset[int]) -> bool:
+    """Tokens [start, end) are a place (or time) and punctuation only: "huyện Vĩnh Linh"."""
+    named = [i for i in range(start, end) if any(c.isalnum() for c in view.tokens[i].text)]
+    return bool(named) and all(i in skip for i in named)
 
 
 def _names_words(phrase: str, words: str) -> bool:
@@ -818,7 +863,8 @@ def _text_periods(text: str, periods: list[Period], quantities: list[Quantity], 
             and not _in_figures_aside(text, p, sentence_start, None)]
 
 
-def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period]]]) -> None:
+def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period]]],
+                   published: int | None = None) -> None:
     """Carry the scope and period of sentences without figures over to the next
     one with figures. Only the last of them with a status cue can set the
     status, so cues are looked for from the end back to it, not in all."""
@@ -831,7 +877,8 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             break
     for k, (_, periods) in enumerate(between):
         if k == with_cues:
-            _carry_status(carried, cues, sentence_end(text, between[k][0]))
+            _carry_status(carried, cues, sentence_end(text, between[k][0]), periods=between[k][1])
+        _turn_back_from_plan(carried, periods, between[k][0].start, published)
         _carry_period(carried, periods, between[k][0].start)
 
 
@@ -851,8 +898,19 @@ def _carry_period(carried: _Carried, periods: list[Period], start: int) -> None:
             carried.calendar_year = calendar[-1].year
 
 
+def _turn_back_from_plan(carried: _Carried, periods: list[Period], start: int, published: int | None) -> None:
+    """A sentence that opens on a year before the plan's, and not after the
+    text's own, turns back to results: "… triển khai nhiệm vụ năm 2026. Năm
+    2025, thu ngân sách …" ends the plan's scope before its figures are read."""
+    if periods and periods[0].year is not None and 0 <= periods[0].start - start <= 1 \
+            and not carried.status_is_newer and carried.status == "target" and carried.status_cued \
+            and carried.status_year is not None and periods[0].year < carried.status_year \
+            and (published is None or periods[0].year <= published):
+        carried.status, carried.status_cued = "actual", False
+
+
 def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = (-1, False),
-                  estimated: str | None = None) -> None:
+                  estimated: str | None = None, periods: list[Period] = ()) -> None:
     """The last cue of a sentence sets the scope the next sentences inherit; an
     estimate word, what it made of the sentence's last value (`estimated`: "dự
     kiến đến cuối năm 2019 đạt …" written in 2019 reports a result)."""
@@ -861,6 +919,7 @@ def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = 
         carried.status_is_newer = True
         carried.status_cued = True
         carried.status_end, carried.status_opens_list = end
+        carried.status_year = next((p.year for p in reversed(periods) if p.year is not None), None)
 
 
 def sentence_end(text: str, sentence: Sentence) -> tuple[int, bool]:

@@ -414,6 +414,7 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
     # or at a "Trong đó:" line; without a number column, every `width` cells.
     opener = _rules().parts_opener
     last_number = None  # the last row number: a row opens at the next one, not at any small figure
+    numbers_repeat = False  # every row number so far was the same
     for i, cell in enumerate(cells):
         nxt = cells[i + 1] if i + 1 < len(cells) else None
         opens = False
@@ -421,9 +422,13 @@ def _one_cell_per_line(text: str, lines: list[tuple[int, int]], k: int) -> tuple
             opens = not current or len(current) >= 2 or bool(opener.match(current[0].text))
             number = cell.text.rstrip(".")
             if opens and number.isdigit():
-                if last_number is not None and int(number) != last_number + 1:
+                # the next number opens a row; so does the same one again when every row so far had it
+                # (a numbered list copied with each item's number lost: "1.", "1.", "1.")
+                if last_number is not None and int(number) != last_number + 1 \
+                        and not (int(number) == last_number and numbers_repeat):
                     opens = False
                 else:
+                    numbers_repeat = last_number is None or int(number) == last_number
                     last_number = int(number)
         if opener.match(cell.text) and _label_like(cell.text):
             opens = True
