@@ -262,6 +262,9 @@ def test_a_change_from_one_value_to_another_dates_each_end():
     text = "Từ năm 2016 - 2019, tỷ lệ hộ nghèo giảm từ 50,41% xuống còn 19,59%."
     records = build_records("x", text, DocumentMeta(year=2020))
     assert [(r.span, r.year) for r in records] == [("50,41%", 2016), ("19,59%", 2019)]
+    text = "Năm 2021, thu nhập bình quân tăng từ 40 triệu đồng năm 2020 lên 45 triệu đồng."
+    records = build_records("x", text, DocumentMeta(year=2021))
+    assert [(r.span, r.year) for r in records] == [("40 triệu đồng", 2020), ("45 triệu đồng", 2021)]
 
 
 def test_a_count_of_targets_that_opens_a_list_sets_its_items_out_as_targets():

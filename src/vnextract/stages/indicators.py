@@ -754,8 +754,11 @@ def measure_of_place_set(phrase: str) -> str:
 
 @lru_cache(maxsize=1)
 def _place_set_pattern() -> regex.Pattern:
-    sets = phrase_alternation(load_rules("indicators")["phrase"]["place_sets"])
-    return regex.compile(rf"^(?:(?:{sets})(?:[ \t]*,[ \t]*|[ \t]+))+có[ \t]+", regex.IGNORECASE)
+    phrase = load_rules("indicators")["phrase"]
+    sets, links = phrase_alternation(phrase["place_sets"]), phrase["place_set_links"]
+    said, kept = phrase_alternation(links["said"]), phrase_alternation(links["kept"])
+    return regex.compile(rf"^(?:(?:{sets})(?:[ \t]*,[ \t]*|[ \t]+))+(?:(?:{said})[ \t]+|(?=(?:{kept})\b))",
+                         regex.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -921,32 +924,58 @@ _SENTENCE_MARKS = frozenset(";:.!?")
 
 def subject_before_with(view: TokenView, first_token: int, floor: int, skip: frozenset[int],
                         values: frozenset[int] = frozenset()) -> str:
-    """"Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]": a bare measure
-    word after "với" right before the value measures the clause's subject, the
-    noun phrase before the first verb of the last clause before "với" (a verb
-    right after a measure word is part of the subject: "tốc độ tăng trưởng
-    ngành công nghiệp đạt …"). The measure and its subject ("tốc độ Ngành xây
-    dựng"), the subject alone when it names its measure, or ""."""
+    """"Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]", "… là trụ cột
+    tăng trưởng khi đạt mức tăng trưởng [21,38%]": a bare measure word right
+    before the value, after a word that introduces it (rules/indicators.yaml
+    `measure_introducers`), measures the clause's subject, the noun phrase
+    before the first verb of the last clause before that word (a verb right
+    after a measure word is part of the subject: "tốc độ tăng trưởng ngành
+    công nghiệp đạt …"); a clause with no subject of its own (", thấp hơn
+    tốc độ tăng [6,58%] …") compares the subject of the clause before it.
+    The measure and its subject ("tốc độ Ngành xây dựng"), the subject alone
+    when it names its measure, or ""."""
     tokens = view.tokens
-    with_at = next((i for i in range(first_token - 1, max(floor, first_token - _WITH_REACH) - 1, -1)
-                    if view.sylls[i] == ("với",)), None)
-    if with_at is None:
+    introducers = _measure_introducers()
+    intro = next((c for i in range(first_token - 1, max(floor, first_token - _WITH_REACH) - 1, -1)
+                  if (c := introducers.ending_at(view, i)) is not None), None)
+    if intro is None:
         return ""
-    between = [i for i in range(with_at + 1, first_token) if i not in skip]
-    if _folded(" ".join(s for i in between for s in view.sylls[i])) not in _folded_phrases("bare_measures")[0]:
+    measures = _folded_phrases("bare_measures")[0]
+    # the measure word, with the value's cue words ("mức tăng [28,32%]") or before them ("giá trị ước đạt [2.971 tỷ đồng]")
+    for end in (first_token, _cue_run_start(view, first_token, intro.last + 1)):
+        between = [i for i in range(intro.last + 1, end) if i not in skip]
+        if _folded(" ".join(s for i in between for s in view.sylls[i])) in measures:
+            break
+    else:
         return ""
-    start = with_at
+    start = intro.first
     while start > floor and tokens[start - 1].text not in _SENTENCE_MARKS:
         start -= 1
-    clause = max((i + 1 for i in range(start, with_at) if tokens[i].text == ","), default=start)
-    verbs, heads = _folded_phrases("subject_ends")[0], phrase_rules().heads
-    verb = next((i for i in range(clause, with_at) if i not in skip and _folded(" ".join(view.sylls[i]))[:1] in verbs
-                 and not (i > 0 and heads.ending_at(view, i - 1) is not None)), None)
-    if verb is None:
-        return ""
-    subject = left_phrase(view, verb, start, skip, values)
+    clause = max((i + 1 for i in range(start, intro.first) if tokens[i].text == ","), default=start)
+    subject = _clause_subject(view, clause, intro.first, start, skip, values)
+    if not subject and clause > 0 and tokens[clause - 1].text == ",":
+        before = clause - 1  # the clause before the comma, back to the sentence's edge
+        edge = before
+        while edge > 0 and tokens[edge - 1].text not in _SENTENCE_MARKS:
+            edge -= 1
+        opening = max((i + 1 for i in range(edge, before) if tokens[i].text == ","), default=edge)
+        subject = _clause_subject(view, opening, before, edge, skip, values)
     if not subject or names_no_indicator(subject):
         return ""
     if any(_folded(subject)[: len(h)] == h for h in _folded_phrases("heads")[0]):
         return subject  # "tốc độ tăng trưởng ngành công nghiệp … với mức [8%]": the subject names its measure
     return f"{_text(tokens, between)} {subject}"
+
+
+def _clause_subject(view: TokenView, clause: int, end: int, floor: int, skip: frozenset[int],
+                    values: frozenset[int]) -> str:
+    """The noun phrase before the first verb of tokens [clause, end), or ""."""
+    verbs, heads = _folded_phrases("subject_ends")[0], phrase_rules().heads
+    verb = next((i for i in range(clause, end) if i not in skip and _folded(" ".join(view.sylls[i]))[:1] in verbs
+                 and not (i > 0 and heads.ending_at(view, i - 1) is not None)), None)
+    return left_phrase(view, verb, floor, skip, values) if verb is not None else ""
+
+
+@lru_cache(maxsize=1)
+def _measure_introducers() -> PhraseSet:
+    return PhraseSet(load_rules("indicators")["phrase"]["measure_introducers"])

@@ -332,7 +332,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
             and not names_share_only(previous.indicator):
         indicator = f"{indicator} {previous.indicator}"  # "có 42/82 xã đạt chuẩn …, chiếm tỷ lệ [51%]"
         proposals.append(("share_of_previous", indicator))
-    own_period = _period_for(quantity, ctx.periods, doc.text, ctx.sentence.start)
+    own_period = _period_for(quantity, _not_the_start_points(doc.text, view, ctx.periods, previous),
+                             doc.text, ctx.sentence.start)
     period = own_period or carried.period
     earlier = _earlier_year(ctx.periods, own_period)
     year = _year_of(period, carried, doc.published, earlier, doc.named_year)
@@ -826,6 +827,17 @@ def _in_figures_aside(text: str, period: Period, sentence_start: int, own_aside:
     closing = text.find(")", period.end)
     rest = text[opening + 1 : period.start] + text[period.end : closing if closing >= 0 else len(text)]
     return any(ch.isdigit() for ch in rest)
+
+
+def _not_the_start_points(text: str, view, periods: list[Period], previous: Record | None) -> list[Period]:
+    """The periods less the one right after the value a change starts from
+    ("tăng từ 40 triệu đồng năm 2020 lên [45 triệu đồng]"): the start's time, not the end's."""
+    if previous is None or not periods:
+        return periods
+    first, after = view.token_range(previous.start, previous.end)
+    if not cue_stage.starts_a_change(view, first, after):
+        return periods
+    return [p for p in periods if p.start < previous.end or not _PERIOD_RIGHT_AFTER.fullmatch(text[previous.end:p.start])]
 
 
 def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_start: int = 0) -> Period | None:
