@@ -152,6 +152,7 @@ class CueRules:
     actual: PhraseSet
     neutral: PhraseSet
     not_target_after: PhraseSet
+    not_target_before: PhraseSet
     change_up: PhraseSet
     change_down: PhraseSet
     level: PhraseSet
@@ -173,6 +174,7 @@ class CueRules:
     target_list_nouns: PhraseSet
     target_list_counted_by: PhraseSet
     target_list_words: PhraseSet
+    target_list_item_words: PhraseSet
     restating: PhraseSet
     restated_in_brackets: PhraseSet
     result_value: PhraseSet
@@ -195,6 +197,7 @@ def cue_rules() -> CueRules:
         actual=PhraseSet(status["actual"]["phrases"] + status["past_periods"], "actual"),
         neutral=PhraseSet(status["neutral"]),
         not_target_after=PhraseSet(status["not_target_after"]),
+        not_target_before=PhraseSet(status["not_target_before"]),
         change_up=PhraseSet(change["up"], "up"),
         change_down=PhraseSet(change["down"], "down"),
         level=PhraseSet(change["level_after"], "level"),
@@ -216,6 +219,7 @@ def cue_rules() -> CueRules:
         target_list_nouns=PhraseSet(status["target_list_nouns"], "target"),
         target_list_counted_by=PhraseSet(status["target_list_counted_by"]),
         target_list_words=PhraseSet(status["target_list_words"]),
+        target_list_item_words=PhraseSet(status["target_list_item_words"]),
         restating=PhraseSet(comparator["restating"]),
         restated_in_brackets=PhraseSet(change["restated_in_brackets"] + comparator["restating"]),
         result_value=PhraseSet(status["result_value_words"], "actual"),
@@ -645,12 +649,18 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
             or (cue.first - measured_end <= _QUALIFIER_REACH
                 and not any(t.text in _PHRASE_ENDS for t in tokens[measured_end + 1 : cue.first]))
             or _closes_measured_phrase(tokens, measured, cue)
+            or cue.last + 1 < len(tokens) and rules.not_target_before.starting_at(view, cue.last + 1) is not None
         ):
             measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue
         found.append(cue)
     lists = _target_lists(view, ignore)
-    return sorted(found + lists, key=lambda c: c.first) if lists else found
+    if not lists:
+        return found
+    # "… chỉ tiêu chủ yếu là: …, sản lượng đạt và vượt 10.012 tấn": how an item is to be met
+    found = [c for c in found if not (c.label == "actual" and c.first > lists[0].last
+                                      and rules.target_list_item_words.starting_at(view, c.first) is not None)]
+    return sorted(found + lists, key=lambda c: c.first)
 
 
 _LIST_REACH = 3  # tokens between a count of targets and the colon of its list ("chủ yếu là:")

@@ -417,6 +417,13 @@ def _crosses_comma(
     nông, lâm, thủy sản"); never when a number or cue word closes the clause
     left of the comma, or that clause is a source or a verb phrase of its own
     ("Theo số liệu của …, GRDP …")."""
+    if walked == 0 and after_cues and comma - 1 in skip:
+        run = comma - 1
+        while run - 1 in skip:
+            run -= 1
+        if run > floor and view.tokens[run - 1].text not in _HARD_STOPS and view.tokens[run - 1].text != "," \
+                and not _ends_clause(view, run - 1, skip):
+            return True  # "thu nhập bình quân đầu người đến năm 2030, đạt [90 triệu đồng]": the time ends the subject
     if _ends_clause(view, comma - 1, skip):
         return False
     if walked == 0:  # "X đã tăng so với năm 2016, ước đạt [39 vạn tấn]": X goes on
@@ -717,6 +724,14 @@ def names_what_is_counted(phrase: str, noun: str) -> bool:
     if last and last[0] in words:
         return True
     heads, longest = _folded_phrases("count_heads")
+    return any(words[:n] in heads for n in range(1, longest + 1))
+
+
+def opens_with_head(phrase: str) -> bool:
+    """Whether the phrase opens on a measure's head word ("thu nhập bình quân …",
+    "tỷ lệ …"): it names its own measure."""
+    words = _folded(phrase)
+    heads, longest = _folded_phrases("heads")
     return any(words[:n] in heads for n in range(1, longest + 1))
 
 

@@ -26,9 +26,9 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
                          list_head, measure_of_place_set, named_after, names_contribution, names_no_indicator,
-                         names_share_only, names_what_is_counted, nearest_words, ranked_measure, respective_names,
-                         right_phrase, says_respectively, share_word_of_previous, subject_before_with, verb_before_amount,
-                         with_sector_head, without_share_head)
+                         names_share_only, names_what_is_counted, nearest_words, opens_with_head, ranked_measure,
+                         respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with,
+                         verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
 from .periods import Period, find_periods, first_year, is_part_of_year, names_calendar_year, year_in_name
@@ -322,8 +322,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     proposals: list = []
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside, proposals,
                            unit_before, previous is not None and previous.norm_unit == "count")
-    if previous is not None and (list_item or _is_name(indicator)):
-        indicator = _with_item_head(previous.indicator, indicator)
+    if previous is not None and (list_item or _is_name(indicator)) \
+            and (headed := _with_item_head(previous.indicator, indicator)) != indicator:
+        indicator = headed
         proposals.append(("item_head", indicator))
     elif previous is not None and (shared := with_sector_head(previous.indicator, indicator)) != indicator:
         indicator = shared  # "Giá trị sản xuất ngành nông nghiệp …; [công nghiệp] …": the same measure of another sector
@@ -672,7 +673,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     head = _head_before(view, first, skip)
     if head:
         propose(("list_head", head))
-    if left and head and head.lower() not in left.lower():
+    if left and head and head.lower() not in left.lower() and not opens_with_head(left):
         left = f"{head} {left}"
         propose(("head_left", left))
     inherited = carried.indicator if quantity.norm_unit == "%" else without_share_head(carried.indicator)
