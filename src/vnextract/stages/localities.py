@@ -70,7 +70,9 @@ def _compiled():
         rf"|[Vv]ùng[ \t]+(?P<region>{phrase_alternation(rules['regions'], case_sensitive=True)})"
         rf"|(?P<region_bare>{phrase_alternation(bare_regions, case_sensitive=True)})){_RIGHT}")
     province_types = frozenset(t.lower() for t in rules["province_type_words"])
-    return typed, fused, national, bare, gazetteer, foreign, (any_case, province_types, frozenset(rules["regions"]))
+    folded_names = {" ".join(name.lower().split()): name for name in gazetteer}
+    return (typed, fused, national, bare, gazetteer, foreign,
+            (any_case, folded_names, province_types, frozenset(rules["regions"])))
 
 
 def find_places(text: str, about: str | None = None, after_reform: bool = False, renamed: bool = False) -> list[Place]:
@@ -81,7 +83,7 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
     commune that took a district's name ("Tiên Yên" → "xã Tiên Yên").
     `renamed`: the article predates a province's new name, so the bare new
     name is the former province ("Huế" before 2025 → "tỉnh Thừa Thiên Huế")."""
-    typed, fused, national, bare, gazetteer, foreign, (any_case, province_types, regions) = _compiled()
+    typed, fused, national, bare, gazetteer, foreign, (any_case, folded_names, province_types, regions) = _compiled()
     found: list[Place] = []
     for m in foreign.finditer(text):
         region = m.group("region") or m.group("region_bare")
@@ -89,7 +91,6 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
                            foreign=True, in_phrase=True, region=bool(region)))
     for m in fused.finditer(text):
         found.append(Place(m.start(), m.end(), m.group(), m.group()))
-    folded_names = {" ".join(name.lower().split()): name for name in gazetteer}
     for m in typed.finditer(text):
         kind, name, end = m.group("type"), m.group("name"), m.end()
         if name in regions:
