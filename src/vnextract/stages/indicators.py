@@ -103,7 +103,33 @@ def left_phrase(
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
     idx = _after_last_breaker(view, idx)
     idx = _without_verb_before_head(view, _strip_trailing(view, _strip_leading(view, idx)))
+    if (verb := _verb_of_clause_before(view, idx, end, skip)) is not None:
+        # "khu vực công nghiệp, xây dựng vẫn giữ vai trò chủ đạo, 6 tháng ước đạt [X]": the
+        # value's clause names no subject; the clause before it does, before its verb
+        return left_phrase(view, verb, floor, skip, values)
     return _text(tokens, _reach_head(view, idx, floor, skip, values))
+
+
+def _verb_of_clause_before(view: TokenView, idx: list[int], end: int, skip: frozenset[int]) -> int | None:
+    """When the phrase lies wholly before a comma, with only time and place
+    words between it and the value's cue words, the first clause verb inside
+    it ("vẫn", "được", "đã"): its subject ends there."""
+    if not idx or not any(view.tokens[i].text == "," for i in range(idx[-1] + 1, end)):
+        return None
+    if any(view.tokens[i].text != "," and i not in skip for i in range(idx[-1] + 1, end)):
+        return None
+    rules = phrase_rules()
+    verb = next((c for c in rules.clause_verbs.find(view) if idx[0] < c.first <= idx[-1]), None)
+    if verb is not None:
+        return verb.first
+    # or a verb and the adjective or adverb that qualifies it ("GDP … tăng trưởng khá,"), by their POS tags
+    words = [i for i in idx if view.tokens[i].text != ","]
+    tags = pos_tags(tuple(view.tokens[i].text for i in words))
+    if tags is None:
+        return None
+    return next((words[k] for k in range(1, len(words) - 1)
+                 if tags[k] in rules.predicate_verbs
+                 and (tags[k + 1] in rules.predicate_ends or tags[k + 1] in rules.verb_modifiers)), None)
 
 
 # How many tokens a verb and its particles take before a head noun, at most.
@@ -609,10 +635,18 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
             idx = idx[1:]
             continue
         cue = leading.starting_at(view, idx[0], _run_end(idx))
+        if cue is None and len(idx) > 2 and idx[1] == idx[0] + 1 and _place_sets().starting_at(view, idx[0], idx[0]) \
+                and phrase_rules().clause_verbs.starting_at(view, idx[1]) is not None:
+            cue = phrase_rules().clause_verbs.starting_at(view, idx[1])  # "tỉnh đã giải ngân": the unit says it did
         if cue is None:
             break
         idx = [i for i in idx if i > cue.last]
     return idx
+
+
+@lru_cache(maxsize=1)
+def _place_sets() -> PhraseSet:
+    return PhraseSet(load_rules("indicators")["phrase"]["place_sets"])
 
 
 def _run_start(idx: list[int]) -> int:
