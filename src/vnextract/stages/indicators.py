@@ -631,7 +631,7 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
             idx = idx[commas[0] + 1 :]
     while idx:
         text = view.tokens[idx[0]].text
-        if text in ",;:-–—)+" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
+        if text in ",;:-–—)+*•" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
             idx = idx[1:]
             continue
         cue = leading.starting_at(view, idx[0], _run_end(idx))

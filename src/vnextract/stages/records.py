@@ -690,8 +690,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return inherited
         if left and (_names_words(left, noun) or names_what_is_counted(left, noun)):
             # "tuổi thọ bình quân đạt [74 tuổi]", "dân số đạt [1,2 triệu người]": the phrase already names what
-            # it counts
-            return left
+            # it counts; a count is of what a share was of ("Tỷ lệ hộ nghèo … giảm [553 hộ]")
+            return without_share_head(left) or left
         return f"{left} {noun}".strip()
     if quantity.norm_unit not in ("%", "pp", "times"):
         noun_after = right_phrase(view, after, skip, ctx.values)
@@ -720,6 +720,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
         share_of = "" if _compared_period_after(view, after) else right_phrase(view, after, skip, ctx.values)
+        if share_of and names_no_indicator(share_of):
+            share_of = ""  # "đạt [109,2%] Nghị quyết": a ratio to the plan, not a share of it
         if share_of:
             propose(("share_of", f"{head} {share_of}".strip() if head else share_of))
     share_word = share_word_of_previous(view, first, floor, previous_is_count) if quantity.norm_unit == "%" else ""
