@@ -240,16 +240,18 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int], values
     """The words after a unit up to a clause boundary, a stop word or another
     value of the sentence (in `values`: "63,99% - [23,68%] - 3,74%"); numbers
     inside are kept ("xã đạt 19/19 tiêu chí về xây dựng nông thôn mới"). A
-    parenthesis right after the unit names what is counted and is passed
-    over ("02 xã (Đại An, Ngọc Biên) [đạt chuẩn nông thôn mới]")."""
+    parenthesis right after the unit, naming what is counted or holding a
+    value of its own, is passed over ("02 xã (Đại An, Ngọc Biên) [đạt chuẩn
+    nông thôn mới]", "2.045 xã (23%) [được công nhận …]")."""
     tokens = view.tokens
     stops = {c.first for c in phrase_rules().right_stops.find(view)}
     idx: list[int] = []
     i = after_token
     if i < len(tokens) and tokens[i].text == "(":
         close = next((j for j in range(i + 1, min(len(tokens), i + _RIGHT_WALK)) if tokens[j].text in _PARENS), None)
-        if close is not None and tokens[close].text == ")" and not any(_has_digit(tokens[j]) for j in range(i, close)):
-            i = after_token = close + 1
+        if close is not None and tokens[close].text == ")" \
+                and not any(_has_digit(tokens[j]) and j not in values for j in range(i, close)):
+            i = after_token = close + 1  # names, or a value of its own: "2.045 xã (23%) [được công nhận …]"
     changes = _change_before_number(view)
     while i < min(len(tokens), after_token + _RIGHT_WALK):
         text = tokens[i].text
