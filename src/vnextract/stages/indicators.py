@@ -151,7 +151,8 @@ def _without_verb_before_head(view: TokenView, idx: list[int]) -> list[int]:
             return idx
         if rules.heads.starting_at(view, idx[k]) is not None:
             tags = pos_tags(tuple(view.tokens[i].text for i in idx[opening:k]))
-            verbs = tags is not None and tags[0] in rules.predicate_verbs and all(t in rules.verb_before_head for t in tags)
+            verbs = tags is not None and tags[0] in rules.predicate_verbs \
+                and all(t in rules.verb_before_head for t in tags)
             return idx[k:] if verbs else idx
     return idx
 
@@ -757,18 +758,19 @@ def names_what_is_counted(phrase: str, noun: str) -> bool:
     a count head ("số lao động …", "dân số") or holds the noun's last word
     ("khách du lịch quốc tế" for "lượt khách")."""
     words, last = _folded(phrase), _folded(noun)[-1:]
-    if last and last[0] in words:
-        return True
-    heads, longest = _folded_phrases("count_heads")
-    return any(words[:n] in heads for n in range(1, longest + 1))
+    return bool(last) and last[0] in words or _opens_with(words, "count_heads")
 
 
 def opens_with_head(phrase: str) -> bool:
     """Whether the phrase opens on a measure's head word ("thu nhập bình quân …",
     "tỷ lệ …"): it names its own measure."""
-    words = _folded(phrase)
-    heads, longest = _folded_phrases("heads")
-    return any(words[:n] in heads for n in range(1, longest + 1))
+    return _opens_with(_folded(phrase), "heads")
+
+
+def _opens_with(words: tuple[str, ...], key: str) -> bool:
+    """Whether folded `words` open on an entry of the word list `key`."""
+    entries, longest = _folded_phrases(key)
+    return any(words[:n] in entries for n in range(1, longest + 1))
 
 
 def names_share_only(phrase: str) -> bool:
@@ -992,7 +994,8 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     if intro is None:
         return ""
     measures = _folded_phrases("bare_measures")[0]
-    # the measure word, with the value's cue words ("mức tăng [28,32%]") or before them ("giá trị ước đạt [2.971 tỷ đồng]")
+    # the measure word, with the value's cue words ("mức tăng [28,32%]") or before them
+    # ("giá trị ước đạt [2.971 tỷ đồng]")
     for end in (first_token, _cue_run_start(view, first_token, intro.last + 1)):
         between = [i for i in range(intro.last + 1, end) if i not in skip]
         if _folded(" ".join(s for i in between for s in view.sylls[i])) in measures:

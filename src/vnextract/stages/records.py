@@ -840,7 +840,8 @@ def _not_the_start_points(text: str, view, periods: list[Period], previous: Reco
     first, after = view.token_range(previous.start, previous.end)
     if not cue_stage.starts_a_change(view, first, after):
         return periods
-    return [p for p in periods if p.start < previous.end or not _PERIOD_RIGHT_AFTER.fullmatch(text[previous.end:p.start])]
+    return [p for p in periods
+            if p.start < previous.end or not _PERIOD_RIGHT_AFTER.fullmatch(text[previous.end:p.start])]
 
 
 def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_start: int = 0) -> Period | None:
