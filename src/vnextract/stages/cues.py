@@ -633,8 +633,10 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
     results = [c for c in rules.result_value.find(view) if c.last + 1 in starts]
     opener = rules.present_openers.starting_at(view, 0) if tokens else None  # "Xã có diện tích …": what it has now
     results += [opener] if opener is not None else []
+    present = None  # "Xã A sau khi được thành lập …, có diện tích …": the first present verb after the place
     if opener is None and place_end is not None:
-        results += [c for c in rules.present_verbs.find(view) if c.first >= place_end][:1]
+        present = next((c for c in rules.present_verbs.find(view) if c.first >= place_end), None)
+        results += [present] if present is not None else []
     found: list[Cue] = []
     measured_end = -_QUALIFIER_REACH - 1  # where the last target word measured against ends
     for cue in sorted(results + rules.actual.find(view) + rules.target.find(view), key=lambda c: (c.first, -c.last)):
@@ -642,7 +644,7 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
             continue
         if found and cue.first <= found[-1].last:
             continue
-        if found and place_end is not None and cue in results and rules.present_verbs.starting_at(view, cue.first):
+        if found and cue is present:
             continue  # a present verb after another cue ("Xã A phấn đấu đến năm 2030 có …") is that cue's
         if cue.label == "target" and (
             _measured_in_clause(tokens, measured, cue.first)

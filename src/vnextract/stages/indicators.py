@@ -45,6 +45,11 @@ class PhraseRules:
     predicate_verbs: frozenset[str]  # POS tags of the verb before it
     verb_modifiers: frozenset[str]  # POS tags of an adverb after a verb ("trồng mới")
     verb_before_head: frozenset[str]  # POS tags of a verb and its particles before a head noun ("đem về")
+    place_sets: PhraseSet
+    measure_introducers: PhraseSet
+    share_verbs: PhraseSet
+    share_word_of_count: str  # the share word of a count ("tỷ lệ")
+    share_word_of_amount: str  # … and of an amount ("tỷ trọng")
     share_heads: PhraseSet
     rank_about: PhraseSet
     rank_about_ends: PhraseSet
@@ -71,6 +76,11 @@ def phrase_rules() -> PhraseRules:
         predicate_verbs=frozenset(phrase["clause_predicate"]["verb_tags"]),
         verb_modifiers=frozenset(phrase["verb_modifier_tags"]),
         verb_before_head=frozenset(phrase["verb_before_head_tags"]),
+        place_sets=PhraseSet(phrase["place_sets"]),
+        measure_introducers=PhraseSet(phrase["measure_introducers"]),
+        share_verbs=PhraseSet(phrase["share_verbs"]["verbs"]),
+        share_word_of_count=phrase["share_verbs"]["of_count"],
+        share_word_of_amount=phrase["share_verbs"]["of_amount"],
         share_heads=PhraseSet(phrase["share_heads"]),
         rank_about=PhraseSet(phrase["rank_about"]),
         rank_about_ends=PhraseSet(phrase["rank_about_ends"]),
@@ -338,16 +348,10 @@ def share_word_of_previous(view: TokenView, first_token: int, floor: int, of_cou
     "" when no share verb opens the value's clause."""
     if floor <= 0 or not clause_opens_with_cues(view, first_token, floor):
         return ""
-    rules = load_rules("indicators")["phrase"]["share_verbs"]
-    verb = _share_verbs().starting_at(view, _cue_run_start(view, first_token, floor), first_token - 1)
-    if verb is None:
+    rules = phrase_rules()
+    if rules.share_verbs.starting_at(view, _cue_run_start(view, first_token, floor), first_token - 1) is None:
         return ""
-    return rules["of_count"] if of_count else rules["of_amount"]
-
-
-@lru_cache(maxsize=1)
-def _share_verbs() -> PhraseSet:
-    return PhraseSet(load_rules("indicators")["phrase"]["share_verbs"]["verbs"])
+    return rules.share_word_of_count if of_count else rules.share_word_of_amount
 
 
 def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
@@ -627,8 +631,8 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
     """Drop connectors, determiners and stray punctuation from the start, and
     a framing phrase up to its comma ("Trong khu vực công nghiệp và xây dựng,
     ngành công nghiệp tăng [5,33%]": the sector frames, the branch is measured)."""
-    leading = phrase_rules().leading
-    if idx and phrase_rules().framing.starting_at(view, idx[0]) is not None:
+    rules = phrase_rules()
+    if idx and rules.framing.starting_at(view, idx[0]) is not None:
         commas = [k for k, i in enumerate(idx) if view.tokens[i].text == ","]
         if commas and commas[0] + 1 < len(idx):
             idx = idx[commas[0] + 1 :]
@@ -637,19 +641,13 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
         if text in ",;:-–—)+*•" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
             idx = idx[1:]
             continue
-        cue = leading.starting_at(view, idx[0], _run_end(idx))
-        if cue is None and len(idx) > 2 and idx[1] == idx[0] + 1 and _place_sets().starting_at(view, idx[0], idx[0]) \
-                and phrase_rules().clause_verbs.starting_at(view, idx[1]) is not None:
-            cue = phrase_rules().clause_verbs.starting_at(view, idx[1])  # "tỉnh đã giải ngân": the unit says it did
+        cue = rules.leading.starting_at(view, idx[0], _run_end(idx))
+        if cue is None and len(idx) > 2 and idx[1] == idx[0] + 1 and rules.place_sets.starting_at(view, idx[0], idx[0]):
+            cue = rules.clause_verbs.starting_at(view, idx[1])  # "tỉnh đã giải ngân": the unit says it did
         if cue is None:
             break
         idx = [i for i in idx if i > cue.last]
     return idx
-
-
-@lru_cache(maxsize=1)
-def _place_sets() -> PhraseSet:
-    return PhraseSet(load_rules("indicators")["phrase"]["place_sets"])
 
 
 def _run_start(idx: list[int]) -> int:
@@ -988,7 +986,7 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     The measure and its subject ("tốc độ Ngành xây dựng"), the subject alone
     when it names its measure, or ""."""
     tokens = view.tokens
-    introducers = _measure_introducers()
+    introducers = phrase_rules().measure_introducers
     intro = next((c for i in range(first_token - 1, max(floor, first_token - _WITH_REACH) - 1, -1)
                   if (c := introducers.ending_at(view, i)) is not None), None)
     if intro is None:
@@ -1028,8 +1026,3 @@ def _clause_subject(view: TokenView, clause: int, end: int, floor: int, skip: fr
     verb = next((i for i in range(clause, end) if i not in skip and _folded(" ".join(view.sylls[i]))[:1] in verbs
                  and not (i > 0 and heads.ending_at(view, i - 1) is not None)), None)
     return left_phrase(view, verb, floor, skip, values) if verb is not None else ""
-
-
-@lru_cache(maxsize=1)
-def _measure_introducers() -> PhraseSet:
-    return PhraseSet(load_rules("indicators")["phrase"]["measure_introducers"])

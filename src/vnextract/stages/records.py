@@ -903,7 +903,7 @@ def _carry_period(carried: _Carried, periods: list[Period], start: int) -> None:
     with one ("Năm 2024, là năm thứ tư thực hiện Nghị quyết … nhiệm kỳ 2020 -
     2025."): what it frames is the sentence's time, what follows only names things."""
     if periods:
-        opening = periods[0].year is not None and 0 <= periods[0].start - start <= 1
+        opening = _opening_year(periods, start) is not None
         carried.period = periods[0] if opening else periods[-1]
         carried.status_is_newer = False
         with_year = [p for p in periods if p.year is not None][: 1 if opening else None]
@@ -918,11 +918,18 @@ def _turn_back_from_plan(carried: _Carried, periods: list[Period], start: int, p
     """A sentence that opens on a year before the plan's, and not after the
     text's own, turns back to results: "… triển khai nhiệm vụ năm 2026. Năm
     2025, thu ngân sách …" ends the plan's scope before its figures are read."""
-    if periods and periods[0].year is not None and 0 <= periods[0].start - start <= 1 \
-            and not carried.status_is_newer and carried.status == "target" and carried.status_cued \
-            and carried.status_year is not None and periods[0].year < carried.status_year \
-            and (published is None or periods[0].year <= published):
+    year = _opening_year(periods, start)
+    if year is not None and not carried.status_is_newer and carried.status == "target" and carried.status_cued \
+            and carried.status_year is not None and year < carried.status_year \
+            and (published is None or year <= published):
         carried.status, carried.status_cued = "actual", False
+
+
+def _opening_year(periods: list[Period], start: int) -> int | None:
+    """The year of the time phrase a sentence starting at `start` opens with, or None."""
+    if periods and periods[0].year is not None and 0 <= periods[0].start - start <= 1:
+        return periods[0].year
+    return None
 
 
 def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = (-1, False),
