@@ -252,7 +252,7 @@ def _period_cases():
 
 @pytest.mark.parametrize("example", [_case("periods", f"{key}#{i}", ex)
                                      for key in ("part_of_year_examples", "not_period_after_examples",
-                                                 "opening_period_examples")
+                                                 "opening_period_examples", "term_name_examples")
                                      for i, ex in enumerate(_rules("periods")[key])])
 def test_year_example(example):
     """"[bracketed]" value of an article written in `published` → its record's `year`."""
@@ -500,7 +500,7 @@ def test_every_rule_entry_has_examples(label, examples):
 # Example lists each runner above executes (list indices written as []).
 RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples", "part_of_year_examples", "not_period_after_examples", "name_year_examples",
-                "name_year_records", "opening_period_examples"},
+                "name_year_records", "opening_period_examples", "term_name_examples"},
     "localities": {"examples", "reform.examples", "reform.not_reform_examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
@@ -508,9 +508,9 @@ RUN_EXAMPLE_LISTS = {
                    "phrase.framing_examples", "phrase.sector_examples", "phrase.aside_opener_examples",
                    "phrase.bare_measure_examples", "phrase.item_joiner_examples", "phrase.object_examples",
                    "phrase.verb_before_head_examples", "phrase.count_head_examples",
-                   "phrase.share_verb_examples",
+                   "phrase.share_verb_examples", "phrase.coordinated_examples",
                    "phrase.place_set_examples"},
-    "segmentation": {"split_last.ước.examples"},
+    "segmentation": {"split_last.ước.examples", "split_last.ước tính.examples"},
 }
 
 

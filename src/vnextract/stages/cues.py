@@ -167,6 +167,7 @@ class CueRules:
     baseline_plan: PhraseSet
     aside_plan: PhraseSet
     aside_comparison: PhraseSet
+    aside_plan_value_openers: PhraseSet
     ratio_words: PhraseSet
     change_in_nouns: PhraseSet
     present_openers: PhraseSet
@@ -212,6 +213,7 @@ def cue_rules() -> CueRules:
         baseline_plan=PhraseSet(baseline["plan_words"]),
         aside_plan=PhraseSet(rules["aside"]["plan"], "plan"),
         aside_comparison=PhraseSet(rules["aside"]["comparison"], "comparison"),
+        aside_plan_value_openers=PhraseSet(rules["aside"]["plan_value_openers"]),
         ratio_words=PhraseSet(rules["aside"]["ratio_words"]),
         change_in_nouns=PhraseSet(change["in_nouns"]),
         present_openers=PhraseSet(status["present_openers"], "actual"),
@@ -598,6 +600,9 @@ def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
         if start < c:
             hit = rules.aside_plan.starting_at(view, start, c - 1) or rules.aside_comparison.starting_at(view, start, c - 1)
             kind = hit.label if hit is not None else ""
+            if not kind and o > 0 and rules.aside_plan.ending_at(view, o - 1) is not None and (
+                    tokens[start].text[:1].isdigit() or rules.aside_plan_value_openers.starting_at(view, start, c - 1)):
+                kind = "plan"  # "vượt kế hoạch đề ra (7,0% - 7,5%)": the value the plan word before it names
         asides.append(Aside(o, c, kind))
     innermost: list[Aside | None] = [None] * len(tokens)
     for aside in asides:  # sorted by opening: an inner one comes later and overwrites
@@ -656,13 +661,15 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
             measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue
         found.append(cue)
-    lists = _target_lists(view, ignore)
-    if not lists:
+    found = sorted(found + _target_lists(view, ignore), key=lambda c: c.first)
+    first_target = next((c for c in found if c.label == "target" and not is_estimate(view, c)
+                         and aside_for(view, c.first) is None), None)
+    if first_target is None:
         return found
-    # "… chỉ tiêu chủ yếu là: …, sản lượng đạt và vượt 10.012 tấn": how an item is to be met
-    found = [c for c in found if not (c.label == "actual" and c.first > lists[0].last
-                                      and rules.target_list_item_words.starting_at(view, c.first) is not None)]
-    return sorted(found + lists, key=lambda c: c.first)
+    # "… chỉ tiêu chủ yếu là: …, sản lượng đạt và vượt 10.012 tấn", "… có mục tiêu …; thu ngân sách
+    # hằng năm đạt và vượt ít nhất 10%": after a target cue, how an item is to be met
+    return [c for c in found if not (c.label == "actual" and c.first > first_target.last
+                                     and rules.target_list_item_words.starting_at(view, c.first) is not None)]
 
 
 _LIST_REACH = 3  # tokens between a count of targets and the colon of its list ("chủ yếu là:")
@@ -792,10 +799,15 @@ def _closes_measured_phrase(tokens: list[Token], measured: list[Cue], cue: Cue) 
     return any(start <= m.first and m.last < cue.first for m in measured)
 
 
+# A year ("Năm 2025 đề ra mục tiêu", "nhiệm kỳ 2025-2030 đề ra") is no value a plan word measures.
+_ENDS_ON_YEAR = regex.compile(r"(?:^|[-–/ ])(?:19|20)\d{2}$")
+
+
 def _measured_in_clause(tokens: list[Token], measured: list[Cue], first: int) -> bool:
     """Right after a number ("67% kế hoạch"), or after "đạt/vượt/so với"
     earlier in the same clause, within a few words."""
-    if first > 0 and (tokens[first - 1].text[-1:].isdigit() or tokens[first - 1].text == "%"):
+    if first > 0 and (tokens[first - 1].text[-1:].isdigit() and not _ENDS_ON_YEAR.search(tokens[first - 1].text)
+                      or tokens[first - 1].text == "%"):
         return True
     for cue in measured:
         if cue.last < first and first - cue.last <= 6:

@@ -101,7 +101,8 @@ def left_phrase(
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
     idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
-    if floor > 0 and (_is_continuation(view, idx, floor) or _ends_an_item(view, idx, floor, end)):
+    if floor > 0 and (_is_continuation(view, idx, floor) or _ends_an_item(view, idx, floor, end)
+                      or _whole_of_share_before(view, idx, floor, values)):
         return ""
     if idx and idx[0] > floor + 1 and tokens[idx[0] - 1].text == "," \
             and phrase_rules().aside_openers.starting_at(view, idx[0]) is not None:
@@ -359,6 +360,29 @@ def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
     run = left_cues(view, first_token)
     start = run[-1][0] if run else first_token
     return max(start, floor)
+
+
+_SHARE_VERB_REACH = 3  # cue words between a share verb and its value ("chiếm tỷ trọng khoảng")
+
+
+def _whole_of_share_before(view: TokenView, idx: list[int], floor: int, values: frozenset[int]) -> bool:
+    """"thu nội địa …, chiếm 38,45% [tổng thu], tăng 9,24%": the words right
+    after a share verb's value name the whole it is a share of, not what the
+    next value measures (that goes on being the clause's subject)."""
+    tokens = view.tokens
+    if not idx or idx[0] != floor or not values or tokens[idx[0]].text.lower() == "và" or not (
+            tokens[idx[-1]].text == "," or idx[-1] + 1 < len(tokens) and tokens[idx[-1] + 1].text == ","):
+        return False  # the whole runs to a comma; "…chiếm 32,77% và thương mại dịch vụ chiếm …" names the next item
+    first = floor
+    while first > 0 and first - 1 in values:
+        first -= 1
+    verbs = phrase_rules().share_verbs
+    for i in range(first - 1, max(-1, first - 1 - _SHARE_VERB_REACH), -1):
+        if tokens[i].text in ",;:()":
+            return False
+        if verbs.starting_at(view, i, first - 1) is not None:
+            return True
+    return False
 
 
 def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
@@ -849,8 +873,8 @@ def names_no_indicator(phrase: str) -> bool:
     words (rules/indicators.yaml `not_indicators`), comparison and grading
     words ("thấp hơn nhiều", "kết quả cao") and a rank's ("Xếp thứ hai"),
     longest first from the left, or
-    only of numbers (a year: "(2018 là [5,9%])")."""
-    if phrase and all(w.isdigit() for w in phrase.split()):
+    only of numbers and signs (a year: "(2018 là [5,9%])"; "1.763 tỷ đồng/[1.922 tỷ đồng]")."""
+    if phrase and not any(c.isalpha() for c in phrase):
         return True
     return _made_of(phrase, "not_indicators", "comparison_only", "rank_words")
 
@@ -906,7 +930,11 @@ def respective_names(phrase: str, count: int) -> list[str] | None:
     if len(parts) != count or count < 2:
         return None
     words = parts[0].split()
-    size = min(len(parts[1].split()), len(words) - 1) or 1  # the first name is as long as the second
+    second = parts[1].split()
+    # The first name starts where the second's first word last stands in it ("tỷ lệ hộ nghèo và hộ cận
+    # nghèo": "hộ nghèo"), else it is as long as the second ("tổng lượt khách và doanh thu du lịch").
+    shared = [i for i, word in enumerate(words[1:], 1) if word.casefold() == second[0].casefold()]
+    size = len(words) - shared[-1] if shared else min(len(second), len(words))
     head = " ".join(words[:-size])
     return [f"{head} {name}".strip() for name in [" ".join(words[-size:]), *parts[1:]]]
 

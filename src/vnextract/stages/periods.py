@@ -144,3 +144,16 @@ def year_in_name(name: str) -> int | None:
             and int(found[0].group()) < int(found[1].group()):
         return int(found[1].group())
     return None
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> regex.Pattern:
+    return regex.compile(rf"(?i)(?<!\w)(?:{phrase_alternation(load_rules('periods')['term_name_heads'])})(?!\w)")
+
+
+def names_a_body(text: str, sentence_start: int, period: Period) -> bool:
+    """"… dự Đại hội đại biểu Đảng bộ phường lần thứ I, nhiệm kỳ 2025-2030.": a
+    period after a congress's or resolution's name in its sentence, part of
+    that name."""
+    return _name_heads().search(text, sentence_start, period.start) is not None
+

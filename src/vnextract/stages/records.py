@@ -31,7 +31,8 @@ from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, lef
                          verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
-from .periods import Period, find_periods, first_year, is_part_of_year, names_calendar_year, year_in_name
+from .periods import (Period, find_periods, first_year, is_part_of_year, names_a_body, names_calendar_year,
+                      year_in_name)
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
 from .segmentation import Sentence, iter_sentences, tokenize
@@ -204,6 +205,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         if len(in_sentence) > 1 and says_respectively(sentence.text):
             _pair_respectively(doc.text, records[len(records) - len(in_sentence) :])
             carried.indicator = records[-1].indicator
+        elif len(in_sentence) > 1:
+            _pair_coordinated(doc.text, records[len(records) - len(in_sentence) :])
         if not pending:
             break  # what follows the last figure sets nothing any record reads
         cues = cue_stage.outside_other_asides(view, context.status_cues)
@@ -240,7 +243,7 @@ def _pair_respectively(text: str, records: list[Record]) -> None:
             continue
         if names is None:
             names = respective_names(run[0].indicator, len(run)) or respective_names(
-                _named_before_with(run[0].sentence), len(run))
+                _named_before_with(run[0].sentence), len(run)) or _names_of_values_before(records, run)
             if names is None:
                 return
         if len(run) != len(names):
@@ -250,16 +253,55 @@ def _pair_respectively(text: str, records: list[Record]) -> None:
             record.evidence["indicator"] = evidence.absent("respectively")
 
 
+def _names_of_values_before(records: list[Record], run: list[Record]) -> list[str] | None:
+    """"khu vực I chiếm 25,96%; khu vực II chiếm 22,26%; khu vực III chiếm 41,19%
+    (cơ cấu tương ứng của năm 2018 là 26,69%; 21,63%; 41,27%)": a run that names
+    nothing takes, in order, the names of as many values of its sentence before
+    it, each named differently."""
+    before = records[: records.index(run[0])][-len(run) :]
+    names = [r.indicator for r in before]
+    if len(before) < len(run) or None in names or len({fold_text(n) for n in names}) < len(names):
+        return None
+    return names
+
+
+_JOINED_BY_AND = regex.compile(r"\s*,\s*|\s+và\s+")
+
+
+def _pair_coordinated(text: str, records: list[Record]) -> None:
+    """"tổng lượt khách và doanh thu du lịch … với 44 triệu lượt khách và 190.000
+    tỷ đồng": values joined by commas and a last "và" that were all given one
+    phrase naming as many things joined the same way take those names in order,
+    as with "tương ứng" (a coordination answered by a coordination)."""
+    run: list[Record] = [records[0]]
+    for prev, record in [*zip(records, records[1:]), (records[-1], None)]:
+        if record is not None and _JOINED_BY_AND.fullmatch(text, prev.end, record.start) \
+                and record.indicator == run[0].indicator:
+            run.append(record)
+            continue
+        if len(run) > 1 and text[run[-2].end : run[-1].start].strip() == "và":
+            names = respective_names(run[0].indicator or "", len(run))
+            if names is not None and " và " in (run[0].indicator or ""):
+                for item, name in zip(run, names):
+                    item.indicator, item.indicator_id = name, indicator_id(name)
+                    item.evidence["indicator"] = evidence.absent("coordinated")
+        if record is not None:
+            run = [record]
+
+
 # "Cơ cấu kinh tế công nghiệp – dịch vụ - nông nghiệp với tỉ trọng tương ứng 63,99% - …": the names before "với"
-_NAMES_BEFORE_WITH = regex.compile(r"(?:^|[,;:])[ \t]*([^,;:()]+?)[ \t]+với[ \t]+[^,;:()]{0,40}?(?:tương[ \t]+ứng|lần[ \t]+lượt)",
-                                   regex.IGNORECASE)
+_NAMES_BEFORE_WITH = regex.compile(r"(?:^|[,;:])[ \t]*(?:([^,;:()]+?)[ \t]*:)?[ \t]*([^,;:()]+?)[ \t]+với[ \t]+[^,;:()]{0,40}?"
+                                   r"(?:tương[ \t]+ứng|lần[ \t]+lượt)", regex.IGNORECASE)
 
 
 def _named_before_with(sentence: str) -> str:
     """The phrase before "với …tương ứng" in a sentence: the names a measure word after "với" lists
-    (not places: "Bắc Giang và Hải Phòng với mức tăng lần lượt là …" are the values' localities)."""
+    (not places: "Bắc Giang và Hải Phòng với mức tăng lần lượt là …" are the values' localities),
+    after the heading they are items of ("cơ cấu kinh tế: Công nghiệp - dịch vụ - … với tỉ trọng …")."""
     m = _NAMES_BEFORE_WITH.search(sentence or "")
-    return m.group(1) if m and not find_places(m.group(1)) else ""
+    if not m or find_places(m.group(2)):
+        return ""
+    return f"{m.group(1)} {m.group(2)}" if m.group(1) else m.group(2)
 
 
 def _starting_in(pending: list, sentence: Sentence) -> list:
@@ -796,6 +838,9 @@ def _head_before(view, first, skip) -> str:
     if k == 0:
         return ""
     colon = colons[k - 1]
+    tokens = view.tokens
+    if any(tokens[i].text == ";" for i in range(colon + 1, first)) and any(tokens[i].text == ";" for i in range(colon)):
+        return ""  # "…; Tỷ lệ dân số tham gia BHYT: ước thực hiện 83%; Trồng mới rừng …": an item's own label ends with it
     key = ("list head", colon)  # the values of one list share it
     head = view.memo.get(key)
     if head is None:
@@ -891,9 +936,12 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
         if cues:
             with_cues = k
             break
-    for k, (_, periods) in enumerate(between):
+    for k, (sentence, periods) in enumerate(between):
         if k == with_cues:
             _carry_status(carried, cues, sentence_end(text, between[k][0]), periods=between[k][1])
+        elif periods and k > with_cues:
+            # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.")
+            periods = [p for p in periods if not names_a_body(text, sentence.start, p)]
         _turn_back_from_plan(carried, periods, between[k][0].start, published)
         _carry_period(carried, periods, between[k][0].start)
 

@@ -248,12 +248,18 @@ def _token_offsets(chunk: str) -> tuple[tuple[int, int], ...]:
 
 
 def _repaired(chunk: str, syllables: list[tuple[int, int]], split_last: dict[str, frozenset[str]]) -> list[tuple[int, int]]:
-    """Cut a glued cue syllable off the end of a word (rules/segmentation.yaml)."""
+    """Cut a glued cue (one or two syllables) off the end of a word (rules/segmentation.yaml)."""
     whole = (syllables[0][0], syllables[-1][1])
-    compounds = split_last.get(chunk[syllables[-1][0] : syllables[-1][1]].lower())
-    if compounds is None or " ".join(chunk[a:b] for a, b in syllables).lower() in compounds:
-        return [whole]
-    return [(syllables[0][0], syllables[-2][1]), syllables[-1]]
+    for size in (2, 1):
+        if len(syllables) <= size:
+            continue
+        compounds = split_last.get(" ".join(chunk[a:b] for a, b in syllables[-size:]).lower())
+        if compounds is None:
+            continue
+        if " ".join(chunk[a:b] for a, b in syllables).lower() in compounds:
+            return [whole]
+        return [(syllables[0][0], syllables[-size - 1][1]), (syllables[-size][0], syllables[-1][1])]
+    return [whole]
 
 
 @lru_cache(maxsize=1)
