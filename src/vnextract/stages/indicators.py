@@ -34,6 +34,7 @@ class PhraseRules:
     leading: PhraseSet
     trailing: PhraseSet
     cut_at: PhraseSet
+    price_basis: PhraseSet
     right_stops: PhraseSet
     item_joiners: PhraseSet
     heads: PhraseSet
@@ -65,6 +66,7 @@ def phrase_rules() -> PhraseRules:
         leading=PhraseSet(phrase["leading"]),
         trailing=trailing,
         cut_at=PhraseSet(phrase["cut_at"]),
+        price_basis=PhraseSet(phrase["price_basis"]),
         right_stops=PhraseSet(phrase["right_stops"]),
         item_joiners=PhraseSet(phrase["item_joiners"]),
         heads=PhraseSet(phrase["heads"]),
@@ -235,6 +237,12 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
     idx = [i for i in _segment(view, colon, 0, skip) if i not in skip]
     if any(_has_digit(tokens[i]) for i in idx) or _is_intro(view, idx):
         return ""
+    clause = colon
+    while clause > 0 and tokens[clause - 1].text not in ".;:":
+        clause -= 1
+    measure = _measure_before_place_set(_text(tokens, [i for i in range(clause, colon) if i not in skip]))
+    if measure:
+        return measure  # "Giá trị sản xuất công nghiệp các huyện, thành phố có mức tăng trưởng khá: Vụ Bản tăng …"
     verbs = phrase_rules().clause_verbs
     if any(verbs.starting_at(view, i) is not None for i in idx):
         return ""  # "kinh tế tỉnh tiếp tục đà tăng trưởng tốt: GRDP tăng …": a clause, its items name themselves
@@ -556,7 +564,7 @@ def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
     nouns = rules.change_in_nouns.find(view)  # "giá trị tăng thêm trong sản xuất, kinh doanh": a noun, no verb
     verbs = [c for p in (rules.change_up, rules.change_down, rules.actual) for c in p.find(view)
              if not any(n.first <= c.first <= n.last for n in nouns)]
-    cuts = phrase_rules().cut_at.find(view)
+    cuts = phrase_rules().cut_at.find(view) + phrase_rules().price_basis.find(view)
     return any(start < c.first < comma for c in [*_breakers(view), *cuts, *verbs])
 
 
@@ -728,7 +736,9 @@ def _is_share_head(view: TokenView, idx: list[int]) -> bool:
 def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:
     if not idx:
         return idx
-    cuts = [c for c in phrase_rules().cut_at.find(view) if idx[0] < c.first <= idx[-1]]
+    idx = _without_price_basis(view, idx)
+    kept = set(idx)
+    cuts = [c for c in phrase_rules().cut_at.find(view) if idx[0] < c.first <= idx[-1] and c.first in kept]
     if not cuts:
         return idx
     # "… so với năm 2022 với [tổng sản lượng] ước đạt", "… so với cùng kỳ và [xuất khẩu] tăng": a phrase
@@ -739,6 +749,22 @@ def _cut_modifiers(view: TokenView, idx: list[int]) -> list[int]:
     if later and (rest := [i for i in idx if i > later[-1]]) and _has_content(view, rest):
         return rest
     return [i for i in idx if i < cuts[0].first]
+
+
+def _without_price_basis(view: TokenView, idx: list[int]) -> list[int]:
+    """The phrase less a price basis inside it and the year or brackets right after it."""
+    bases = [c for c in phrase_rules().price_basis.find(view) if idx[0] < c.first <= idx[-1]]
+    if not bases:
+        return idx
+    tokens, dropped = view.tokens, set()
+    for basis in bases:
+        dropped.update(range(basis.first, basis.last + 1))
+        i = basis.last + 1
+        while i in idx and (tokens[i].text.lower() == "năm" or tokens[i].text[:1].isdigit() or tokens[i].text in "()"):
+            dropped.add(i)
+            i += 1
+    kept = [i for i in idx if i not in dropped]
+    return kept if _has_content(view, kept) else idx
 
 
 def _text(tokens: list[Token], idx: list[int]) -> str:
@@ -827,19 +853,32 @@ def measure_of_place_set(phrase: str) -> str:
     return words if words and not names_no_indicator(words) else ""
 
 
-@lru_cache(maxsize=1)
-def _place_set_pattern() -> regex.Pattern:
+def _measure_before_place_set(phrase: str) -> str:
+    """"giá trị sản xuất công nghiệp các huyện, thành phố có mức tăng trưởng
+    khá" → "giá trị sản xuất công nghiệp": the measure named before a set of
+    places that "có" something, which each place listed after it has; ""."""
+    m = _place_set_pattern(anchored=False).search(phrase)
+    if m is None or m.start() == 0:
+        return ""
+    before = phrase[: m.start()].split(",")[-1].strip()
+    return before if before and len(before.split()) <= 8 and not names_no_indicator(before) else ""
+
+
+@lru_cache(maxsize=2)
+def _place_set_pattern(anchored: bool = True) -> regex.Pattern:
     phrase = load_rules("indicators")["phrase"]
     sets, links = phrase_alternation(phrase["place_sets"]), phrase["place_set_links"]
     said, kept = phrase_alternation(links["said"]), phrase_alternation(links["kept"])
-    return regex.compile(rf"^(?:(?:{sets})(?:[ \t]*,[ \t]*|[ \t]+))+(?:(?:{said})[ \t]+|(?=(?:{kept})\b))",
+    start = "^" if anchored else r"(?<=[ \t,])"
+    return regex.compile(rf"{start}(?:(?:{sets})(?:[ \t]*,[ \t]*|[ \t]+))+(?:(?:{said})[ \t]+|(?=(?:{kept})\b))",
                          regex.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _rank_cut_pattern() -> regex.Pattern:
     phrase = load_rules("indicators")["phrase"]
-    return regex.compile(rf"(?<!\w)(?:{phrase_alternation(phrase['cut_at'])})(?!\w)", regex.IGNORECASE)
+    return regex.compile(rf"(?<!\w)(?:{phrase_alternation(phrase['cut_at'] + phrase['price_basis'])})(?!\w)",
+                         regex.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -876,6 +915,8 @@ def names_no_indicator(phrase: str) -> bool:
     only of numbers and signs (a year: "(2018 là [5,9%])"; "1.763 tỷ đồng/[1.922 tỷ đồng]")."""
     if phrase and not any(c.isalpha() for c in phrase):
         return True
+    if _made_of(phrase, "share_heads", "comparison_only") and not names_share_only(phrase):
+        return True  # "chiếm tỷ lệ cao, ước đạt …": a share graded, of nothing named
     return _made_of(phrase, "not_indicators", "comparison_only", "rank_words")
 
 
@@ -1033,6 +1074,10 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
         start -= 1
     clause = max((i + 1 for i in range(start, intro.first) if tokens[i].text == ","), default=start)
     subject = _clause_subject(view, clause, intro.first, start, skip, values)
+    if not subject and clause < intro.first and _folded(" ".join(view.sylls[intro.first]))[:1] in _folded_phrases(
+            "subject_ends")[0]:
+        # "ngành kinh doanh bất động sản có mức tăng trưởng [6,38%]": the introducer is the clause's verb
+        subject = left_phrase(view, intro.first, clause, skip, values)
     if not subject and clause > 0 and tokens[clause - 1].text == ",":
         before = clause - 1  # the clause before the comma, back to the sentence's edge
         edge = before
@@ -1040,6 +1085,10 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
             edge -= 1
         opening = max((i + 1 for i in range(edge, before) if tokens[i].text == ","), default=edge)
         subject = _clause_subject(view, opening, before, edge, skip, values)
+        value = next((i for i in range(opening, before) if i in values), None)
+        if not subject and value is not None:
+            # "tổng số vốn đã giải ngân hơn 43.000 tỉ đồng, đạt tỷ lệ [63%]": what the value before measures
+            subject = left_phrase(view, value, edge, skip, values)
     if not subject or names_no_indicator(subject):
         return ""
     if any(_folded(subject)[: len(h)] == h for h in _folded_phrases("heads")[0]):

@@ -97,6 +97,8 @@ class _Carried:
     status_end: int = -1  # where the sentence whose cue set `status` ends
     status_opens_list: bool = False  # that sentence ends with a colon: a list of items follows
     status_year: int | None = None  # the last year that sentence names: the plan's, when its cue set a plan's scope
+    item_head: str = ""  # "- Cơ cấu tổng sản phẩm …:" ending a line: the measure of the bulleted lines after it
+    item_bullet: str = ""  # the mark those lines open with
 
 
 @dataclass(slots=True)
@@ -160,6 +162,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
     pending = list(reversed(quantities))
     pending_periods = list(reversed(periods))
     for sentence in iter_sentences(text, [(q.start, q.end) for q in quantities]):
+        if carried.item_head and _line_bullet(text, sentence.start) != carried.item_bullet:
+            carried.item_head = carried.item_bullet = ""
         in_sentence = _starting_in(pending, sentence)
         sentence_periods = _starting_in(pending_periods, sentence)
         own_periods = [p for p in sentence_periods if not p.is_baseline]
@@ -168,6 +172,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             doc.section_place = heading
         if not in_sentence:
             between.append((sentence, own_periods))
+            _open_item_head(carried, text, sentence, None, own_periods)
             continue
         _carry_between(carried, text, between, doc.published)
         between.clear()
@@ -209,6 +214,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             _pair_coordinated(doc.text, records[len(records) - len(in_sentence) :])
         if not pending:
             break  # what follows the last figure sets nothing any record reads
+        _open_item_head(carried, text, sentence, view, sentence_periods)
         cues = cue_stage.outside_other_asides(view, context.status_cues)
         estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
         _carry_status(carried, cues, sentence_end(text, sentence), estimated, text_periods)
@@ -302,6 +308,42 @@ def _named_before_with(sentence: str) -> str:
     if not m or find_places(m.group(2)):
         return ""
     return f"{m.group(1)} {m.group(2)}" if m.group(1) else m.group(2)
+
+
+_BULLETS = "+-–*•"
+
+
+def _line_bullet(text: str, start: int) -> str:
+    """The bullet mark a line opening at `start` begins with, or ""."""
+    line = text.rfind("\n", 0, start) + 1
+    if text[line:start].strip():
+        return ""  # not at the line's start
+    first = text[start : start + 1]
+    return first if first and first in _BULLETS else ""
+
+
+def _open_item_head(carried: _Carried, text: str, sentence: Sentence, view: TokenView | None,
+                    periods: list[Period]) -> None:
+    """"- Cơ cấu tổng sản phẩm trên địa bàn theo giá hiện hành:" ending its
+    line, the next lines opening with another bullet ("+ Nông, lâm nghiệp …
+    chiếm 26,38%"): its measure heads their values, while they last."""
+    body = text[sentence.start : sentence.end].rstrip()
+    if not body.endswith(":"):
+        return
+    after = sentence.start + len(body)
+    if text[after : text.find("\n", after) if "\n" in text[after:] else len(text)].strip():
+        return  # the colon does not end its line
+    nxt = after + len(text[after:]) - len(text[after:].lstrip())
+    bullet = _line_bullet(text, nxt) if nxt < len(text) else ""
+    if not bullet or bullet == _line_bullet(text, sentence.start):
+        return
+    if view is None:
+        view = TokenView(tokenize(text, sentence.start, sentence.end, []))
+    colon = max(i for i, t in enumerate(view.tokens) if t.text == ":")
+    times = frozenset(i for i, t in enumerate(view.tokens) if any(p.start <= t.start < p.end for p in periods))
+    head = list_head(view, colon, times)
+    if head and opens_with_head(head):
+        carried.item_head, carried.item_bullet = head, bullet
 
 
 def _starting_in(pending: list, sentence: Sentence) -> list:
@@ -712,7 +754,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         propose(("before_aside", left))
         if left and names_no_indicator(left):
             left = ""
-    head = _head_before(view, first, skip)
+    head = _head_before(view, first, skip) or carried.item_head
     if head:
         propose(("list_head", head))
     if left and head and head.lower() not in left.lower() and not opens_with_head(left):
@@ -774,6 +816,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         return share
     if share_of and (not left or clause_opens_with_cues(view, first, floor)):
         return f"{head} {share_of}".strip() if head else share_of
+    if not left and head and floor == 0:
+        return head  # "Giá trị sản xuất công nghiệp các huyện … có mức tăng trưởng khá: huyện Vụ Bản tăng [18,3%]"
     topic = lexicon_phrase_before(view, first, skip) if not left and floor == 0 else ""
     if topic:
         propose(("lexicon_before", topic))
