@@ -106,6 +106,11 @@ def left_phrase(
     if floor > 0 and (_is_continuation(view, idx, floor) or _ends_an_item(view, idx, floor, end)
                       or _whole_of_share_before(view, idx, floor, values)):
         return ""
+    if floor > 0 and idx and idx[0] == floor and floor - 1 in values:
+        # "81.000 ha quế, sơn tra [10.000 ha]": the words right after a value up to a comma are its own
+        commas = [i for i in range(idx[0] + 1, idx[-1]) if tokens[i].text == ","]
+        if commas and not any(tokens[i].text in ";:.()" for i in range(floor, commas[-1])):
+            idx = [i for i in idx if i > commas[-1]]
     if idx and idx[0] > floor + 1 and tokens[idx[0] - 1].text == "," \
             and phrase_rules().aside_openers.starting_at(view, idx[0]) is not None:
         # "Xuất khẩu thủy sản, chủ yếu từ con tôm, ước đạt [383,4 triệu USD]": the aside says
@@ -917,6 +922,9 @@ def names_no_indicator(phrase: str) -> bool:
         return True
     if _made_of(phrase, "share_heads", "comparison_only") and not names_share_only(phrase):
         return True  # "chiếm tỷ lệ cao, ước đạt …": a share graded, of nothing named
+    words = phrase.split()
+    if any(w.isdigit() for w in words) and any(not w.isdigit() for w in words):
+        phrase = " ".join(w for w in words if not w.isdigit())  # "(KH 2023: …)": a plan word and its year
     return _made_of(phrase, "not_indicators", "comparison_only", "rank_words")
 
 

@@ -217,7 +217,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         _open_item_head(carried, text, sentence, view, sentence_periods)
         cues = cue_stage.outside_other_asides(view, context.status_cues)
         estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
-        _carry_status(carried, cues, sentence_end(text, sentence), estimated, text_periods)
+        if not _is_headline(text, sentence):
+            _carry_status(carried, cues, sentence_end(text, sentence), estimated, text_periods)
         _carry_period(carried, text_periods, sentence.start)
     if any(q.no_record for q in quantities):
         policy = {q.start for q in quantities if q.no_record}
@@ -981,13 +982,30 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             with_cues = k
             break
     for k, (sentence, periods) in enumerate(between):
-        if k == with_cues:
+        if k == with_cues and not _is_headline(text, sentence):
             _carry_status(carried, cues, sentence_end(text, between[k][0]), periods=between[k][1])
         elif periods and k > with_cues:
             # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.")
             periods = [p for p in periods if not names_a_body(text, sentence.start, p)]
         _turn_back_from_plan(carried, periods, between[k][0].start, published)
         _carry_period(carried, periods, between[k][0].start)
+
+
+def _is_headline(text: str, sentence: Sentence) -> bool:
+    """The article's first line, ending without a full stop, that says what
+    somebody does ("Xã Nghĩa Dân phấn đấu trở thành đô thị trước năm 2030"): a
+    title, whose plan or result word sets no scope for the body under it. A
+    first line that opens on its cue ("Các chỉ tiêu chủ yếu") heads a section."""
+    if text[: sentence.start].strip():
+        return False
+    line_end = text.find("\n", sentence.start)
+    if line_end < 0 or line_end > sentence.end:
+        return False
+    line = text[sentence.start : line_end].rstrip()
+    if not line or line[-1] in ".:!?;…":
+        return False
+    cues = cue_stage.status_cues_of_text(text, sentence.start, sentence.start + len(line))
+    return bool(cues) and cues[0].first > 1
 
 
 def _carry_period(carried: _Carried, periods: list[Period], start: int) -> None:
