@@ -102,6 +102,14 @@ def left_phrase(
     sentence's quantities) end it."""
     tokens = view.tokens
     end = _cue_run_start(view, first_token, floor)
+    if end - 1 > floor and tokens[end - 1].text == ")":
+        # "thủy sản (chủ yếu là tôm) đạt hơn [1 tỷ USD]": an aside right before the verb says what the
+        # figure is mostly made of; what is measured stands before it
+        opening = next((i for i in range(end - 2, floor - 1, -1) if tokens[i].text == "("), None)
+        if opening is not None and opening > floor and phrase_rules().aside_openers.starting_at(view, opening + 1):
+            before = left_phrase(view, opening, floor, skip, values)
+            if before:
+                return before
     idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
     if floor > 0 and (_is_continuation(view, idx, floor) or _ends_an_item(view, idx, floor, end)
                       or _whole_of_share_before(view, idx, floor, values)):
@@ -923,6 +931,8 @@ def names_no_indicator(phrase: str) -> bool:
     if _made_of(phrase, "share_heads", "comparison_only") and not names_share_only(phrase):
         return True  # "chiếm tỷ lệ cao, ước đạt …": a share graded, of nothing named
     words = phrase.split()
+    if 1 < len(words) <= 3 and _folded(words[-1]) in _folded_phrases("anaphora")[0]:
+        return True  # "Mức vốn này bằng 42,5%", "địa phương trên đạt …": what the text named before
     if any(w.isdigit() for w in words) and any(not w.isdigit() for w in words):
         phrase = " ".join(w for w in words if not w.isdigit())  # "(KH 2023: …)": a plan word and its year
     return _made_of(phrase, "not_indicators", "comparison_only", "rank_words")
