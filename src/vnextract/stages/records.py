@@ -332,15 +332,19 @@ def _open_item_head(carried: _Carried, text: str, sentence: Sentence, view: Toke
     if not body.endswith(":"):
         return
     after = sentence.start + len(body)
-    if text[after : text.find("\n", after) if "\n" in text[after:] else len(text)].strip():
+    line_end = text.find("\n", after)
+    if text[after : len(text) if line_end < 0 else line_end].strip():
         return  # the colon does not end its line
-    nxt = after + len(text[after:]) - len(text[after:].lstrip())
+    rest = text[after:]
+    nxt = after + len(rest) - len(rest.lstrip())
     bullet = _line_bullet(text, nxt) if nxt < len(text) else ""
     if not bullet or bullet == _line_bullet(text, sentence.start):
         return
     if view is None:
         view = TokenView(tokenize(text, sentence.start, sentence.end, []))
-    colon = max(i for i, t in enumerate(view.tokens) if t.text == ":")
+    colon = max((i for i, t in enumerate(view.tokens) if t.text == ":"), default=None)
+    if colon is None:
+        return
     times = frozenset(i for i, t in enumerate(view.tokens) if any(p.start <= t.start < p.end for p in periods))
     head = list_head(view, colon, times)
     if head and opens_with_head(head):
