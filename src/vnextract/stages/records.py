@@ -236,16 +236,8 @@ def _pair_respectively(text: str, records: list[Record]) -> None:
     of a run joined only by dashes, commas or "và" take the names the first
     run's first value was given, in order; a later run of as many values (its
     plan: "(chỉ tiêu nghị quyết là 41,42% - 16,84% - 38,56%)") takes them too."""
-    runs, run = [], [records[0]]
-    for prev, record in zip(records, records[1:]):
-        if _BETWEEN_LISTED.fullmatch(text, prev.end, record.start):
-            run.append(record)
-        else:
-            runs.append(run)
-            run = [record]
-    runs.append(run)
     names = None
-    for run in runs:
+    for run in _runs(text, records, _BETWEEN_LISTED):
         if len(run) < 2:
             continue
         if names is None:
@@ -253,11 +245,29 @@ def _pair_respectively(text: str, records: list[Record]) -> None:
                 _named_before_with(run[0].sentence), len(run)) or _names_of_values_before(records, run)
             if names is None:
                 return
-        if len(run) != len(names):
-            continue
-        for record, name in zip(run, names):
-            record.indicator, record.indicator_id = name, indicator_id(name)
-            record.evidence["indicator"] = evidence.absent("respectively")
+        if len(run) == len(names):
+            _name_in_order(run, names, "respectively")
+
+
+def _runs(text: str, records: list[Record], joiner: regex.Pattern,
+          together=lambda first, record: True) -> list[list[Record]]:
+    """The records split into runs of values only `joiner` stands between
+    (and that `together` keeps with the run's first)."""
+    runs, run = [], [records[0]]
+    for prev, record in zip(records, records[1:]):
+        if joiner.fullmatch(text, prev.end, record.start) and together(run[0], record):
+            run.append(record)
+        else:
+            runs.append(run)
+            run = [record]
+    runs.append(run)
+    return runs
+
+
+def _name_in_order(run: list[Record], names: list[str], note: str) -> None:
+    for record, name in zip(run, names):
+        record.indicator, record.indicator_id = name, indicator_id(name)
+        record.evidence["indicator"] = evidence.absent(note)
 
 
 def _names_of_values_before(records: list[Record], run: list[Record]) -> list[str] | None:
@@ -280,20 +290,11 @@ def _pair_coordinated(text: str, records: list[Record]) -> None:
     tỷ đồng": values joined by commas and a last "và" that were all given one
     phrase naming as many things joined the same way take those names in order,
     as with "tương ứng" (a coordination answered by a coordination)."""
-    run: list[Record] = [records[0]]
-    for prev, record in [*zip(records, records[1:]), (records[-1], None)]:
-        if record is not None and _JOINED_BY_AND.fullmatch(text, prev.end, record.start) \
-                and record.indicator == run[0].indicator:
-            run.append(record)
-            continue
-        if len(run) > 1 and text[run[-2].end : run[-1].start].strip() == "và":
-            names = respective_names(run[0].indicator or "", len(run))
-            if names is not None and " và " in (run[0].indicator or ""):
-                for item, name in zip(run, names):
-                    item.indicator, item.indicator_id = name, indicator_id(name)
-                    item.evidence["indicator"] = evidence.absent("coordinated")
-        if record is not None:
-            run = [record]
+    for run in _runs(text, records, _JOINED_BY_AND, lambda first, record: record.indicator == first.indicator):
+        if len(run) > 1 and text[run[-2].end : run[-1].start].strip() == "và" and " và " in (run[0].indicator or ""):
+            names = respective_names(run[0].indicator, len(run))
+            if names is not None:
+                _name_in_order(run, names, "coordinated")
 
 
 # "Cơ cấu kinh tế công nghiệp – dịch vụ - nông nghiệp với tỉ trọng tương ứng 63,99% - …": the names before "với"
@@ -312,6 +313,7 @@ def _named_before_with(sentence: str) -> str:
 
 
 _BULLETS = "+-–*•"
+_BLANKS = regex.compile(r"\s*")
 
 
 def _line_bullet(text: str, start: int) -> str:
@@ -335,8 +337,7 @@ def _open_item_head(carried: _Carried, text: str, sentence: Sentence, view: Toke
     line_end = text.find("\n", after)
     if text[after : len(text) if line_end < 0 else line_end].strip():
         return  # the colon does not end its line
-    rest = text[after:]
-    nxt = after + len(rest) - len(rest.lstrip())
+    nxt = _BLANKS.match(text, after).end()
     bullet = _line_bullet(text, nxt) if nxt < len(text) else ""
     if not bullet or bullet == _line_bullet(text, sentence.start):
         return
@@ -1000,8 +1001,8 @@ def _is_headline(text: str, sentence: Sentence) -> bool:
     somebody does ("Xã Nghĩa Dân phấn đấu trở thành đô thị trước năm 2030"): a
     title, whose plan or result word sets no scope for the body under it. A
     first line that opens on its cue ("Các chỉ tiêu chủ yếu") heads a section."""
-    if text[: sentence.start].strip():
-        return False
+    if _BLANKS.match(text, 0, sentence.start).end() != sentence.start:
+        return False  # not the article's first words
     line_end = text.find("\n", sentence.start)
     if line_end < 0 or line_end > sentence.end:
         return False
