@@ -161,6 +161,15 @@ def test_load_rules_reports_bad_yaml(tmp_path, monkeypatch):
         load_rules("bad")
 
 
+def test_load_rules_rejects_a_key_written_twice(tmp_path, monkeypatch):
+    """YAML keeps the last of two equal keys: a second `examples_x:` list would
+    silently replace the first, and its examples would never run."""
+    (tmp_path / "twice.yaml").write_text("status:\n  examples_a: [1]\n  other: 2\n  examples_a: [3]\n", encoding="utf-8")
+    monkeypatch.setenv("VNEXTRACT_RULES", str(tmp_path))
+    with pytest.raises(RuleError, match=r"twice.yaml: bad YAML: .*'examples_a' is written twice \(line 4\)"):
+        load_rules("twice")
+
+
 # --- properties ---------------------------------------------------------------
 
 ALPHABET = st.sampled_from(

@@ -17,7 +17,22 @@ WORD_END = r"(?![\p{L}\p{N}])"
 
 # libyaml's safe loader when PyYAML was built with it: the same documents,
 # read several times faster (rules are loaded at every start).
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe loader, refusing a key written twice in one mapping (YAML
+    would keep the last: a second `examples_x:` list would hide the first)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is written twice (line {key_node.start_mark.line + 1})", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_LOADER = _Loader
 
 
 class RuleError(Exception):

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import regex
 
 from ..rules import load_rules
-from .segmentation import Token, join_tokens, syllable_tokens
+from .segmentation import Token, join_tokens, pos_tags, syllable_tokens
 
 
 class Cue(NamedTuple):
@@ -153,6 +153,7 @@ class CueRules:
     neutral: PhraseSet
     not_target_after: PhraseSet
     not_target_before: PhraseSet
+    not_target_before_far: PhraseSet
     change_up: PhraseSet
     change_down: PhraseSet
     level: PhraseSet
@@ -199,6 +200,7 @@ def cue_rules() -> CueRules:
         neutral=PhraseSet(status["neutral"]),
         not_target_after=PhraseSet(status["not_target_after"]),
         not_target_before=PhraseSet(status["not_target_before"]),
+        not_target_before_far=PhraseSet(status["not_target_before_far"]),
         change_up=PhraseSet(change["up"], "up"),
         change_down=PhraseSet(change["down"], "down"),
         level=PhraseSet(change["level_after"], "level"),
@@ -572,6 +574,24 @@ def compared_with_plan(view: TokenView, before: int) -> bool:
 _SLASH_ASIDE_ENDS = frozenset(",;.)")
 
 
+def _same_unit_across(tokens, slash: int) -> bool:
+    """"1.763 tỷ đồng/1.922 tỷ đồng": the slash stands between an amount and
+    another in the same unit words (not "45,8 tỷ đồng/6.521 hộ", "8/8 xã")."""
+    before = slash
+    while before > 0 and not tokens[before - 1].text[:1].isdigit():
+        before -= 1
+    unit = " ".join(t.text.lower() for t in tokens[before:slash])  # words split as the segmenter likes
+    after = slash + 1
+    if not (0 < before and 0 < slash - before <= 3 and after < len(tokens) and tokens[after].text[:1].isdigit()):
+        return False
+    words = ""
+    for t in tokens[after + 1 : after + 5]:
+        words = f"{words} {t.text.lower()}".lstrip()
+        if len(words) >= len(unit):
+            return words == unit
+    return False
+
+
 def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
     """Every parenthesis of the sentence, and per token the innermost one
     holding it; one pass, memoised per view."""
@@ -588,16 +608,22 @@ def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
         elif token.text == ")" and opened:
             pairs.append((opened.pop(), i))
     pairs += [(o, len(tokens)) for o in opened]
+    plans: set[int] = set()  # asides that are a plan by their form
     # "ước tăng 8,31%/KH tăng 3-4%": a slash before a plan word sets the plan beside the value, to the clause's end
     for i, token in enumerate(tokens):
         if token.text == "/" and i + 1 < len(tokens) and rules.aside_plan.starting_at(view, i + 1) is not None:
             close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text in _SLASH_ASIDE_ENDS), len(tokens))
             pairs.append((i, close))
+        elif token.text == "/" and _same_unit_across(tokens, i):
+            # "đạt 1.763 tỷ đồng/1.922 tỷ đồng": a result over its plan, to the clause's end
+            close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text in _SLASH_ASIDE_ENDS), len(tokens))
+            pairs.append((i, close))
+            plans.add(i)
     asides = []
     for o, c in sorted(pairs):
         start = o + 1
-        kind = ""
-        if start < c:
+        kind = "plan" if o in plans else ""
+        if start < c and not kind:
             hit = rules.aside_plan.starting_at(view, start, c - 1) or rules.aside_comparison.starting_at(view, start, c - 1)
             kind = hit.label if hit is not None else ""
             if not kind and o > 0 and rules.aside_plan.ending_at(view, o - 1) is not None and (
@@ -656,7 +682,8 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
             or (cue.first - measured_end <= _QUALIFIER_REACH
                 and not any(t.text in _PHRASE_ENDS for t in tokens[measured_end + 1 : cue.first]))
             or _closes_measured_phrase(tokens, measured, cue)
-            or cue.last + 1 < len(tokens) and rules.not_target_before.starting_at(view, cue.last + 1) is not None
+            or _graded_after(view, cue, rules.not_target_before)
+            or _graded_far_after(view, cue, rules.not_target_before_far, rules)
         ):
             measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue
@@ -720,6 +747,44 @@ def plan_before_estimate(view: TokenView, cues: list[Cue], estimate: Cue) -> Cue
     return next((c for c in reversed(cues) if c.last < estimate.first and c.label == "target"
                  and not is_estimate(view, c) and not is_horizon(view, c)
                  and _cue_words(view, c).lower() not in rules.future_words), None)
+
+
+_ADJECTIVE_GAP = 2  # words between a plan word and what grades it ("chỉ tiêu quan trọng đạt và vượt")
+
+
+def _graded_after(view: TokenView, cue: Cue, grades: PhraseSet) -> bool:
+    """Whether a plan word is graded by the words right after it ("các chỉ tiêu
+    đều đạt", "chỉ tiêu quan trọng đạt và vượt kế hoạch"): the subject of a
+    result, not a plan. Only adjectives may stand between ("Mục tiêu thu ngân
+    sách vượt …" names what the plan is of); the tagger runs only when a grade
+    stands a word or two away."""
+    tokens = view.tokens
+    for j in range(cue.last + 1, min(len(tokens), cue.last + 2 + _ADJECTIVE_GAP)):
+        if grades.starting_at(view, j) is not None:
+            if j == cue.last + 1:
+                return True
+            tags = pos_tags(tuple(t.text for t in tokens[cue.first : j]))
+            return tags is not None and all(tag == "A" for tag in tags[cue.last + 1 - cue.first :])
+        if not any(c.isalpha() for c in tokens[j].text):
+            return False
+    return False
+
+
+_TOPIC_REACH = 12  # words of a plan word's topic before what grades it
+
+
+def _graded_far_after(view: TokenView, cue: Cue, grades: PhraseSet, rules: "CueRules") -> bool:
+    """"các chỉ tiêu chủ yếu về phát triển kinh tế, xã hội, môi trường đều đạt
+    và vượt kế hoạch đề ra: …": a plan word graded after its topic, in its
+    clause, with no number and no other status word between."""
+    tokens = view.tokens
+    others = {c.first for c in rules.target.find(view) + rules.actual.find(view) if c.first > cue.last}
+    for j in range(cue.last + 1, min(len(tokens), cue.last + 1 + _TOPIC_REACH)):
+        if grades.starting_at(view, j) is not None:
+            return True
+        if j in others or tokens[j].text in _PHRASE_ENDS.difference(",") or any(c.isdigit() for c in tokens[j].text):
+            return False
+    return False
 
 
 def is_horizon(view: TokenView, cue: Cue) -> bool:

@@ -111,8 +111,13 @@ def left_phrase(
             if before:
                 return before
     idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
-    if floor > 0 and (_is_continuation(view, idx, floor) or _ends_an_item(view, idx, floor, end)
-                      or _whole_of_share_before(view, idx, floor, values)):
+    if floor > 0 and _is_continuation(view, idx, floor):
+        # "đạt 100,9% so kế hoạch và thực hiện giải ngân đạt [100%]": after "và", a subject of its own
+        joined = [k for k, i in enumerate(idx) if tokens[i].text.lower() == "và"]
+        if not joined or not _has_content(view, idx[joined[-1] + 1 :]):
+            return ""
+        idx = idx[joined[-1] + 1 :]
+    if floor > 0 and (_ends_an_item(view, idx, floor, end) or _whole_of_share_before(view, idx, floor, values)):
         return ""
     if floor > 0 and idx and idx[0] == floor and floor - 1 in values:
         # "81.000 ha quế, sơn tra [10.000 ha]": the words right after a value up to a comma are its own
@@ -250,9 +255,7 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
     idx = [i for i in _segment(view, colon, 0, skip) if i not in skip]
     if any(_has_digit(tokens[i]) for i in idx) or _is_intro(view, idx):
         return ""
-    clause = colon
-    while clause > 0 and tokens[clause - 1].text not in ".;:":
-        clause -= 1
+    clause = _clause_edge(tokens, colon, 0)
     measure = _measure_before_place_set(_text(tokens, [i for i in range(clause, colon) if i not in skip]))
     if measure:
         return measure  # "Giá trị sản xuất công nghiệp các huyện, thành phố có mức tăng trưởng khá: Vụ Bản tăng …"
@@ -370,6 +373,8 @@ def share_word_of_previous(view: TokenView, first_token: int, floor: int, of_cou
     "" when no share verb opens the value's clause."""
     if floor <= 0 or not clause_opens_with_cues(view, first_token, floor):
         return ""
+    if any(view.tokens[i].text == ";" for i in range(floor, _cue_run_start(view, first_token, floor))):
+        return ""  # "…chiếm 34%; xây dựng - tiểu thủ công nghiệp, chiếm [24,3%]": a new item, with its own subject
     rules = phrase_rules()
     if rules.share_verbs.starting_at(view, _cue_run_start(view, first_token, floor), first_token - 1) is None:
         return ""
@@ -578,7 +583,9 @@ def _left_clause_breaks(view: TokenView, comma: int, floor: int) -> bool:
     verbs = [c for p in (rules.change_up, rules.change_down, rules.actual) for c in p.find(view)
              if not any(n.first <= c.first <= n.last for n in nouns)]
     cuts = phrase_rules().cut_at.find(view) + phrase_rules().price_basis.find(view)
-    return any(start < c.first < comma for c in [*_breakers(view), *cuts, *verbs])
+    # "…, trong đó có bằng cấp, chứng chỉ đạt …": a word that opens the clause and the phrase is no clause's verb
+    breakers = [c for c in _breakers(view) if not (c.first == start + 1 and phrase_rules().leading.starting_at(view, c.first))]
+    return any(start < c.first < comma for c in [*breakers, *cuts, *verbs])
 
 
 def _breakers(view: TokenView) -> list:
@@ -654,11 +661,14 @@ def _strip_trailing(view: TokenView, idx: list[int]) -> list[int]:
     enders = phrase_rules().enders
     fillers = cue_rules().fillers
     in_nouns = cue_rules().change_in_nouns
+    kept = phrase_rules().not_breakers
     while idx:
         last = idx[-1]
         run_start = _run_start(idx)
         if (noun := in_nouns.ending_at(view, last, run_start)) is not None and noun.first in idx:
             break  # "giá trị tăng thêm": the change word is the noun's
+        if (fixed := kept.ending_at(view, last, run_start)) is not None and fixed.first in idx:
+            break  # "khối lượng thực hiện": the word is the compound's
         ender = enders.ending_at(view, last, run_start)
         cut = ender[0] if ender is not None else None
         if cut is None:
@@ -935,7 +945,20 @@ def names_no_indicator(phrase: str) -> bool:
         return True  # "Mức vốn này bằng 42,5%", "địa phương trên đạt …": what the text named before
     if any(w.isdigit() for w in words) and any(not w.isdigit() for w in words):
         phrase = " ".join(w for w in words if not w.isdigit())  # "(KH 2023: …)": a plan word and its year
-    return _made_of(phrase, "not_indicators", "comparison_only", "rank_words")
+    if _made_of(phrase, "not_indicators", "comparison_only", "rank_words"):
+        return True
+    # "Vùng Đồng bằng sông Cửu Long đạt …", "13 tỉnh khu vực Đồng bằng sông Cửu Long đạt …", "các tỉnh miền
+    # Trung đạt …": a region or a group of provinces owns the figure; the measure was named before
+    without_regions = _regions().sub(" ", phrase)
+    return without_regions != phrase and (not without_regions.strip() or _made_of(
+        without_regions, "not_indicators", "rank_words", "region_words"))
+
+
+@lru_cache(maxsize=1)
+def _regions() -> regex.Pattern:
+    """The country's regions (rules/localities.yaml), or a compass part of it ("miền Trung")."""
+    names = load_rules("localities")["regions"]
+    return regex.compile(rf"(?i)(?<!\p{{L}})(?:{phrase_alternation(names)}|miền[ \t]+(?:Bắc|Trung|Nam))(?!\p{{L}})")
 
 
 def _made_of(phrase: str, *keys: str) -> bool:
@@ -1048,9 +1071,10 @@ def with_sector_head(previous: str, phrase: str) -> str:
     for sector in sorted(sectors, key=len, reverse=True):
         n = len(sector)
         if n < len(words) and tuple(w for _, w in words[-n:]) == sector and sector != item:
-            # the head must end in a sector's type word: "Giá trị sản xuất ngành", not "Nông, lâm," of a longer name
-            before = tuple(w for _, w in words[-n - 2 : -n])
-            if before[-1:] == ("ngành",) or before in (("khu", "vực"), ("lĩnh", "vực")):
+            # the head must end in a sector's type word or a measure ("Giá trị sản xuất ngành", "tỷ trọng"),
+            # not "Nông, lâm," of a longer name
+            head = tuple(w for _, w in words[:-n])
+            if any(head[len(head) - len(end) :] == end for end in _folded_phrases("sector_head_ends")[0]):
                 return f"{previous[: words[-n][0]]}{phrase}"
             return phrase
     return phrase
@@ -1087,20 +1111,15 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
             break
     else:
         return ""
-    start = intro.first
-    while start > floor and tokens[start - 1].text not in _SENTENCE_MARKS:
-        start -= 1
+    start = _clause_edge(tokens, intro.first, floor)
     clause = max((i + 1 for i in range(start, intro.first) if tokens[i].text == ","), default=start)
     subject = _clause_subject(view, clause, intro.first, start, skip, values)
-    if not subject and clause < intro.first and _folded(" ".join(view.sylls[intro.first]))[:1] in _folded_phrases(
-            "subject_ends")[0]:
+    if not subject and clause < intro.first and _starts_with_verb(view, intro.first):
         # "ngành kinh doanh bất động sản có mức tăng trưởng [6,38%]": the introducer is the clause's verb
         subject = left_phrase(view, intro.first, clause, skip, values)
     if not subject and clause > 0 and tokens[clause - 1].text == ",":
         before = clause - 1  # the clause before the comma, back to the sentence's edge
-        edge = before
-        while edge > 0 and tokens[edge - 1].text not in _SENTENCE_MARKS:
-            edge -= 1
+        edge = _clause_edge(tokens, before, 0)
         opening = max((i + 1 for i in range(edge, before) if tokens[i].text == ","), default=edge)
         subject = _clause_subject(view, opening, before, edge, skip, values)
         value = next((i for i in range(opening, before) if i in values), None)
@@ -1114,10 +1133,22 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     return f"{_text(tokens, between)} {subject}"
 
 
+def _starts_with_verb(view: TokenView, i: int) -> bool:
+    """Whether token i opens on a verb that ends a subject (rules/indicators.yaml `subject_ends`)."""
+    return _folded(" ".join(view.sylls[i]))[:1] in _folded_phrases("subject_ends")[0]
+
+
+def _clause_edge(tokens, i: int, floor: int) -> int:
+    """The first token of the clause token i stands in: back from i to a sentence mark ("." ";" ":"), not below `floor`."""
+    while i > floor and tokens[i - 1].text not in _SENTENCE_MARKS:
+        i -= 1
+    return i
+
+
 def _clause_subject(view: TokenView, clause: int, end: int, floor: int, skip: frozenset[int],
                     values: frozenset[int]) -> str:
     """The noun phrase before the first verb of tokens [clause, end), or ""."""
-    verbs, heads = _folded_phrases("subject_ends")[0], phrase_rules().heads
-    verb = next((i for i in range(clause, end) if i not in skip and _folded(" ".join(view.sylls[i]))[:1] in verbs
+    heads = phrase_rules().heads
+    verb = next((i for i in range(clause, end) if i not in skip and _starts_with_verb(view, i)
                  and not (i > 0 and heads.ending_at(view, i - 1) is not None)), None)
     return left_phrase(view, verb, floor, skip, values) if verb is not None else ""

@@ -57,7 +57,9 @@ def _compiled() -> tuple[BoundedPattern, dict[str, _Rule], BoundedPattern, regex
     combined = BoundedPattern(regex.compile("|".join(parts), regex.IGNORECASE), "periods.yaml: rules")
     starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
     anchor = BoundedPattern(regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE), "periods.yaml: anchor")
-    before = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['not_period_after'])})\s*$", regex.IGNORECASE)
+    before = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['not_period_after'])})\s*$"
+                           rf"|{_LEFT}(?:{phrase_alternation(rules['compared_of'])})(?!\w)[^,;:.()]{{0,40}}?"
+                           rf"{_LEFT}của\s*$", regex.IGNORECASE)
     return combined, by_group, anchor, before
 
 
@@ -88,7 +90,7 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
     for _, _, m in kept:
         rule = by_group[m.lastgroup]  # a rule's group closes after its year group
         year = int(m.group(rule.year_group)) if rule.year_group and m.group(rule.year_group) else None
-        prefix = text[max(0, m.start() - 25) : m.start()]
+        prefix = text[max(0, m.start() - 60) : m.start()]
         baseline = rule.compared or bool(baseline_before.search(prefix)) or (
             # "so với … của cùng kỳ năm 2015 và [năm 2016]": joined to a baseline, a baseline too
             bool(periods) and periods[-1].is_baseline and _JOINED.fullmatch(text, periods[-1].end, m.start()) is not None)

@@ -166,7 +166,10 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             carried.item_head = carried.item_bullet = ""
         in_sentence = _starting_in(pending, sentence)
         sentence_periods = _starting_in(pending_periods, sentence)
-        own_periods = [p for p in sentence_periods if not p.is_baseline]
+        frame = _frame_start(text, sentence.start)
+        # "Theo báo cáo tại Đại hội … nhiệm kỳ 2025-2030, tốc độ tăng trưởng …": the source's name holds that time
+        own_periods = [p for p in sentence_periods if not p.is_baseline
+                       and not (p.end <= frame and names_a_body(text, sentence.start, p))]
         heading = headings.get(text.rfind("\n", 0, sentence.start) + 1) if headings else None
         if heading is not None:
             doc.section_place = heading
@@ -177,7 +180,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         _carry_between(carried, text, between, doc.published)
         between.clear()
         text_periods = _text_periods(text, own_periods, in_sentence, sentence.start)
-        _turn_back_from_plan(carried, text_periods, sentence.start, doc.published)
+        _turn_back_from_plan(carried, text_periods, frame, doc.published)
         spans = [(p.start, p.end) for p in sentence_periods]
         spans += [(p.start, p.end) for p in _places_within(places, sentence.start, sentence.end) if not p.in_phrase]
         if (dateline := dateline_end(text, sentence.start, sentence.end)) is not None:
@@ -198,15 +201,18 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         floor = 0
         item_before = None  # the last record of the sentence outside a parenthesis: the list item before
         outside_by_unit: dict[str, Record] = {}  # the same, per unit
+        previous = None  # the sentence's last figure before this one
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
             ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
-            previous = records[-1] if k else None
             records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous, item_before,
                                    outside_by_unit.get(quantity.norm_unit)))
+            floor = after
+            if quantity.no_record:
+                continue  # "[13 tỉnh] khu vực … đạt 8,4 tỷ USD": no figure, so nothing for the next to take
+            previous = records[-1]
             if cue_stage.aside_for(view, first) is None:
                 item_before = outside_by_unit[quantity.norm_unit] = records[-1]
             carried.indicator = doc.cascade_indicator
-            floor = after
         if len(in_sentence) > 1 and says_respectively(sentence.text):
             _pair_respectively(doc.text, records[len(records) - len(in_sentence) :])
             carried.indicator = records[-1].indicator
@@ -219,7 +225,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
         if not _is_headline(text, sentence):
             _carry_status(carried, cues, sentence_end(text, sentence), estimated, text_periods)
-        _carry_period(carried, text_periods, sentence.start)
+        _carry_period(carried, text_periods, frame)
     if any(q.no_record for q in quantities):
         policy = {q.start for q in quantities if q.no_record}
         records = [r for r in records if r.start not in policy]  # read as figures above, reported as none
@@ -953,6 +959,10 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_s
     if after is not None and after.year is not None and _PERIOD_RIGHT_AFTER.fullmatch(text[quantity.end : after.start]):
         return after
     before = [p for p in periods if p.end <= quantity.start]
+    dated_after = next((p for p in periods if p.start >= quantity.end and p.year is not None
+                        and not _CLAUSE_EDGE.search(text, quantity.end, p.start)), None)
+    if before and before[-1].is_present and dated_after is not None:
+        return dated_after  # "Đến nay …; [2 xã] được công nhận đạt chuẩn NTM nâng cao năm 2023": when it was done
     if before:
         return before[-1]
     for p in periods:
@@ -987,13 +997,15 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             with_cues = k
             break
     for k, (sentence, periods) in enumerate(between):
+        frame = _frame_start(text, sentence.start)
         if k == with_cues and not _is_headline(text, sentence):
             _carry_status(carried, cues, sentence_end(text, between[k][0]), periods=between[k][1])
         elif periods and k > with_cues:
-            # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.")
-            periods = [p for p in periods if not names_a_body(text, sentence.start, p)]
-        _turn_back_from_plan(carried, periods, between[k][0].start, published)
-        _carry_period(carried, periods, between[k][0].start)
+            # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.");
+            # its source ("Theo báo cáo tại kỳ họp, năm 2025, …") names nothing the time is part of
+            periods = [p for p in periods if not names_a_body(text, frame, p)]
+        _turn_back_from_plan(carried, periods, frame, published)
+        _carry_period(carried, periods, frame)
 
 
 def _is_headline(text: str, sentence: Sentence) -> bool:
@@ -1038,6 +1050,19 @@ def _turn_back_from_plan(carried: _Carried, periods: list[Period], start: int, p
             and carried.status_year is not None and year < carried.status_year \
             and (published is None or year <= published):
         carried.status, carried.status_cued = "actual", False
+
+
+@lru_cache(maxsize=1)
+def _source_opener() -> regex.Pattern:
+    words = phrase_alternation(load_rules("cues")["status"]["source_openers"])
+    return regex.compile(rf"(?i)(?:{words})(?!\w)[^,;:.\n]{{1,80}},[ \t]*")
+
+
+def _frame_start(text: str, start: int) -> int:
+    """Where a sentence's frame starts: after the source it opens on ("Theo báo
+    cáo tại kỳ họp, năm 2025, …" is framed by "năm 2025"), else at its start."""
+    m = _source_opener().match(text, start)
+    return m.end() if m else start
 
 
 def _opening_year(periods: list[Period], start: int) -> int | None:
@@ -1100,6 +1125,8 @@ def _qualifies(text: str, unit: Place, parent: Place) -> bool:
 
 
 _HEADING_NUMBER = regex.compile(r"^(?:[\dIVXivx]+[.)]|[-–•*])?\s*")
+# "Hà Nam: 10,39%": after the place, a colon or dash and the place's headline figure
+_HEADLINE_FIGURE = regex.compile(r"[ \t]*[:–-][ \t]*[+-]?\d[\d.,]*[ \t]*%?[ \t.]*")
 
 
 def _heading_places(text: str, places: list[Place]) -> dict[int, str]:
@@ -1113,7 +1140,9 @@ def _heading_places(text: str, places: list[Place]) -> dict[int, str]:
         if place.end > line_end or line_start in headings:
             continue
         line = text[line_start:line_end].strip()
-        if text[place.start : place.end] == line[_HEADING_NUMBER.match(line).end() :].strip(" .:"):
+        rest = line[_HEADING_NUMBER.match(line).end() :]
+        name = text[place.start : place.end]
+        if name == rest.strip(" .:") or rest.startswith(name) and _HEADLINE_FIGURE.fullmatch(rest, len(name)):
             headings[line_start] = place.locality
     return headings
 

@@ -76,14 +76,47 @@ def _compiled():
 
 
 @lru_cache(maxsize=1)
-def _policy_items() -> frozenset[str]:
-    return frozenset(f.casefold() for f in load_rules("units")["policy_items"]["forms"])
+def _policy_items() -> tuple[frozenset[str], frozenset[str], regex.Pattern]:
+    rule = load_rules("units")["policy_items"]
+    items = frozenset(f.casefold() for f in rule["forms"])
+    return items, frozenset(g.casefold() for g in rule["groups"]), regex.compile(
+        rf"[ \t]+(?:{phrase_alternation(items)})(?!\w)", regex.IGNORECASE)
 
 
-def is_policy_item(unit: UnitMatch) -> bool:
-    """A count of parts of a plan ("3 đột phá", "7 nhiệm vụ"): no record (SPEC §2)."""
-    items = _policy_items()
-    return unit.is_count and all(part.strip() in items for part in unit.unit.casefold().split(","))
+def is_policy_item(text: str, unit: UnitMatch) -> bool:
+    """A count of parts of a plan ("3 đột phá", "7 nhiệm vụ", "3 nhóm nội
+    dung"): no record (SPEC §2)."""
+    items, groups, item_after = _policy_items()
+    if not unit.is_count:
+        return False
+    if unit.unit.casefold() in groups:
+        return item_after.match(text, unit.end) is not None
+    return all(part.strip() in items for part in unit.unit.casefold().split(","))
+
+
+@lru_cache(maxsize=1)
+def _anaphoric_after() -> regex.Pattern:
+    return regex.compile(rf"[ \t]+(?:{phrase_alternation(load_rules('units')['anaphoric_counts']['after'])})(?!\w)",
+                         regex.IGNORECASE)
+
+
+def is_anaphoric(text: str, unit: UnitMatch) -> bool:
+    """"3 địa phương kể trên": a count of what the text just named."""
+    return unit.is_count and _anaphoric_after().match(text, unit.end) is not None
+
+
+_SLASH_BEFORE = regex.compile(r"[ \t]*/[ \t]*$")
+
+
+def is_denominator(text: str, start: int, unit: UnitMatch) -> bool:
+    """"20 chỉ tiêu/[21 chỉ tiêu]": the total after a slash, in the counted noun
+    right before the slash, is the denominator of the count before it."""
+    slash = _SLASH_BEFORE.search(text, max(0, start - 4), start)
+    if not unit.is_count or slash is None:
+        return False
+    noun = unit.unit.casefold()
+    before = text[max(0, slash.start() - len(noun) - 1) : slash.start()].casefold()
+    return before.endswith(noun) and (len(before) == len(noun) or not before[-len(noun) - 1].isalpha())
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +132,21 @@ def is_merged_from(text: str, start: int, unit: UnitMatch) -> bool:
     verb, units, names_after = _merged_units()
     return (unit.is_count and unit.unit.casefold() in units and names_after.match(text, unit.end) is not None
             and verb.search(text[max(0, start - 30) : start]) is not None)
+
+
+@lru_cache(maxsize=1)
+def _region_groups() -> tuple[frozenset[str], regex.Pattern]:
+    rule = load_rules("units")["region_groups"]
+    regions = load_rules("localities")["regions"]
+    after = rf"[ \t]+(?:(?:{phrase_alternation(rule['links'])})[ \t]+)?(?:{phrase_alternation(regions)})(?!\w)"
+    return frozenset(u.casefold() for u in rule["units"]), regex.compile(after, regex.IGNORECASE)
+
+
+def is_region_group(text: str, unit: UnitMatch) -> bool:
+    """"[13 tỉnh] khu vực Đồng bằng sông Cửu Long đạt 8,4 tỷ USD": the provinces
+    a region is made of own the figure after them; the count is no figure."""
+    units, after = _region_groups()
+    return unit.is_count and unit.unit.casefold() in units and after.match(text, unit.end) is not None
 
 
 def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> UnitMatch | None:
