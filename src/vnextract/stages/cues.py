@@ -164,6 +164,7 @@ class CueRules:
     clause_estimate: PhraseSet
     from_to_level: PhraseSet
     plan_value: PhraseSet
+    plan_after_value: PhraseSet
     baseline_introducers: PhraseSet
     baseline_plan: PhraseSet
     aside_plan: PhraseSet
@@ -211,6 +212,7 @@ def cue_rules() -> CueRules:
         clause_estimate=PhraseSet(comparator["clause_estimate"], "~", glued=comparator["clause_estimate"]),
         from_to_level=PhraseSet(change["from_to_level"]),
         plan_value=PhraseSet(status["plan_value_words"]),
+        plan_after_value=PhraseSet(status["plan_after_value"], "target"),
         baseline_introducers=PhraseSet(baseline["introducers"], glued=baseline["glued"]),
         baseline_plan=PhraseSet(baseline["plan_words"]),
         aside_plan=PhraseSet(rules["aside"]["plan"], "plan"),
@@ -388,7 +390,8 @@ def reports_results(view: TokenView, ranges: list[tuple[int, int]], cues: list[C
         return False
     if any(c.label == "actual" and c.first >= after_token for c in cues):
         return True
-    return any(first >= after_token and view.tokens[after - 1].text == "%" and _plan_follows(view, after)
+    # the value itself or one after it: "… 83% dự toán Thủ tướng giao và [79%] dự toán tỉnh giao"
+    return any(after >= after_token and view.tokens[after - 1].text == "%" and _plan_follows(view, after)
                and change_for(view, first, after)[0] == "level" for first, after in ranges)
 
 
@@ -627,7 +630,8 @@ def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
             hit = rules.aside_plan.starting_at(view, start, c - 1) or rules.aside_comparison.starting_at(view, start, c - 1)
             kind = hit.label if hit is not None else ""
             if not kind and o > 0 and rules.aside_plan.ending_at(view, o - 1) is not None and (
-                    tokens[start].text[:1].isdigit() or rules.aside_plan_value_openers.starting_at(view, start, c - 1)):
+                    tokens[start].text[:1].isdigit() and "/" not in tokens[start].text
+                    or rules.aside_plan_value_openers.starting_at(view, start, c - 1)):
                 kind = "plan"  # "vượt kế hoạch đề ra (7,0% - 7,5%)": the value the plan word before it names
         asides.append(Aside(o, c, kind))
     innermost: list[Aside | None] = [None] * len(tokens)
@@ -799,6 +803,24 @@ def _cue_words(view: TokenView, cue: Cue) -> str:
 _CLAUSE_MARKS = frozenset({",", ";"})
 
 
+def cue_run_start(view: TokenView, first: int) -> int:
+    """Where the cue words right before token `first` begin ("ước đạt trên [X]")."""
+    return min((f for f, *_ in left_cues(view, first)), default=first)
+
+
+def plan_named_after(view: TokenView, first: int, after: int) -> Cue | None:
+    """"thấp hơn mức [8,1%] theo kế hoạch": a plan named right after the value
+    owns it, unless a result verb measures the value against it ("đạt [47%]
+    theo kế hoạch", "chỉ đạt 01/02 xã theo kế hoạch")."""
+    rules = cue_rules()
+    if after >= len(view.tokens) or (plan := rules.plan_after_value.starting_at(view, after)) is None:
+        return None
+    run_start = cue_run_start(view, first)
+    if any(rules.target_list_counted_by.ending_at(view, i) is not None for i in range(max(0, run_start - 1), first)):
+        return None
+    return plan
+
+
 def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | None:
     """The plan word, when the number is the value of a plan named just before it in its
     clause ("đạt kế hoạch đề ra là [7,5-8%]", "Tổng kế hoạch vốn … trên [3.580 tỷ]")."""
@@ -811,8 +833,13 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
             continue  # "theo Chương trình mục tiêu quốc gia … là [2.372 căn]": a name, not a plan
         if any(view.tokens[i].text in _CLAUSE_MARKS for i in range(cue.last + 1, first_token)):
             continue
+        if _graded_after(view, cue, rules.not_target_before) \
+                or _graded_far_after(view, cue, rules.not_target_before_far, rules):
+            continue  # "các chỉ tiêu không hoàn thành gồm: tổng giá trị sản phẩm [5.232 tỷ đồng]": results
         if (aside := aside_for(view, first_token)) is not None and aside.open > cue.last:
             continue  # "đạt chỉ tiêu nghị quyết (khu vực I tăng [3,94%]; …)": the aside reports results
+        if cue.first > 0 and (view.tokens[cue.first - 1].text == "%" or view.tokens[cue.first - 1].text[-1:].isdigit()):
+            continue  # "đạt 83% [dự toán] Thủ tướng giao và 79% …": the value before it is measured against it
         if cue.first > 0 and view.sylls[cue.first - 1] == ("vượt",):
             continue  # "vượt mục tiêu Nghị quyết [0,36%]": by how much the plan was exceeded
         if any(cue.last < c.first and c.last < first_token for c in rules.result_value.find(view)):

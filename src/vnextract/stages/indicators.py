@@ -112,8 +112,9 @@ def left_phrase(
                 return before
     idx = [i for i in _segment(view, end, floor, skip, after_cues=end < first_token, values=values) if i not in skip]
     if floor > 0 and _is_continuation(view, idx, floor):
-        # "đạt 100,9% so kế hoạch và thực hiện giải ngân đạt [100%]": after "và", a subject of its own
-        joined = [k for k, i in enumerate(idx) if tokens[i].text.lower() == "và"]
+        # "đạt 100,9% so kế hoạch và thực hiện giải ngân đạt [100%]", "đạt 97% KH, công nghiệp - xây dựng
+        # ước đạt [107%] KH": after "và" or a comma, a subject of its own
+        joined = [k for k, i in enumerate(idx) if tokens[i].text.lower() in ("và", ",")]
         if not joined or not _has_content(view, idx[joined[-1] + 1 :]):
             return ""
         idx = idx[joined[-1] + 1 :]
@@ -121,9 +122,11 @@ def left_phrase(
         return ""
     if floor > 0 and idx and idx[0] == floor and floor - 1 in values:
         # "81.000 ha quế, sơn tra [10.000 ha]": the words right after a value up to a comma are its own
-        commas = [i for i in range(idx[0] + 1, idx[-1]) if tokens[i].text == ","]
+        commas = [i for i in range(idx[0] + 1, idx[-1] + 1) if tokens[i].text == ","]
         if commas and not any(tokens[i].text in ";:.()" for i in range(floor, commas[-1])):
             idx = [i for i in idx if i > commas[-1]]
+            if not idx:
+                return ""  # "đào tạo nghề cho 400 lao động nông thôn, đạt [100%] KH": nothing of its own
     if idx and idx[0] > floor + 1 and tokens[idx[0] - 1].text == "," \
             and phrase_rules().aside_openers.starting_at(view, idx[0]) is not None:
         # "Xuất khẩu thủy sản, chủ yếu từ con tôm, ước đạt [383,4 triệu USD]": the aside says
@@ -262,9 +265,17 @@ def list_head(view: TokenView, colon: int, skip: frozenset[int]) -> str:
     verbs = phrase_rules().clause_verbs
     if any(verbs.starting_at(view, i) is not None for i in idx):
         return ""  # "kinh tế tỉnh tiếp tục đà tăng trưởng tốt: GRDP tăng …": a clause, its items name themselves
-    idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, _strip_trailing(view, idx))))
-    if idx and any(i not in skip and any(c.isalnum() for c in tokens[i].text) for i in range(idx[-1] + 1, colon)):
-        return ""  # "Một số mặt hàng tăng mạnh như: dệt may …": a clause before the colon, its items name themselves
+    body = _strip_trailing(view, idx)
+    idx = _strip_trailing(view, _strip_leading(view, _after_last_breaker(view, body)))
+    if idx and any(i < idx[0] and _starts_with_verb(view, i) for i in body):
+        return ""  # "đóng góp của một số ngành có tỷ trọng lớn … như sau:": a clause, its items name themselves
+    tail = [i for i in range(idx[-1] + 1, colon) if i not in skip] if idx else []
+    if any(any(c.isalnum() for c in tokens[i].text) for i in tail) and _strip_trailing(view, idx + tail) != idx:
+        # "Một số mặt hàng tăng mạnh như: dệt may …": a clause before the colon, its items name themselves
+        # (words a phrase drops at its end, "như sau", are no clause)
+        return ""
+    # "Cơ cấu kinh tế … ước … (theo giá hiện hành) như sau:": the heading without its price basis
+    idx = _strip_trailing(view, _without_price_basis(view, idx)) if idx else idx
     head = _text(tokens, idx) if 0 < len(idx) <= 8 else ""
     return "" if head and names_no_indicator(head) else head  # "Huyện Tiên Yên: …": a place heads no list
 
@@ -782,6 +793,8 @@ def _without_price_basis(view: TokenView, idx: list[int]) -> list[int]:
     tokens, dropped = view.tokens, set()
     for basis in bases:
         dropped.update(range(basis.first, basis.last + 1))
+        if basis.first - 1 in idx and tokens[basis.first - 1].text == "(":
+            dropped.add(basis.first - 1)  # "(theo giá hiện hành)": its brackets go with it
         i = basis.last + 1
         while i in idx and (tokens[i].text.lower() == "năm" or tokens[i].text[:1].isdigit() or tokens[i].text in "()"):
             dropped.add(i)

@@ -454,7 +454,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     in_reach = cue_stage.outside_other_asides(view, ctx.status_cues, aside)  # cues of its sentence not in other asides
     before = [c for c in in_reach if c.last < first]
     scope = _scope_distance(doc.text, carried, ctx.sentence.start)
-    plan_cue = None if aside_kind == "plan" else cue_stage.states_plan_value(view, first, floor)
+    plan_cue = None if aside_kind == "plan" else (cue_stage.states_plan_value(view, first, floor)
+                                                  or cue_stage.plan_named_after(view, first, after))
     if aside_kind == "plan":
         status, status_from, rung = "target", evidence.aside_cue(doc.text, view, aside), "aside_plan"
     elif plan_cue:
@@ -758,10 +759,12 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         # the value before the parenthesis in the same unit
         propose(("unit_before", unit_before.indicator))
         return unit_before.indicator
-    if not left and aside is not None and after == aside.close and all(
+    if not left and aside is not None and after == aside.close and (all(
         view.tokens[i].text in "+-−" for i in range(aside.open + 1, first)
-    ):
-        # "cao hơn bình quân chung cả nước ([3,55%])": a bare figure in brackets restates the words before them
+    ) or (floor == 0 or view.tokens[floor].text in ",;:)") and cue_stage.cue_run_start(view, first) == aside.open + 1):
+        # "cao hơn bình quân chung cả nước ([3,55%])", "…: sản xuất kim loại (tăng [39,96%])": a figure in
+        # brackets, with no words but its cue words, measures the words before them (unless they are the
+        # noun of the value before: "3,12 triệu lượt khách tham quan, du lịch (tăng 7,9%)")
         left = left_phrase(view, aside.open, floor, skip, ctx.values)
         propose(("before_aside", left))
         if left and names_no_indicator(left):
@@ -782,6 +785,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         if right:
             propose(("noun_right", f"{noun} {right}"))
             return f"{noun} {right}"
+        if not left and head and (_names_words(head, noun) or names_what_is_counted(head, noun)):
+            return head  # "Hộ nghèo: toàn tỉnh có [36.951 hộ]": the label names what is counted
         if not left and noun.lower() in inherited.lower().split():
             return inherited
         if left and (_names_words(left, noun) or names_what_is_counted(left, noun)):
