@@ -874,6 +874,13 @@ def names_contribution(phrase: str) -> bool:
     return _folded(phrase) in _folded_phrases("contribution")[0]
 
 
+def contribution_name(verb: str) -> str:
+    """The contribution verb as the phrase names it: "đóng góp" for a verb that
+    says it without the word ("làm giảm 0,2 điểm %": the contribution)."""
+    named = load_rules("indicators")["phrase"]["contribution"][0]
+    return verb if _folded(named)[-1] in _folded(verb) else named
+
+
 @lru_cache(maxsize=2048)
 def measure_of_place_set(phrase: str) -> str:
     """"tỉnh, thành phố có tốc độ tăng GRDP dự ước dẫn đầu …" → "tốc độ tăng
@@ -1144,6 +1151,25 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     if any(_folded(subject)[: len(h)] == h for h in _folded_phrases("heads")[0]):
         return subject  # "tốc độ tăng trưởng ngành công nghiệp … với mức [8%]": the subject names its measure
     return f"{_text(tokens, between)} {subject}"
+
+
+def measure_after_count(view: TokenView, first_token: int, floor: int) -> str:
+    """"phê duyệt chủ trương đầu tư cho 19 dự án với tổng vốn hơn [9.689 tỷ
+    đồng]", "hỗ trợ 325 mô hình với tổng kinh phí [8,8 tỷ đồng]": a bare measure
+    after "với", with only the count's noun phrase between the count before it
+    (ending at `floor`) and "với", measures what the count counts. The measure
+    words, or ""."""
+    tokens = view.tokens
+    run = _cue_run_start(view, first_token, floor)
+    joint = next((i for i in range(run - 1, floor - 1, -1) if view.sylls[i] == ("với",)), None)
+    if joint is None:
+        return ""
+    between = list(range(joint + 1, run))
+    if not between or _folded(" ".join(s for i in between for s in view.sylls[i])) not in _folded_phrases("bare_measures")[0]:
+        return ""
+    if any(_has_digit(tokens[i]) or tokens[i].text in ";:.()" for i in range(floor, joint)):
+        return ""
+    return _text(tokens, between)
 
 
 def _starts_with_verb(view: TokenView, i: int) -> bool:

@@ -24,9 +24,9 @@ from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
-from .indicators import (clause_opens_with_cues, dateline_end, indicator_id, left_phrase, lexicon_phrase_before,
-                         list_head, measure_of_place_set, named_after, names_contribution, names_no_indicator,
-                         names_share_only, names_what_is_counted, nearest_words, opens_with_head, ranked_measure,
+from .indicators import (clause_opens_with_cues, contribution_name, dateline_end, indicator_id, left_phrase,
+                         lexicon_phrase_before, list_head, measure_after_count, measure_of_place_set, named_after,
+                         names_contribution, names_no_indicator, names_share_only, names_what_is_counted, nearest_words, opens_with_head, ranked_measure,
                          respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with,
                          verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
@@ -418,7 +418,10 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     proposals: list = []
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside, proposals,
                            unit_before, previous is not None and previous.norm_unit == "count")
-    if previous is not None and (list_item or _is_name(indicator)) \
+    if previous is not None and previous.norm_unit == "count" and (measure := measure_after_count(view, first, floor)):
+        indicator = f"{measure} {previous.indicator}"  # "hỗ trợ 325 mô hình với tổng kinh phí [8,8 tỷ đồng]"
+        proposals.append(("measure_of_count", indicator))
+    elif previous is not None and (list_item or _is_name(indicator)) \
             and (headed := _with_item_head(previous.indicator, indicator)) != indicator:
         indicator = headed
         proposals.append(("item_head", indicator))
@@ -436,6 +439,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     year = _year_of(period, carried, doc.published, earlier, doc.named_year)
     # The name's year dates a value but says nothing of whether it is a plan or a result.
     status_year = year if doc.named_year is None else _year_of(period, carried, doc.published, earlier)
+    if period is not None and period.rule in _CHECKPOINTS:
+        status_year = None  # "Ước thực hiện giải ngân đến ngày 31/01/2026": a day counted to, no plan's horizon
     years = [("own", own_period.year if own_period is not None else None), ("earlier", earlier),
              ("carried", carried.year), ("published", doc.published), ("named", doc.named_year),
              ("sentence", next((p.year for p in ctx.periods if p.year is not None), None))]
@@ -703,6 +708,10 @@ def _result_year(status: str, year: int | None, published: int | None) -> int | 
     return published if status == "actual" and _status_by_year(year, published) == "target" else year
 
 
+# Period rules that name a day a figure is counted to (periods.yaml): they date it, but say nothing of a plan.
+_CHECKPOINTS = frozenset({"until_date"})
+
+
 def _status_by_year(year: int | None, published: int | None) -> str | None:
     """Without a cue, a year after publication is a plan, one before it a result."""
     if year is None or published is None or year == published:
@@ -749,7 +758,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             left = carried.indicator  # "Tổng thu ngân sách nhà nước … đạt …; tổng thu giai đoạn 2016-2018 là [7.254 tỷ đồng]"
             propose(("inherited_whole", left))
         if left and floor > 0 and names_contribution(left):  # "khu vực dịch vụ tăng 6,85%, đóng góp [2,59 điểm phần trăm]"
-            left = f"{carried.indicator} {left}"
+            left = f"{carried.indicator} {contribution_name(left)}"
             propose(("subject_left", left))
     if aside_kind and not left and carried.indicator:
         return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis

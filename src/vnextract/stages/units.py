@@ -105,10 +105,20 @@ def is_anaphoric(text: str, unit: UnitMatch) -> bool:
     return unit.is_count and _anaphoric_after().match(text, unit.end) is not None
 
 
+@lru_cache(maxsize=1)
+def _one_of_before() -> regex.Pattern:
+    return regex.compile(load_rules("units")["one_of"]["before"], regex.IGNORECASE)
+
+
+def is_one_of(text: str, start: int, unit: UnitMatch) -> bool:
+    """"là 1 trong [3 Đảng bộ] xã …": the set something belongs to."""
+    return unit.is_count and _one_of_before().search(text, max(0, start - 20), start) is not None
+
+
 _SLASH_BEFORE = regex.compile(r"[ \t]*/[ \t]*$")
 
 
-def is_denominator(text: str, start: int, unit: UnitMatch) -> bool:
+def is_total_after_slash(text: str, start: int, unit: UnitMatch) -> bool:
     """"20 chỉ tiêu/[21 chỉ tiêu]": the total after a slash, in the counted noun
     right before the slash, is the denominator of the count before it."""
     slash = _SLASH_BEFORE.search(text, max(0, start - 4), start)
