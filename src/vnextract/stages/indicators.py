@@ -1132,7 +1132,7 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     else:
         return ""
     start = _clause_edge(tokens, intro.first, floor)
-    clause = max((i + 1 for i in range(start, intro.first) if tokens[i].text == ","), default=start)
+    clause = max((i + 1 for i in _commas_outside_brackets(tokens, start, intro.first)), default=start)
     subject = _clause_subject(view, clause, intro.first, start, skip, values)
     if not subject and clause < intro.first and _starts_with_verb(view, intro.first):
         # "ngành kinh doanh bất động sản có mức tăng trưởng [6,38%]": the introducer is the clause's verb
@@ -1170,6 +1170,18 @@ def measure_after_count(view: TokenView, first_token: int, floor: int) -> str:
     if any(_has_digit(tokens[i]) or tokens[i].text in ";:.()" for i in range(floor, joint)):
         return ""
     return _text(tokens, between)
+
+
+def _commas_outside_brackets(tokens, start: int, end: int) -> list[int]:
+    """The commas of tokens [start, end) not inside brackets ("Khu vực I (nông, lâm
+    nghiệp và thủy sản) chiếm …": that comma lists, it ends no clause)."""
+    depth, commas = 0, []
+    for i in range(start, end):
+        text = tokens[i].text
+        depth += (text == "(") - (text == ")" and depth > 0)
+        if text == "," and depth == 0:
+            commas.append(i)
+    return commas
 
 
 def _starts_with_verb(view: TokenView, i: int) -> bool:

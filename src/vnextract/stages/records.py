@@ -829,7 +829,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         return subject
     share_of = ""
     if quantity.norm_unit == "%" and not cue_stage.baseline_for(view, first, after, len(view.tokens)):
-        share_of = "" if _compared_period_after(view, after) else right_phrase(view, after, skip, ctx.values)
+        share_of = "" if _compared_period_after(view, after, ctx.all_periods) else right_phrase(view, after, skip, ctx.values)
         if share_of and names_no_indicator(share_of):
             share_of = ""  # "đạt [109,2%] Nghị quyết": a ratio to the plan, not a share of it
         if share_of:
@@ -875,11 +875,16 @@ def _shortens(phrase: str, earlier: str) -> bool:
     return 2 <= len(short) < len(whole) and whole[: len(short)] == short and not any(c.isdigit() for c in earlier)
 
 
-def _compared_period_after(view, after: int) -> bool:
-    """"mức tăng [8,1%] của cùng kỳ năm trước": the words after the value name
-    the period it belongs to (a comparison), not what it is a share of."""
+def _compared_period_after(view, after: int, periods=()) -> bool:
+    """"mức tăng [8,1%] của cùng kỳ năm trước", "vượt qua con số [6,14%] của năm
+    2023": the words after the value name the period it belongs to (a
+    comparison), not what it is a share of."""
     start = after + 1 if after < len(view.tokens) and view.sylls[after] == ("của",) else after
-    return start < len(view.tokens) and cue_stage.cue_rules().aside_comparison.starting_at(view, start) is not None
+    if start >= len(view.tokens):
+        return False
+    if start > after and any(p.start == view.tokens[start].start for p in periods):
+        return True
+    return cue_stage.cue_rules().aside_comparison.starting_at(view, start) is not None
 
 
 def _list_intro(view, first: int) -> str:
@@ -1012,7 +1017,7 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             break
     for k, (sentence, periods) in enumerate(between):
         frame = _frame_start(text, sentence.start)
-        if k == with_cues and not _is_headline(text, sentence):
+        if k == with_cues and not _is_headline(text, sentence) and not _announces_event(text, sentence):
             _carry_status(carried, cues, sentence_end(text, between[k][0]), periods=between[k][1])
         elif periods and k > with_cues:
             # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.");
@@ -1020,6 +1025,19 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             periods = [p for p in periods if not names_a_body(text, frame, p)]
         _turn_back_from_plan(carried, periods, frame, published)
         _carry_period(carried, periods, frame)
+
+
+@lru_cache(maxsize=1)
+def _event_openers() -> regex.Pattern:
+    words = phrase_alternation(load_rules("cues")["status"]["event_openers"])
+    return regex.compile(rf"(?i)(?<!\w)(?:{words})(?!\w)")
+
+
+def _announces_event(text: str, sentence: Sentence) -> bool:
+    """"UBND tỉnh tổ chức họp báo thông tin tình hình … quý III và phương
+    hướng, nhiệm vụ trọng tâm quý IV": a sentence that announces a meeting names
+    what it covers, results and plans alike; it sets no scope."""
+    return _event_openers().search(text, sentence.start, sentence.end) is not None
 
 
 def _is_headline(text: str, sentence: Sentence) -> bool:

@@ -175,8 +175,10 @@ def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> 
     if m.group("count"):
         if _compound_over(compound, text, m, "count"):
             return None
-        if m.group("count2") and (_compound_over(compound, text, m, "count2") or _repeats(m["count"], m["count2"])):
-            # "8 xã, xã hội…", "5,6 triệu lượt khách, khách nội địa đạt …": keep the first noun only.
+        if m.group("count2") and (_compound_over(compound, text, m, "count2") or _repeats(m["count"], m["count2"])
+                                  or _one_noun(m["count"], m["count2"])):
+            # "8 xã, xã hội…", "5,6 triệu lượt khách, khách nội địa đạt …", "766.400 lượt, khách du lịch nội
+            # địa ước đạt …": keep the first noun only (the second opens a clause of its own).
             return _build(text, pos, m.end("count"), m, "count", None)
         return _build(text, pos, m.end(), m, "count", None)
     norm, factor = measure_unit[_fold_spaces(m.group("measure").lower())]
@@ -184,6 +186,21 @@ def match_unit(text: str, pos: int, sentence: tuple[int, int] | None = None) -> 
     if not m.group("scale") and not m.group("per"):
         unit = _with_minor(text, unit, m.end("lead")) or unit
     return unit
+
+
+@lru_cache(maxsize=1)
+def _count_forms() -> tuple[frozenset[str], frozenset[str]]:
+    places = frozenset(_fold_spaces(w.lower()) for w in load_rules("localities")["type_words"])
+    return frozenset(_fold_spaces(f.lower()) for f in load_rules("units")["counts"]["forms"]), places
+
+
+def _one_noun(first: str, second: str) -> bool:
+    """Two counted nouns that make one noun together ("lượt" and "khách": "lượt
+    khách") are no coordination: the comma ends the first one's clause. Place
+    types coordinate all the same ("tỉnh, thành")."""
+    forms, places = _count_forms()
+    first = _fold_spaces(first.lower())
+    return first not in places and f"{first} {_fold_spaces(second.lower())}" in forms
 
 
 def _repeats(first: str, second: str) -> bool:
