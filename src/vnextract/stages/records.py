@@ -840,7 +840,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         share = inherited if without_share_head(inherited) != inherited else f"{share_word} {inherited}"
         propose(("share_of_previous", share))
         return share
-    if share_of and (not left or clause_opens_with_cues(view, first, floor)):
+    if share_of and (not left or clause_opens_with_cues(view, first, floor) or view.sylls[first - 1] == ("với",)):
+        # "… được đẩy mạnh với [80%] cán bộ, công chức cấp xã được bồi dưỡng …": the words after the share
         return f"{head} {share_of}".strip() if head else share_of
     if not left and head and floor == 0:
         return head  # "Giá trị sản xuất công nghiệp các huyện … có mức tăng trưởng khá: huyện Vụ Bản tăng [18,3%]"
