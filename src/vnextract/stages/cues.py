@@ -612,15 +612,16 @@ def _asides(view: TokenView) -> tuple[list[Aside], list[Aside | None]]:
             pairs.append((opened.pop(), i))
     pairs += [(o, len(tokens)) for o in opened]
     plans: set[int] = set()  # asides that are a plan by their form
-    # "ước tăng 8,31%/KH tăng 3-4%": a slash before a plan word sets the plan beside the value, to the clause's end
+    # "ước tăng 8,31%/KH tăng 3-4%": a slash before a plan word sets the plan beside the value, and "đạt 1.763
+    # tỷ đồng/1.922 tỷ đồng" a result over its plan in the same unit, to the clause's end
     for i, token in enumerate(tokens):
-        if token.text == "/" and i + 1 < len(tokens) and rules.aside_plan.starting_at(view, i + 1) is not None:
-            close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text in _SLASH_ASIDE_ENDS), len(tokens))
-            pairs.append((i, close))
-        elif token.text == "/" and _same_unit_across(tokens, i):
-            # "đạt 1.763 tỷ đồng/1.922 tỷ đồng": a result over its plan, to the clause's end
-            close = next((j for j in range(i + 1, len(tokens)) if tokens[j].text in _SLASH_ASIDE_ENDS), len(tokens))
-            pairs.append((i, close))
+        if token.text != "/":
+            continue
+        named = i + 1 < len(tokens) and rules.aside_plan.starting_at(view, i + 1) is not None
+        if not named and not _same_unit_across(tokens, i):
+            continue
+        pairs.append((i, next((j for j in range(i + 1, len(tokens)) if tokens[j].text in _SLASH_ASIDE_ENDS), len(tokens))))
+        if not named:
             plans.add(i)
     asides = []
     for o, c in sorted(pairs):
@@ -686,8 +687,7 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
             or (cue.first - measured_end <= _QUALIFIER_REACH
                 and not any(t.text in _PHRASE_ENDS for t in tokens[measured_end + 1 : cue.first]))
             or _closes_measured_phrase(tokens, measured, cue)
-            or _graded_after(view, cue, rules.not_target_before)
-            or _graded_far_after(view, cue, rules.not_target_before_far, rules)
+            or _graded(view, cue, rules)
         ):
             measured_end = cue.last  # "thực hiện … các chỉ tiêu nghị quyết đề ra": "đề ra" qualifies the measured words
             continue
@@ -751,6 +751,13 @@ def plan_before_estimate(view: TokenView, cues: list[Cue], estimate: Cue) -> Cue
     return next((c for c in reversed(cues) if c.last < estimate.first and c.label == "target"
                  and not is_estimate(view, c) and not is_horizon(view, c)
                  and _cue_words(view, c).lower() not in rules.future_words), None)
+
+
+def _graded(view: TokenView, cue: Cue, rules: "CueRules") -> bool:
+    """Whether a plan word is graded as a result by the words after it (rules/cues.yaml
+    `not_target_before`, and `not_target_before_far` after its topic)."""
+    return _graded_after(view, cue, rules.not_target_before) \
+        or _graded_far_after(view, cue, rules.not_target_before_far, rules)
 
 
 _ADJECTIVE_GAP = 2  # words between a plan word and what grades it ("chỉ tiêu quan trọng đạt và vượt")
@@ -833,8 +840,7 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
             continue  # "theo Chương trình mục tiêu quốc gia … là [2.372 căn]": a name, not a plan
         if any(view.tokens[i].text in _CLAUSE_MARKS for i in range(cue.last + 1, first_token)):
             continue
-        if _graded_after(view, cue, rules.not_target_before) \
-                or _graded_far_after(view, cue, rules.not_target_before_far, rules):
+        if _graded(view, cue, rules):
             continue  # "các chỉ tiêu không hoàn thành gồm: tổng giá trị sản phẩm [5.232 tỷ đồng]": results
         if (aside := aside_for(view, first_token)) is not None and aside.open > cue.last:
             continue  # "đạt chỉ tiêu nghị quyết (khu vực I tăng [3,94%]; …)": the aside reports results
@@ -844,7 +850,7 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
             continue  # "vượt mục tiêu Nghị quyết [0,36%]": by how much the plan was exceeded
         if any(cue.last < c.first and c.last < first_token for c in rules.result_value.find(view)):
             continue  # "chỉ tiêu thu ngân sách: thực hiện [1.200 tỷ đồng]": what was done, not the plan
-        run_start = min((f for f, *_ in left_cues(view, first_token)), default=first_token)
+        run_start = cue_run_start(view, first_token)
         if any(cue.last < c.first and run_start <= c.first and c.last < first_token for c in rules.actual.find(view)):
             continue  # "chỉ tiêu tăng trưởng chỉ đạt được [7,18%]": a result word qualifies the number itself
         if (any(view.tokens[i].text == ":" for i in range(cue.last + 1, first_token))

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import regex
 
-from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, left_cues, opens_aside
+from .cues import LabelledPhrases, PhraseSet, TokenView, cue_rules, cue_run_start, left_cues, opens_aside
 from ..folding import fold_text
 from ..rules import load_rules, phrase_alternation
 from .segmentation import Token, join_tokens, pos_tags
@@ -393,10 +393,8 @@ def share_word_of_previous(view: TokenView, first_token: int, floor: int, of_cou
 
 
 def _cue_run_start(view: TokenView, first_token: int, floor: int) -> int:
-    """Where the cue words right before the number begin ("ước đạt trên")."""
-    run = left_cues(view, first_token)
-    start = run[-1][0] if run else first_token
-    return max(start, floor)
+    """Where the cue words right before the number begin ("ước đạt trên"), not below `floor`."""
+    return max(cue_run_start(view, first_token), floor)
 
 
 _SHARE_VERB_REACH = 3  # cue words between a share verb and its value ("chiếm tỷ trọng khoảng")

@@ -29,6 +29,7 @@ class Period(NamedTuple):
     rule: str
     is_baseline: bool
     is_present: bool = False  # "đến nay": the year of publication
+    is_checkpoint: bool = False  # "đến ngày 31/01/2026": a day a figure is counted to, no plan's horizon
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class _Rule:
     year_group: str | None  # the group holding its end year
     present: bool  # the phrase means "up to now"
     compared: bool = False  # "cùng kỳ năm 2022": another time's, what a value is set against
+    checkpoint: bool = False  # "đến ngày 31/01/2026": a day counted to
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +55,8 @@ def _compiled() -> tuple[BoundedPattern, dict[str, _Rule], BoundedPattern, regex
             year_group = f"{group}_{year}"  # group names must differ between rules
             body = body.replace(f"(?P<{year}>", f"(?P<{year_group}>")
         parts.append(f"(?P<{group}>{body}){_RIGHT}")
-        by_group[group] = _Rule(rule["name"], year_group, year == "present", bool(rule.get("compared")))
+        by_group[group] = _Rule(rule["name"], year_group, year == "present", bool(rule.get("compared")),
+                                bool(rule.get("checkpoint")))
     combined = BoundedPattern(regex.compile("|".join(parts), regex.IGNORECASE), "periods.yaml: rules")
     starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
     anchor = BoundedPattern(regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE), "periods.yaml: anchor")
@@ -94,7 +97,7 @@ def _find(text: str, starts: Iterable[int]) -> list[Period]:
         baseline = rule.compared or bool(baseline_before.search(prefix)) or (
             # "so với … của cùng kỳ năm 2015 và [năm 2016]": joined to a baseline, a baseline too
             bool(periods) and periods[-1].is_baseline and _JOINED.fullmatch(text, periods[-1].end, m.start()) is not None)
-        periods.append(Period(m.start(), m.end(), m.group(), year, rule.name, baseline, rule.present))
+        periods.append(Period(m.start(), m.end(), m.group(), year, rule.name, baseline, rule.present, rule.checkpoint))
     return periods
 
 

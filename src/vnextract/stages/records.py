@@ -26,8 +26,8 @@ from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, contribution_name, dateline_end, indicator_id, left_phrase,
                          lexicon_phrase_before, list_head, measure_after_count, measure_of_place_set, named_after,
-                         names_contribution, names_no_indicator, names_share_only, names_what_is_counted, nearest_words, opens_with_head, ranked_measure,
-                         respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with,
+                         names_contribution, names_no_indicator, names_share_only, names_what_is_counted,
+                         nearest_words, opens_with_head, ranked_measure, respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with,
                          verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
@@ -439,7 +439,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     year = _year_of(period, carried, doc.published, earlier, doc.named_year)
     # The name's year dates a value but says nothing of whether it is a plan or a result.
     status_year = year if doc.named_year is None else _year_of(period, carried, doc.published, earlier)
-    if period is not None and period.rule in _CHECKPOINTS:
+    if period is not None and period.is_checkpoint:
         status_year = None  # "Ước thực hiện giải ngân đến ngày 31/01/2026": a day counted to, no plan's horizon
     years = [("own", own_period.year if own_period is not None else None), ("earlier", earlier),
              ("carried", carried.year), ("published", doc.published), ("named", doc.named_year),
@@ -708,10 +708,6 @@ def _result_year(status: str, year: int | None, published: int | None) -> int | 
     return published if status == "actual" and _status_by_year(year, published) == "target" else year
 
 
-# Period rules that name a day a figure is counted to (periods.yaml): they date it, but say nothing of a plan.
-_CHECKPOINTS = frozenset({"until_date"})
-
-
 def _status_by_year(year: int | None, published: int | None) -> str | None:
     """Without a cue, a year after publication is a plan, one before it a result."""
     if year is None or published is None or year == published:
@@ -840,7 +836,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         share = inherited if without_share_head(inherited) != inherited else f"{share_word} {inherited}"
         propose(("share_of_previous", share))
         return share
-    if share_of and (not left or clause_opens_with_cues(view, first, floor) or view.sylls[first - 1] == ("với",)):
+    if share_of and (not left or clause_opens_with_cues(view, first, floor) or first > 0 and view.sylls[first - 1] == ("với",)):
         # "… được đẩy mạnh với [80%] cán bộ, công chức cấp xã được bồi dưỡng …": the words after the share
         return f"{head} {share_of}".strip() if head else share_of
     if not left and head and floor == 0:
