@@ -298,3 +298,10 @@ def test_a_sentence_that_opens_on_a_year_before_the_plans_turns_back_to_results(
     text = ("Đến năm 2030, huyện phấn đấu thu nhập bình quân đầu người 120 triệu đồng. Năm 2027, thu nhập bình quân "
             "đầu người 90 triệu đồng.")  # a year still to come stays in the plan
     assert [r.status for r in build_records("x", text, DocumentMeta(year=2025))] == ["target", "target"]
+
+
+def test_a_footnote_mark_after_a_word_is_no_part_of_the_phrase():
+    """The mark is written in square brackets, which the rule files' examples use
+    to mark the figure, so this one is shown here."""
+    records = extract("Tổng sản phẩm trên địa bàn[1] (GRDP) ước tính 6 tháng đầu năm 2021 tăng 6,72% so với cùng kỳ.")
+    assert [(r.span, r.indicator) for r in records] == [("6,72%", "Tổng sản phẩm trên địa bàn (GRDP)")]

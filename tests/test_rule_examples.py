@@ -157,12 +157,16 @@ def test_units_example(example):
 )
 def test_units_no_record_example(example):
     """`record: false`: the first number of the text (the second with `second:
-    true`) is a quantity that gives no record."""
+    true`) is a quantity that gives no record; `record: true`, one that does."""
     assert set(example) <= UNIT_EXAMPLE_KEYS, f"unknown keys {set(example) - UNIT_EXAMPLE_KEYS}: add a runner"
     text = example["text"]
     index = 1 if example.get("second") else 0
     first = find_quantities(text)[index]
-    assert first.no_record and first.start == find_numbers(text)[0][index].start, first.span
+    assert first.start == find_numbers(text)[0][index].start, first.span
+    if example["record"]:  # a guard: the same words around a figure that is one
+        assert not first.no_record and any(r.start == first.start for r in extract(text)), first.span
+        return
+    assert first.no_record, first.span
     assert all(r.start != first.start for r in extract(text)), [r.span for r in extract(text)]
 
 
@@ -254,7 +258,7 @@ def _period_cases():
 
 @pytest.mark.parametrize("example", [_case("periods", f"{key}#{i}", ex)
                                      for key in ("part_of_year_examples", "not_period_after_examples",
-                                                 "opening_period_examples", "term_name_examples")
+                                                 "opening_period_examples", "term_name_examples", "item_date_examples")
                                      for i, ex in enumerate(_rules("periods")[key])])
 def test_year_example(example):
     """"[bracketed]" value of an article written in `published` → its record's `year`."""
@@ -502,7 +506,7 @@ def test_every_rule_entry_has_examples(label, examples):
 # Example lists each runner above executes (list indices written as []).
 RUN_EXAMPLE_LISTS = {
     "periods": {"rules[].examples", "part_of_year_examples", "not_period_after_examples", "name_year_examples",
-                "name_year_records", "opening_period_examples", "term_name_examples"},
+                "name_year_records", "opening_period_examples", "term_name_examples", "item_date_examples"},
     "localities": {"examples", "reform.examples", "reform.not_reform_examples"},
     "indicators": {"indicators[].examples", "phrase.phrase_examples", "phrase.not_indicator_examples",
                    "phrase.clause_verb_examples", "phrase.share_head_examples", "phrase.respectively_examples",
@@ -524,6 +528,8 @@ def test_every_example_list_is_run(name):
         unrun = {p for p in paths if p != "measures[].examples" and not re.fullmatch(r"\w+\.examples", p)}
     elif name == "cues":
         unrun = set()  # every examples* list of cues.yaml is collected by _cue_cases
+    elif name == "indicators":  # every phrase.*_examples list is collected by _phrase_cases
+        unrun = {p for p in paths - RUN_EXAMPLE_LISTS[name] if not re.fullmatch(r"phrase\.\w+_examples", p)}
     else:
         unrun = paths - RUN_EXAMPLE_LISTS[name]
     assert not unrun, f"{name}.yaml: example lists no test runs: {sorted(unrun)}"

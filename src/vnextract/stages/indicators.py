@@ -41,7 +41,10 @@ class PhraseRules:
     not_breakers: PhraseSet
     framing: PhraseSet
     aside_openers: PhraseSet
+    bracket_aside_openers: PhraseSet
     clause_verbs: PhraseSet
+    predicate_words: PhraseSet
+    possession_verbs: PhraseSet
     predicate_ends: frozenset[str]  # POS tags of a predicate's last word before a comma
     predicate_verbs: frozenset[str]  # POS tags of the verb before it
     verb_modifiers: frozenset[str]  # POS tags of an adverb after a verb ("trồng mới")
@@ -73,7 +76,10 @@ def phrase_rules() -> PhraseRules:
         not_breakers=PhraseSet(phrase["not_breakers"]),
         framing=PhraseSet(phrase["framing"]),
         aside_openers=PhraseSet(phrase["aside_openers"]),
+        bracket_aside_openers=PhraseSet([*phrase["aside_openers"], *phrase["bracket_aside_openers"]]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
+        predicate_words=PhraseSet(phrase["predicate_words"]),
+        possession_verbs=PhraseSet(phrase["possession_verbs"]),
         predicate_ends=frozenset(phrase["clause_predicate"]["last_tags"]),
         predicate_verbs=frozenset(phrase["clause_predicate"]["verb_tags"]),
         verb_modifiers=frozenset(phrase["verb_modifier_tags"]),
@@ -106,7 +112,7 @@ def left_phrase(
         # "thủy sản (chủ yếu là tôm) đạt hơn [1 tỷ USD]": an aside right before the verb says what the
         # figure is mostly made of; what is measured stands before it
         opening = next((i for i in range(end - 2, floor - 1, -1) if tokens[i].text == "("), None)
-        if opening is not None and opening > floor and phrase_rules().aside_openers.starting_at(view, opening + 1):
+        if opening is not None and opening > floor and phrase_rules().bracket_aside_openers.starting_at(view, opening + 1):
             before = left_phrase(view, opening, floor, skip, values)
             if before:
                 return before
@@ -215,8 +221,9 @@ def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int
     for i in range(idx[0] - 1, max(floor, idx[0] - _HEAD_REACH) - 1, -1):
         if i in values or _has_digit(tokens[i]) or tokens[i].text in _HARD_STOPS:
             break
-        if tokens[i].text == "," and _ends_in_predicate(view, _left_clause_start(view, i, floor) + 1, i):
-            break
+        if tokens[i].text == "," and (_ends_in_predicate(view, (start := _left_clause_start(view, i, floor)) + 1, i)
+                                      or _has_predicate_word(view, start, i)):
+            break  # "Cơ cấu kinh tế chuyển dịch theo hướng tích cực, [công nghiệp - xây dựng] …": a clause of its own
         if i not in neutral and any(p.starting_at(view, i) is not None for p in blocking):
             break
         if phrase_rules().heads.starting_at(view, i) is not None and not (
@@ -459,6 +466,10 @@ def _segment(
             walked += 1
             i -= 1
             continue
+        if text == "]" and _is_footnote_mark(tokens, i):
+            walked += 3  # "Tổng sản phẩm trên địa bàn[1] (GRDP)": a footnote's mark is no part of the phrase
+            i -= 3
+            continue
         if text == ")":
             opening = _matching_open(tokens, i, 0)
             if opening is None:
@@ -498,6 +509,14 @@ def _segment(
     return sorted(kept)
 
 
+def _is_footnote_mark(tokens, close: int) -> bool:
+    """Whether the "]" at `close` ends a footnote's mark: one or two digits in
+    square brackets written right after a word ("địa bàn[1]")."""
+    return (close >= 3 and tokens[close - 2].text == "[" and tokens[close - 1].text.isdigit()
+            and len(tokens[close - 1].text) <= 2 and tokens[close - 3].end == tokens[close - 2].start
+            and tokens[close - 3].text[-1:].isalpha())
+
+
 def _crosses_comma(
     view: TokenView, comma: int, fragment: list[int], piece: int, walked: int, floor: int, after_cues: bool, skip: frozenset[int] = frozenset()
 ) -> bool:
@@ -531,11 +550,20 @@ def _crosses_comma(
     # A list of nouns, not a clause of its own on the left ("…, lễ hội được
     # tổ chức và phục hồi, tăng trưởng đạt …") nor a plan word opening the
     # fragment ("Đột phá khoa học, mục tiêu tăng trưởng …").
-    clause_verbs = phrase_rules().clause_verbs.find(view)
     start = _left_clause_start(view, comma, floor)
-    if any(start < c.first < comma for c in clause_verbs):
+    if _has_clause_verb(view, start, comma) or _has_predicate_word(view, start, comma):
         return False
     return not names_no_indicator(view.tokens[fragment[0]].text) and not _ends_in_predicate(view, start + 1, comma)
+
+
+def _has_clause_verb(view: TokenView, start: int, comma: int) -> bool:
+    """Whether a clause verb (rules/indicators.yaml `clause_verbs`) stands in tokens (start, comma)."""
+    return any(start < c.first < comma for c in phrase_rules().clause_verbs.find(view))
+
+
+def _has_predicate_word(view: TokenView, start: int, comma: int) -> bool:
+    """Whether a word of a predicate only (rules/indicators.yaml `predicate_words`) stands in tokens (start, comma)."""
+    return any(start < c.first < comma for c in phrase_rules().predicate_words.find(view))
 
 
 def verb_before_amount(view: TokenView, first_token: int, floor: int) -> bool:
@@ -835,6 +863,38 @@ def without_share_head(phrase: str) -> str:
     return phrase
 
 
+def after_possession_verb(view: TokenView, first_token: int) -> bool:
+    """Whether the value stands right after a verb of having (rules/indicators.yaml
+    `possession_verbs`), bound words between ("có hơn [78.850 ha]")."""
+    run = left_cues(view, first_token)
+    end = run[-1][0] if run else first_token
+    verbs = phrase_rules().possession_verbs
+    return any(verbs.ending_at(view, i) is not None for i in {end - 1, *(last for _, last, _, _ in run)})
+
+
+def count_named_by_noun(view: TokenView, first_token: int, after_token: int, floor: int, skip: frozenset[int],
+                        values: frozenset[int]) -> bool:
+    """"Du lịch phục hồi mạnh với [9,6 triệu lượt khách]", "74 tổ chức Đảng với
+    [5.067 đảng viên]": a count right after "với" (rules/indicators.yaml
+    `count_after_with`) that ends a clause with a verb of its own, or only the
+    words of the count before it, is named by its noun alone; not the first
+    of two values joined by "và", which share out the subjects before them
+    ("tổng lượt khách và doanh thu … với [44 triệu lượt khách] và 190.000 tỷ đồng")."""
+    rule = load_rules("indicators")["phrase"]["count_after_with"]
+    link = first_token - 1
+    if link <= floor or _folded(" ".join(view.sylls[link])) != (rule["word"],):
+        return False
+    if after_token + 1 in values and view.sylls[after_token] == ("và",):
+        return False
+    if _folded(" ".join(view.sylls[link - 1]))[-1:] in {(w,) for w in rule["not_after"]}:
+        return False
+    if floor > 0 and floor - 1 in values:
+        return True  # the words between belong to the count before
+    words = [i for i in range(_clause_edge(view.tokens, link, floor), link) if i not in skip]
+    tags = pos_tags(tuple(view.tokens[i].text for i in words)) if words else None
+    return tags is not None and any(t in phrase_rules().predicate_verbs for t in tags[1:])
+
+
 def names_what_is_counted(phrase: str, noun: str) -> bool:
     """Whether `phrase` already names what a count of `noun` counts: it opens on
     a count head ("số lao động …", "dân số") or holds the noun's last word
@@ -877,6 +937,29 @@ def contribution_name(verb: str) -> str:
     says it without the word ("làm giảm 0,2 điểm %": the contribution)."""
     named = load_rules("indicators")["phrase"]["contribution"][0]
     return verb if _folded(named)[-1] in _folded(verb) else named
+
+
+def names_contributor_only(phrase: str) -> bool:
+    """"(trong đó) khu vực tỉnh Quảng Ngãi (cũ) đóng góp [15.000 tỉ đồng]": a
+    part and the verb that gives its share of the measure named before, no
+    measure of its own."""
+    words = phrase.split()
+    folded = _folded(phrase)
+    return any(len(folded) > len(entry) and folded[-len(entry):] == entry
+               and names_no_indicator(" ".join(words[:-len(entry)]))
+               for entry in _folded_phrases("contribution")[0])
+
+
+def with_contribution_named(phrase: str) -> str:
+    """"xây dựng làm" (before "giảm [0,2 điểm %]") → "xây dựng đóng góp": a
+    subject and a verb that says a contribution without the word."""
+    words = phrase.split()
+    folded = _folded(phrase)
+    for entry in sorted(_folded_phrases("contribution")[0], key=len, reverse=True):
+        if len(folded) > len(entry) and folded[-len(entry):] == entry:
+            verb = " ".join(words[-len(entry):])
+            return f"{' '.join(words[:-len(entry)])} {contribution_name(verb)}"
+    return phrase
 
 
 @lru_cache(maxsize=2048)
@@ -1138,7 +1221,7 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     if not subject and clause > 0 and tokens[clause - 1].text == ",":
         before = clause - 1  # the clause before the comma, back to the sentence's edge
         edge = _clause_edge(tokens, before, 0)
-        opening = max((i + 1 for i in range(edge, before) if tokens[i].text == ","), default=edge)
+        opening = max((i + 1 for i in _commas_outside_brackets(tokens, edge, before)), default=edge)
         subject = _clause_subject(view, opening, before, edge, skip, values)
         value = next((i for i in range(opening, before) if i in values), None)
         if not subject and value is not None:

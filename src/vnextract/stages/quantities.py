@@ -16,7 +16,7 @@ from typing import NamedTuple
 import regex
 
 from .numbers import NumberMatch, find_numbers
-from .units import UnitMatch, is_address, is_anaphoric, is_one_of, is_total_after_slash, is_merged_from, is_policy_item, is_region_group, is_rate_base, match_head_noun, match_implied, match_prefix, match_unit, scales
+from .units import UnitMatch, is_address, is_anaphoric, is_average_base, is_one_of, is_total_after_slash, is_merged_from, is_policy_item, is_region_group, is_rate_base, match_head_noun, match_implied, match_prefix, match_unit, scales
 
 _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
 _TIME_BEFORE = regex.compile(
@@ -110,7 +110,8 @@ def _quantity(text: str, number: NumberMatch, unit: UnitMatch, start: int) -> Qu
         is_count=unit.is_count,
         number=number,
         no_record=(is_policy_item(text, unit) or is_merged_from(text, start, unit) or is_region_group(text, unit)
-                   or is_anaphoric(text, unit) or is_total_after_slash(text, start, unit) or is_one_of(text, start, unit)),
+                   or is_anaphoric(text, unit) or is_total_after_slash(text, start, unit) or is_one_of(text, start, unit)
+                   or is_average_base(text, start, value, unit)),
     )
 
 

@@ -27,7 +27,7 @@ from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, contribution_name, dateline_end, indicator_id, left_phrase,
                          lexicon_phrase_before, list_head, measure_after_count, measure_of_place_set, named_after,
                          names_contribution, names_no_indicator, names_share_only, names_what_is_counted,
-                         nearest_words, opens_with_head, ranked_measure, respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with,
+                         after_possession_verb, count_named_by_noun, names_contributor_only, nearest_words, opens_with_head, ranked_measure, respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with, with_contribution_named,
                          verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
@@ -157,7 +157,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         return with_provinces(from_tables, places, doc.main_place, after)
     headings = _heading_places(text, places)
     carried = _Carried()
-    between: list[tuple[Sentence, list[Period]]] = []  # sentences without figures since the last one
+    between: list[tuple[Sentence, list[Period], int]] = []  # sentences without figures since the last one, framed
     records: list[Record] = []
     pending = list(reversed(quantities))
     pending_periods = list(reversed(periods))
@@ -174,7 +174,7 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         if heading is not None:
             doc.section_place = heading
         if not in_sentence:
-            between.append((sentence, own_periods))
+            between.append((sentence, own_periods, frame))
             _open_item_head(carried, text, sentence, None, own_periods)
             continue
         _carry_between(carried, text, between, doc.published)
@@ -435,7 +435,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     own_period = _period_for(quantity, _not_the_start_points(doc.text, view, ctx.periods, previous),
                              doc.text, ctx.sentence.start)
     period = own_period or carried.period
-    earlier = _earlier_year(ctx.periods, own_period)
+    earlier = _earlier_year(ctx.periods, own_period, doc.text)
     year = _year_of(period, carried, doc.published, earlier, doc.named_year)
     # The name's year dates a value but says nothing of whether it is a plan or a result.
     status_year = year if doc.named_year is None else _year_of(period, carried, doc.published, earlier)
@@ -644,11 +644,13 @@ def _names_a_time(period: Period) -> bool:
     return period.year is not None or period.is_present or is_part_of_year(period)
 
 
-def _earlier_year(periods: list[Period], period: Period | None) -> int | None:
-    """The year of the last time phrase with a year before `period` in its sentence."""
+def _earlier_year(periods: list[Period], period: Period | None, text: str) -> int | None:
+    """The year of the last time phrase with a year before `period` in its
+    sentence, not an earlier list item's date."""
     if period is None or period.year is not None:
         return None
-    return next((p.year for p in reversed(periods) if p.end <= period.start and p.year is not None), None)
+    return next((p.year for p in reversed(periods) if p.end <= period.start and p.year is not None
+                 and not _item_date_before(text, p, period.start)), None)
 
 
 def _aside_kind(text: str, ctx: _SentenceContext, aside, first: int, after: int) -> str:
@@ -743,7 +745,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     skip = ctx.skip
     left = left_phrase(view, first, floor, skip, ctx.values)
     propose(("left", left))
-    if left and names_no_indicator(left):
+    if left and (names_no_indicator(left) or quantity.norm_unit != "pp" and names_contributor_only(left)):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
     if with_subject := subject_before_with(view, first, floor, skip, ctx.values):
         left = with_subject  # "Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]"
@@ -756,6 +758,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         if left and floor > 0 and names_contribution(left):  # "khu vực dịch vụ tăng 6,85%, đóng góp [2,59 điểm phần trăm]"
             left = f"{carried.indicator} {contribution_name(left)}"
             propose(("subject_left", left))
+    if left and quantity.norm_unit == "pp":
+        left = with_contribution_named(left)  # "xây dựng làm giảm [0,2 điểm %]"
     if aside_kind and not left and carried.indicator:
         return carried.indicator  # "(KH 8-8,5%)": the plan of the value before the parenthesis
     if not left and aside is not None and not aside_kind and unit_before is not None \
@@ -790,6 +794,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         if right:
             propose(("noun_right", f"{noun} {right}"))
             return f"{noun} {right}"
+        if left and count_named_by_noun(view, first, after, floor, skip, ctx.values):
+            return noun  # "Du lịch phục hồi mạnh với [9,6 triệu lượt khách]"
         if not left and head and (_names_words(head, noun) or names_what_is_counted(head, noun)):
             return head  # "Hộ nghèo: toàn tỉnh có [36.951 hộ]": the label names what is counted
         if not left and noun.lower() in inherited.lower().split():
@@ -803,8 +809,10 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         noun_after = right_phrase(view, after, skip, ctx.values)
         if noun_after:
             propose(("right", noun_after))
-            if not left and floor > 0:
-                return noun_after  # "400 triệu USD vốn FDI và [5.000 tỷ đồng] vốn DDI": each item names its own
+            if not left and (floor > 0 or after_possession_verb(view, first)):
+                # "400 triệu USD vốn FDI và [5.000 tỷ đồng] vốn DDI": each item names its own; "Toàn tỉnh có
+                # [78.850 ha] cây ăn quả": what is had is named after the amount
+                return noun_after
             if left and first > 0 and view.sylls[first - 1] == ("được",) \
                     and not any(c.isdigit() for c in noun_after):
                 # "gieo trồng được [26.936,4 ha] cây trồng các loại": the verb's object follows its amount
@@ -974,7 +982,7 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_s
     after = next((p for p in periods if p.start >= quantity.end), None)
     if after is not None and after.year is not None and _PERIOD_RIGHT_AFTER.fullmatch(text[quantity.end : after.start]):
         return after
-    before = [p for p in periods if p.end <= quantity.start]
+    before = [p for p in periods if p.end <= quantity.start and not _item_date_before(text, p, quantity.start)]
     dated_after = next((p for p in periods if p.start >= quantity.end and p.year is not None
                         and not _CLAUSE_EDGE.search(text, quantity.end, p.start)), None)
     if before and before[-1].is_present and dated_after is not None:
@@ -985,6 +993,18 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_s
         if p.start >= quantity.end and not _CLAUSE_EDGE.search(text, quantity.end, p.start):
             return p
     return None
+
+
+@lru_cache(maxsize=1)
+def _item_date_words() -> regex.Pattern:
+    return regex.compile(rf"(?i)(?<!\w)(?:{phrase_alternation(load_rules('periods')['item_date_after'])})[ \t]+$")
+
+
+def _item_date_before(text: str, period: Period, start: int) -> bool:
+    """"xã đạt chuẩn Nông thôn mới vào năm 2018 (…); tỷ lệ hộ nghèo … [6,95%]":
+    the date of an event in an earlier list item (rules/periods.yaml
+    `item_date_after`) dates nothing after the ";" that ends it."""
+    return ";" in text[period.end : start] and _item_date_words().search(text, max(0, period.start - 8), period.start) is not None
 
 
 # Between a number and a time phrase after it, what puts them in two clauses.
@@ -1000,7 +1020,7 @@ def _text_periods(text: str, periods: list[Period], quantities: list[Quantity], 
             and not _in_figures_aside(text, p, sentence_start, None)]
 
 
-def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period]]],
+def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period], int]],
                    published: int | None = None) -> None:
     """Carry the scope and period of sentences without figures over to the next
     one with figures. Only the last of them with a status cue can set the
@@ -1012,10 +1032,9 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
         if cues:
             with_cues = k
             break
-    for k, (sentence, periods) in enumerate(between):
-        frame = _frame_start(text, sentence.start)
+    for k, (sentence, periods, frame) in enumerate(between):
         if k == with_cues and not _is_headline(text, sentence) and not _announces_event(text, sentence):
-            _carry_status(carried, cues, sentence_end(text, between[k][0]), periods=between[k][1])
+            _carry_status(carried, cues, sentence_end(text, sentence), periods=periods)
         elif periods and k > with_cues:
             # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.");
             # its source ("Theo báo cáo tại kỳ họp, năm 2025, …") names nothing the time is part of

@@ -106,6 +106,16 @@ def is_anaphoric(text: str, unit: UnitMatch) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _average_base_before() -> regex.Pattern:
+    return regex.compile(load_rules("units")["average_base"]["before"], regex.IGNORECASE)
+
+
+def is_average_base(text: str, start: int, value: float, unit: UnitMatch) -> bool:
+    """"trung bình [1 xã] đạt 15,31 tiêu chí": the one unit an average is taken over."""
+    return unit.is_count and value == 1 and _average_base_before().search(text, max(0, start - 20), start) is not None
+
+
+@lru_cache(maxsize=1)
 def _one_of_before() -> regex.Pattern:
     return regex.compile(load_rules("units")["one_of"]["before"], regex.IGNORECASE)
 
