@@ -155,6 +155,8 @@ class CueRules:
     not_target_before: PhraseSet
     not_target_before_far: PhraseSet
     change_up: PhraseSet
+    change_opens_after: PhraseSet
+    change_opens_not: PhraseSet
     change_down: PhraseSet
     level: PhraseSet
     fillers: PhraseSet
@@ -203,6 +205,8 @@ def cue_rules() -> CueRules:
         not_target_before=PhraseSet(status["not_target_before"]),
         not_target_before_far=PhraseSet(status["not_target_before_far"]),
         change_up=PhraseSet(change["up"], "up"),
+        change_opens_after=PhraseSet(change["opens_clause_after"]),
+        change_opens_not=PhraseSet(change["opens_clause_not"]),
         change_down=PhraseSet(change["down"], "down"),
         level=PhraseSet(change["level_after"], "level"),
         fillers=PhraseSet(change["fillers"], "filler"),
@@ -414,8 +418,10 @@ def starts_a_change(view: TokenView, first_token: int, after_token: int) -> bool
         and not any(_starts_at(bound, view, after_token, 3) for bound in cue_rules().after)
 
 
-def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str, str | None]:
-    """(kind, direction): the nearest change or level verb before the number."""
+def change_for(view: TokenView, first_token: int, after_token: int, is_count: bool = False) -> tuple[str, str | None]:
+    """(kind, direction): the nearest change or level verb before the number,
+    or the change verb that opens its clause (not for a count, which names
+    what the clause is about: "Giảm tai nạn giao thông cả [3 tiêu chí]")."""
     run = left_cues(view, first_token)
     if starts_a_change(view, first_token, after_token):
         return "level", None  # "giảm từ 29,56% xuống còn 25,3%", but "giảm từ 0,5% trở lên" is a change
@@ -429,7 +435,35 @@ def change_for(view: TokenView, first_token: int, after_token: int) -> tuple[str
             return "change", label
         if kind == "comparator" and label == ">" and exceeds and _plan_follows(view, after_token):
             return "change", "up"
+    if not is_count and (opening := _change_opening_clause(view, first_token)) is not None:
+        return "change", opening
     return "level", None
+
+
+def _change_opening_clause(view: TokenView, first_token: int) -> str | None:
+    """"phấn đấu tăng tổng thu ngân sách nhà nước bình quân từ [10-12%/năm]": a
+    change verb that opens the value's clause, its object between, with no
+    other cue or number before the value, makes the value that change; its
+    direction, or None."""
+    rules = cue_rules()
+    tokens = view.tokens
+    start = first_token - 1
+    while start >= 0 and tokens[start].text not in (",", ";", ":", ".", "(", ")", "\n"):
+        if any(ch.isdigit() for ch in tokens[start].text):
+            return None
+        start -= 1
+    verb = start + 1
+    while verb < first_token and (opener := rules.change_opens_after.starting_at(view, verb, first_token - 1)
+                                  or rules.target.starting_at(view, verb, first_token - 1)) is not None:
+        verb = opener.last + 1
+    for phrases in (rules.change_up, rules.change_down):
+        cue = phrases.starting_at(view, verb, first_token - 1)
+        if cue is not None and cue.last + 1 < first_token - 1 and rules.change_opens_not.starting_at(view, verb) is None \
+                and not any(
+                c.first > cue.last and c.first < first_token
+                for p in (rules.level, rules.change_up, rules.change_down, rules.actual) for c in p.find(view)):
+            return phrases.label
+    return None
 
 
 def restates_in_brackets(view: TokenView, aside: "Aside | None", first_token: int, after_token: int) -> bool:

@@ -1234,6 +1234,27 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     return f"{_text(tokens, between)} {subject}"
 
 
+def subject_of_clause_before(view: TokenView, first_token: int, floor: int, skip: frozenset[int],
+                             values: frozenset[int]) -> str:
+    """"khu vực nông, lâm nghiệp và thủy sản là ngành ít chịu tác động của
+    dịch, tăng [2,88%]": a change whose clause opens on its verb, after a
+    comma that ends a clause with no figure, is of that clause's subject (the
+    noun phrase before its first verb), or ""."""
+    tokens = view.tokens
+    run = left_cues(view, first_token)
+    if not any(kind == "change" for *_, kind, _ in run):
+        return ""
+    before = _cue_run_start(view, first_token, floor) - 1
+    while before > floor and before in skip:
+        before -= 1
+    if before <= floor or tokens[before].text != ",":
+        return ""
+    edge = _clause_edge(tokens, before, 0)
+    if any(i in values for i in range(edge, before)):
+        return ""
+    return _clause_subject(view, edge, before, edge, skip, values)
+
+
 def measure_after_count(view: TokenView, first_token: int, floor: int) -> str:
     """"phê duyệt chủ trương đầu tư cho 19 dự án với tổng vốn hơn [9.689 tỷ
     đồng]", "hỗ trợ 325 mô hình với tổng kinh phí [8,8 tỷ đồng]": a bare measure

@@ -27,7 +27,7 @@ from ..folding import fold_locality, fold_text
 from .indicators import (clause_opens_with_cues, contribution_name, dateline_end, indicator_id, left_phrase,
                          lexicon_phrase_before, list_head, measure_after_count, measure_of_place_set, named_after,
                          names_contribution, names_no_indicator, names_share_only, names_what_is_counted,
-                         after_possession_verb, count_named_by_noun, names_contributor_only, nearest_words, opens_with_head, ranked_measure, respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with, with_contribution_named,
+                         after_possession_verb, count_named_by_noun, names_contributor_only, nearest_words, opens_with_head, ranked_measure, respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with, subject_of_clause_before, with_contribution_named,
                          verb_before_amount, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
@@ -397,7 +397,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     last one outside a parenthesis (the list item before it), `unit_before`
     the last one outside a parenthesis in the quantity's unit."""
     view = ctx.view
-    kind, direction = cue_stage.change_for(view, first, after)
+    kind, direction = cue_stage.change_for(view, first, after, quantity.is_count)
     aside = cue_stage.aside_for(view, first)
     aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
     list_item = previous is not None and cue_stage.is_bare_list_item(view, first)
@@ -747,6 +747,9 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     propose(("left", left))
     if left and (names_no_indicator(left) or quantity.norm_unit != "pp" and names_contributor_only(left)):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
+    if not left and (clause_subject := subject_of_clause_before(view, first, floor, skip, ctx.values)):
+        left = clause_subject  # "khu vực nông, lâm nghiệp và thủy sản là ngành ít chịu tác động …, tăng [2,88%]"
+        propose(("clause_subject", left))
     if with_subject := subject_before_with(view, first, floor, skip, ctx.values):
         left = with_subject  # "Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]"
         propose(("with_subject", left))
