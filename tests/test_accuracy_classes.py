@@ -305,3 +305,13 @@ def test_a_footnote_mark_after_a_word_is_no_part_of_the_phrase():
     to mark the figure, so this one is shown here."""
     records = extract("Tổng sản phẩm trên địa bàn[1] (GRDP) ước tính 6 tháng đầu năm 2021 tăng 6,72% so với cùng kỳ.")
     assert [(r.span, r.indicator) for r in records] == [("6,72%", "Tổng sản phẩm trên địa bàn (GRDP)")]
+
+
+def test_a_count_after_a_link_word_is_not_named_by_its_noun_alone():
+    """A count right after "với" that ends a clause is named by its noun; not
+    after "cùng với" or "đối với", where "với" is part of another link."""
+    for text, noun in (("Năm 2024, du lịch phục hồi mạnh với 9,6 triệu lượt khách.", "lượt khách"),
+                       ("Năm 2024, tỉnh Gia Lai đã tăng trưởng mạnh cùng với 7 địa phương.", "địa phương"),
+                       ("Năm 2024, tỉnh đã làm việc trực tiếp đối với 20 doanh nghiệp.", "doanh nghiệp")):
+        record = build_records("x", text, DocumentMeta(year=2024), model=current_model("rules"))[0]
+        assert (record.indicator == noun) is ("phục hồi" in text), record.indicator

@@ -157,6 +157,7 @@ class CueRules:
     change_up: PhraseSet
     change_opens_after: PhraseSet
     change_opens_not: PhraseSet
+    change_opens_rates: PhraseSet
     change_down: PhraseSet
     level: PhraseSet
     fillers: PhraseSet
@@ -207,6 +208,7 @@ def cue_rules() -> CueRules:
         change_up=PhraseSet(change["up"], "up"),
         change_opens_after=PhraseSet(change["opens_clause_after"]),
         change_opens_not=PhraseSet(change["opens_clause_not"]),
+        change_opens_rates=PhraseSet(change["opens_clause_rates"]),
         change_down=PhraseSet(change["down"], "down"),
         level=PhraseSet(change["level_after"], "level"),
         fillers=PhraseSet(change["fillers"], "filler"),
@@ -435,20 +437,26 @@ def change_for(view: TokenView, first_token: int, after_token: int, is_count: bo
             return "change", label
         if kind == "comparator" and label == ">" and exceeds and _plan_follows(view, after_token):
             return "change", "up"
-    if not is_count and (opening := _change_opening_clause(view, first_token)) is not None:
+    if not is_count and (opening := _change_opening_clause(view, first_token, after_token)) is not None:
         return "change", opening
     return "level", None
 
 
-def _change_opening_clause(view: TokenView, first_token: int) -> str | None:
+# Marks that end the clause a change verb would open.
+_CHANGE_CLAUSE_ENDS = frozenset(",;:.!?()\n")
+
+
+def _change_opening_clause(view: TokenView, first_token: int, after_token: int) -> str | None:
     """"phấn đấu tăng tổng thu ngân sách nhà nước bình quân từ [10-12%/năm]": a
-    change verb that opens the value's clause, its object between, with no
-    other cue or number before the value, makes the value that change; its
-    direction, or None."""
+    change verb that opens the value's clause, its object between, a rate
+    before or in the value ("bình quân", "hằng năm", "/năm") or a plan word
+    right after the verb ("vượt mục tiêu Nghị quyết [0,36%]"), and no other
+    cue or number before the value, makes the value that change ("tăng độ che
+    phủ rừng [45%]" is the level the plan sets); its direction, or None."""
     rules = cue_rules()
     tokens = view.tokens
     start = first_token - 1
-    while start >= 0 and tokens[start].text not in (",", ";", ":", ".", "(", ")", "\n"):
+    while start >= 0 and tokens[start].text not in _CHANGE_CLAUSE_ENDS:
         if any(ch.isdigit() for ch in tokens[start].text):
             return None
         start -= 1
@@ -456,12 +464,17 @@ def _change_opening_clause(view: TokenView, first_token: int) -> str | None:
     while verb < first_token and (opener := rules.change_opens_after.starting_at(view, verb, first_token - 1)
                                   or rules.target.starting_at(view, verb, first_token - 1)) is not None:
         verb = opener.last + 1
+    if rules.change_opens_not.starting_at(view, verb) is not None:
+        return None
+    others = (rules.level, rules.change_up, rules.change_down, rules.actual)
     for phrases in (rules.change_up, rules.change_down):
         cue = phrases.starting_at(view, verb, first_token - 1)
-        if cue is not None and cue.last + 1 < first_token - 1 and rules.change_opens_not.starting_at(view, verb) is None \
-                and not any(
-                c.first > cue.last and c.first < first_token
-                for p in (rules.level, rules.change_up, rules.change_down, rules.actual) for c in p.find(view)):
+        if cue is None or cue.last + 1 >= first_token - 1:
+            continue
+        if any(cue.last < c.first < first_token for p in others for c in p.find(view)):
+            return None
+        rate = any(cue.last < c.first < after_token for c in rules.change_opens_rates.find(view))
+        if rate or rules.baseline_plan.starting_at(view, cue.last + 1) is not None:
             return phrases.label
     return None
 

@@ -45,6 +45,10 @@ class PhraseRules:
     clause_verbs: PhraseSet
     predicate_words: PhraseSet
     possession_verbs: PhraseSet
+    subject_end_markers: PhraseSet
+    count_links: PhraseSet  # "với" before a count named by its noun
+    count_links_not_after: PhraseSet  # "cùng", "đối", "so": "với" is part of another link
+    part_contribution: PhraseSet
     predicate_ends: frozenset[str]  # POS tags of a predicate's last word before a comma
     predicate_verbs: frozenset[str]  # POS tags of the verb before it
     verb_modifiers: frozenset[str]  # POS tags of an adverb after a verb ("trồng mới")
@@ -80,6 +84,10 @@ def phrase_rules() -> PhraseRules:
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
         predicate_words=PhraseSet(phrase["predicate_words"]),
         possession_verbs=PhraseSet(phrase["possession_verbs"]),
+        subject_end_markers=PhraseSet(phrase["subject_end_markers"]),
+        count_links=PhraseSet(phrase["count_after_with"]["word"]),
+        count_links_not_after=PhraseSet(phrase["count_after_with"]["not_after"]),
+        part_contribution=PhraseSet(phrase["part_contribution"]),
         predicate_ends=frozenset(phrase["clause_predicate"]["last_tags"]),
         predicate_verbs=frozenset(phrase["clause_predicate"]["verb_tags"]),
         verb_modifiers=frozenset(phrase["verb_modifier_tags"]),
@@ -222,7 +230,7 @@ def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int
         if i in values or _has_digit(tokens[i]) or tokens[i].text in _HARD_STOPS:
             break
         if tokens[i].text == "," and (_ends_in_predicate(view, (start := _left_clause_start(view, i, floor)) + 1, i)
-                                      or _has_predicate_word(view, start, i)):
+                                      or _stands_between(phrase_rules().predicate_words, view, start, i)):
             break  # "Cơ cấu kinh tế chuyển dịch theo hướng tích cực, [công nghiệp - xây dựng] …": a clause of its own
         if i not in neutral and any(p.starting_at(view, i) is not None for p in blocking):
             break
@@ -511,10 +519,10 @@ def _segment(
 
 def _is_footnote_mark(tokens, close: int) -> bool:
     """Whether the "]" at `close` ends a footnote's mark: one or two digits in
-    square brackets written right after a word ("địa bàn[1]")."""
+    square brackets written right after a word or a bracket ("địa bàn[1]", "(GRDP)[1]")."""
     return (close >= 3 and tokens[close - 2].text == "[" and tokens[close - 1].text.isdigit()
             and len(tokens[close - 1].text) <= 2 and tokens[close - 3].end == tokens[close - 2].start
-            and tokens[close - 3].text[-1:].isalpha())
+            and (tokens[close - 3].text[-1:].isalpha() or tokens[close - 3].text == ")"))
 
 
 def _crosses_comma(
@@ -551,19 +559,15 @@ def _crosses_comma(
     # tổ chức và phục hồi, tăng trưởng đạt …") nor a plan word opening the
     # fragment ("Đột phá khoa học, mục tiêu tăng trưởng …").
     start = _left_clause_start(view, comma, floor)
-    if _has_clause_verb(view, start, comma) or _has_predicate_word(view, start, comma):
+    if _stands_between(phrase_rules().clause_verbs, view, start, comma) \
+            or _stands_between(phrase_rules().predicate_words, view, start, comma):
         return False
     return not names_no_indicator(view.tokens[fragment[0]].text) and not _ends_in_predicate(view, start + 1, comma)
 
 
-def _has_clause_verb(view: TokenView, start: int, comma: int) -> bool:
-    """Whether a clause verb (rules/indicators.yaml `clause_verbs`) stands in tokens (start, comma)."""
-    return any(start < c.first < comma for c in phrase_rules().clause_verbs.find(view))
-
-
-def _has_predicate_word(view: TokenView, start: int, comma: int) -> bool:
-    """Whether a word of a predicate only (rules/indicators.yaml `predicate_words`) stands in tokens (start, comma)."""
-    return any(start < c.first < comma for c in phrase_rules().predicate_words.find(view))
+def _stands_between(words: PhraseSet, view: TokenView, start: int, comma: int) -> bool:
+    """Whether one of `words` (a clause verb, a word of a predicate only) starts in tokens (start, comma)."""
+    return any(start < c.first < comma for c in words.find(view))
 
 
 def verb_before_amount(view: TokenView, first_token: int, floor: int) -> bool:
@@ -869,7 +873,7 @@ def after_possession_verb(view: TokenView, first_token: int) -> bool:
     run = left_cues(view, first_token)
     end = run[-1][0] if run else first_token
     verbs = phrase_rules().possession_verbs
-    return any(verbs.ending_at(view, i) is not None for i in {end - 1, *(last for _, last, _, _ in run)})
+    return any(verbs.ending_at(view, i) is not None for i in {end - 1, *(last for _, last, _, _ in run)} if i >= 0)
 
 
 def count_named_by_noun(view: TokenView, first_token: int, after_token: int, floor: int, skip: frozenset[int],
@@ -880,14 +884,13 @@ def count_named_by_noun(view: TokenView, first_token: int, after_token: int, flo
     words of the count before it, is named by its noun alone; not the first
     of two values joined by "và", which share out the subjects before them
     ("tổng lượt khách và doanh thu … với [44 triệu lượt khách] và 190.000 tỷ đồng")."""
-    rule = load_rules("indicators")["phrase"]["count_after_with"]
-    link = first_token - 1
-    if link <= floor or _folded(" ".join(view.sylls[link])) != (rule["word"],):
+    rules = phrase_rules()
+    link = rules.count_links.ending_at(view, first_token - 1)
+    if link is None or link.first <= floor or rules.count_links_not_after.ending_at(view, link.first - 1) is not None:
         return False
     if after_token + 1 in values and view.sylls[after_token] == ("và",):
         return False
-    if _folded(" ".join(view.sylls[link - 1]))[-1:] in {(w,) for w in rule["not_after"]}:
-        return False
+    link = link.first
     if floor > 0 and floor - 1 in values:
         return True  # the words between belong to the count before
     words = [i for i in range(_clause_edge(view.tokens, link, floor), link) if i not in skip]
@@ -901,6 +904,11 @@ def names_what_is_counted(phrase: str, noun: str) -> bool:
     ("khách du lịch quốc tế" for "lượt khách")."""
     words, last = _folded(phrase), _folded(noun)[-1:]
     return bool(last) and last[0] in words or _opens_with(words, "count_heads")
+
+
+def opens_with_count_head(phrase: str) -> bool:
+    """Whether the phrase opens on a count's head word ("số hộ nghèo …"): it names what is counted."""
+    return _opens_with(_folded(phrase), "count_heads")
 
 
 def opens_with_head(phrase: str) -> bool:
@@ -941,25 +949,28 @@ def contribution_name(verb: str) -> str:
 
 def names_contributor_only(phrase: str) -> bool:
     """"(trong đó) khu vực tỉnh Quảng Ngãi (cũ) đóng góp [15.000 tỉ đồng]": a
-    part and the verb that gives its share of the measure named before, no
-    measure of its own."""
-    words = phrase.split()
-    folded = _folded(phrase)
-    return any(len(folded) > len(entry) and folded[-len(entry):] == entry
-               and names_no_indicator(" ".join(words[:-len(entry)]))
-               for entry in _folded_phrases("contribution")[0])
+    part and the verb that gives its share of the measure named before
+    (rules/indicators.yaml `part_contribution`), no measure of its own."""
+    split = _contribution_split(phrase, "part_contribution")
+    return split is not None and names_no_indicator(split[0])
 
 
 def with_contribution_named(phrase: str) -> str:
     """"xây dựng làm" (before "giảm [0,2 điểm %]") → "xây dựng đóng góp": a
     subject and a verb that says a contribution without the word."""
-    words = phrase.split()
-    folded = _folded(phrase)
-    for entry in sorted(_folded_phrases("contribution")[0], key=len, reverse=True):
+    split = _contribution_split(phrase, "contribution")
+    return phrase if split is None else f"{split[0]} {contribution_name(split[1])}"
+
+
+@lru_cache(maxsize=1024)
+def _contribution_split(phrase: str, key: str) -> tuple[str, str] | None:
+    """(subject, verb) of a phrase that ends in a contribution verb of the word
+    list `key`, the longest entry first, with words before it; or None."""
+    words, folded = phrase.split(), _folded(phrase)
+    for entry in sorted(_folded_phrases(key)[0], key=len, reverse=True):
         if len(folded) > len(entry) and folded[-len(entry):] == entry:
-            verb = " ".join(words[-len(entry):])
-            return f"{' '.join(words[:-len(entry)])} {contribution_name(verb)}"
-    return phrase
+            return " ".join(words[: -len(entry)]), " ".join(words[-len(entry):])
+    return None
 
 
 @lru_cache(maxsize=2048)
@@ -1252,7 +1263,9 @@ def subject_of_clause_before(view: TokenView, first_token: int, floor: int, skip
     edge = _clause_edge(tokens, before, 0)
     if any(i in values for i in range(edge, before)):
         return ""
-    return _clause_subject(view, edge, before, edge, skip, values)
+    subject = _clause_subject(view, edge, before, edge, skip, values)
+    # a name alone ("Mỹ là thị trường xuất khẩu lớn nhất …") is who, not what is measured
+    return subject if any(w[:1].islower() for w in subject.split()) and not names_no_indicator(subject) else ""
 
 
 def measure_after_count(view: TokenView, first_token: int, floor: int) -> str:
@@ -1300,8 +1313,13 @@ def _clause_edge(tokens, i: int, floor: int) -> int:
 
 def _clause_subject(view: TokenView, clause: int, end: int, floor: int, skip: frozenset[int],
                     values: frozenset[int]) -> str:
-    """The noun phrase before the first verb of tokens [clause, end), or ""."""
-    heads = phrase_rules().heads
-    verb = next((i for i in range(clause, end) if i not in skip and _starts_with_verb(view, i)
-                 and not (i > 0 and heads.ending_at(view, i - 1) is not None)), None)
+    """The noun phrase before the first verb of tokens [clause, end), or ""; a
+    marker of aspect ("đã") ends it too, unless the phrase opens on a head word
+    ("số vốn đã giải ngân tăng khá …": the head's phrase holds a clause)."""
+    rules = phrase_rules()
+    opening = next((i for i in range(clause, end) if i not in skip), end)
+    markers = rules.subject_end_markers if rules.heads.starting_at(view, opening) is None else None
+    verb = next((i for i in range(clause, end) if i not in skip
+                 and (_starts_with_verb(view, i) or markers is not None and markers.starting_at(view, i) is not None)
+                 and not (i > 0 and rules.heads.ending_at(view, i - 1) is not None)), None)
     return left_phrase(view, verb, floor, skip, values) if verb is not None else ""

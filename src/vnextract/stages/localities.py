@@ -378,8 +378,9 @@ def with_provinces(records: list, places: list[Place], main_place: str | None, a
 @lru_cache(maxsize=2)
 def _yardstick(key: str = "national_yardstick_before") -> regex.Pattern:
     rules = load_rules("localities")
-    number = rf"(?:\d+|{phrase_alternation(rules['rank_number_words'])})"
-    return regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules[key])})(?:[ \t]+{number})?[ \t]*$", regex.IGNORECASE)
+    spelled_rank = rf"thứ[ \t]+(?:{phrase_alternation(rules['rank_number_words'])})"  # "lớn thứ hai"
+    return regex.compile(rf"{_LEFT}(?:(?:{phrase_alternation(rules[key])})(?:[ \t]+\d+)?|{spelled_rank})[ \t]*$",
+                         regex.IGNORECASE)
 
 
 _OPENING_TIME = regex.compile(r"^[ \t]*(?:[^,;:()]{0,40}(?<!\d)(?:19|20)\d{2}(?!\d)[^,;:()]{0,10},)?[ \t]*$")

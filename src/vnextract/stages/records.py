@@ -24,11 +24,14 @@ from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
-from .indicators import (clause_opens_with_cues, contribution_name, dateline_end, indicator_id, left_phrase,
-                         lexicon_phrase_before, list_head, measure_after_count, measure_of_place_set, named_after,
-                         names_contribution, names_no_indicator, names_share_only, names_what_is_counted,
-                         after_possession_verb, count_named_by_noun, names_contributor_only, nearest_words, opens_with_head, ranked_measure, respective_names, right_phrase, says_respectively, share_word_of_previous, subject_before_with, subject_of_clause_before, with_contribution_named,
-                         verb_before_amount, with_sector_head, without_share_head)
+from .indicators import (after_possession_verb, clause_opens_with_cues, contribution_name, count_named_by_noun,
+                         dateline_end, indicator_id, left_phrase, lexicon_phrase_before, list_head,
+                         measure_after_count, measure_of_place_set, named_after, names_contribution,
+                         names_contributor_only, names_no_indicator, names_share_only, names_what_is_counted,
+                         nearest_words, opens_with_count_head, opens_with_head, ranked_measure, respective_names,
+                         right_phrase, says_respectively, share_word_of_previous, subject_before_with,
+                         subject_of_clause_before, verb_before_amount, with_contribution_named, with_sector_head,
+                         without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
                          places_and_named, subject, with_provinces)
 from .periods import (Period, find_periods, first_year, is_part_of_year, names_a_body, names_calendar_year,
@@ -745,7 +748,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     skip = ctx.skip
     left = left_phrase(view, first, floor, skip, ctx.values)
     propose(("left", left))
-    if left and (names_no_indicator(left) or quantity.norm_unit != "pp" and names_contributor_only(left)):
+    if left and (names_no_indicator(left)
+                 or quantity.norm_unit != "pp" and carried.indicator and names_contributor_only(left)):
         left = ""  # "Nghị quyết đề ra", "kế hoạch", "mức": what names a plan or a source, not what is measured
     if not left and (clause_subject := subject_of_clause_before(view, first, floor, skip, ctx.values)):
         left = clause_subject  # "khu vực nông, lâm nghiệp và thủy sản là ngành ít chịu tác động …, tăng [2,88%]"
@@ -797,7 +801,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         if right:
             propose(("noun_right", f"{noun} {right}"))
             return f"{noun} {right}"
-        if left and count_named_by_noun(view, first, after, floor, skip, ctx.values):
+        if left and not opens_with_count_head(left) and count_named_by_noun(view, first, after, floor, skip, ctx.values):
             return noun  # "Du lịch phục hồi mạnh với [9,6 triệu lượt khách]"
         if not left and head and (_names_words(head, noun) or names_what_is_counted(head, noun)):
             return head  # "Hộ nghèo: toàn tỉnh có [36.951 hộ]": the label names what is counted
@@ -1003,11 +1007,23 @@ def _item_date_words() -> regex.Pattern:
     return regex.compile(rf"(?i)(?<!\w)(?:{phrase_alternation(load_rules('periods')['item_date_after'])})[ \t]+$")
 
 
+# How far before a time phrase its introducing word ("vào") is looked for, in characters.
+_ITEM_DATE_REACH = 12
+
+
 def _item_date_before(text: str, period: Period, start: int) -> bool:
     """"xã đạt chuẩn Nông thôn mới vào năm 2018 (…); tỷ lệ hộ nghèo … [6,95%]":
-    the date of an event in an earlier list item (rules/periods.yaml
-    `item_date_after`) dates nothing after the ";" that ends it."""
-    return ";" in text[period.end : start] and _item_date_words().search(text, max(0, period.start - 8), period.start) is not None
+    the date of an event inside an earlier list item (rules/periods.yaml
+    `item_date_after`, with words of its item before it) dates nothing after
+    the ";" that ends the item; a date that opens its sentence or item ("Vào
+    năm 2023, …") frames what follows."""
+    if ";" not in text[period.end : start]:
+        return False
+    word = _item_date_words().search(text, max(0, period.start - _ITEM_DATE_REACH), period.start)
+    if word is None:
+        return False
+    opening = max(text.rfind(mark, 0, word.start()) for mark in ";:.\n") + 1
+    return any(ch.isalpha() for ch in text[opening : word.start()])
 
 
 # Between a number and a time phrase after it, what puts them in two clauses.

@@ -106,13 +106,23 @@ def is_anaphoric(text: str, unit: UnitMatch) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _average_base_before() -> regex.Pattern:
-    return regex.compile(load_rules("units")["average_base"]["before"], regex.IGNORECASE)
+def _average_base() -> tuple[regex.Pattern, regex.Pattern]:
+    rule = load_rules("units")["average_base"]
+    return regex.compile(rule["before"], regex.IGNORECASE), regex.compile(rule["after"], regex.IGNORECASE)
+
+
+# How far before a count the averaging word is looked for, in characters.
+_AVERAGE_REACH = 20
 
 
 def is_average_base(text: str, start: int, value: float, unit: UnitMatch) -> bool:
-    """"trung bình [1 xã] đạt 15,31 tiêu chí": the one unit an average is taken over."""
-    return unit.is_count and value == 1 and _average_base_before().search(text, max(0, start - 20), start) is not None
+    """"trung bình [1 xã] đạt 15,31 tiêu chí": one unit, between an averaging
+    word and the averaged figure, is the base the average is taken over."""
+    if not unit.is_count or value != 1:
+        return False
+    before, after = _average_base()
+    return (before.search(text, max(0, start - _AVERAGE_REACH), start) is not None
+            and after.match(text[unit.end : unit.end + _AVERAGE_REACH]) is not None)
 
 
 @lru_cache(maxsize=1)
