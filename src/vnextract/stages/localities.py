@@ -418,6 +418,38 @@ def _former_after() -> regex.Pattern:
     return regex.compile(rf"[ \t]*(?:{phrase_alternation(words)})(?![\p{{L}}\p{{N}}])", regex.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _merge_verb() -> regex.Pattern:
+    """The verbs of a merger (rules/units.yaml `merged_units`), the last one before a place."""
+    verbs = load_rules("units")["merged_units"]["verbs"]
+    return regex.compile(rf"(?i){_LEFT}(?:{phrase_alternation(verbs)}){_RIGHT}")
+
+
+@lru_cache(maxsize=1)
+def _merged_list_words() -> regex.Pattern:
+    """What may stand between a merger's verb and a unit of its list: type
+    words, counts, list marks and the marks of a former unit."""
+    rules = load_rules("localities")
+    words = phrase_alternation([*rules["type_words"], *rules["former_after"], "và", "các", "từ", "lại"])
+    return regex.compile(rf"(?i)^(?:[\s,;:()\d]+|(?:{words}){_RIGHT})*$")
+
+
+def in_merged_list(text: str, sentence_start: int, place: Place, earlier: list[Place]) -> bool:
+    """"Xã Hòa Hội được thành lập trên cơ sở hợp nhất xã Hòa Hội (cũ), Hòa
+    Bình và Hòa Hưng, có … dân số [36.174 người]": a unit in the list after a
+    merger's verb is one of the units merged, which owns none of the new
+    unit's figures."""
+    verbs = list(_merge_verb().finditer(text, sentence_start, place.start))
+    if not verbs:
+        return False
+    gap = text[verbs[-1].end() : place.start]
+    if gap.lstrip()[:1] in (",", ";"):
+        return False  # "Sau khi hợp nhất, tỉnh Gia Lai có …": the merger is done, the unit after it is the new one
+    for other in reversed([p for p in earlier if verbs[-1].end() <= p.start and p.end <= place.start]):
+        gap = gap[: other.start - verbs[-1].end()] + " " + gap[other.end - verbs[-1].end() :]
+    return _merged_list_words().match(gap) is not None
+
+
 def is_former(text: str, place: Place) -> bool:
     """A unit named as a former one ("huyện Tân Kỳ cũ", "Tiên Yên (cũ)"): it owns no figure."""
     return _former_after().match(text, place.end) is not None

@@ -32,7 +32,7 @@ from .indicators import (after_possession_verb, clause_opens_with_cues, contribu
                          right_phrase, says_respectively, share_word_of_previous, subject_before_with,
                          subject_of_clause_before, verb_before_amount, with_contribution_named, with_sector_head,
                          without_share_head)
-from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, is_former,
+from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, in_merged_list, is_former,
                          places_and_named, subject, with_provinces)
 from .periods import (Period, find_periods, first_year, is_part_of_year, names_a_body, names_calendar_year,
                       year_in_name)
@@ -1167,13 +1167,15 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
     """The place named before the number in its sentence, unless it is only
     the object of a comparison ("so với", "với"), the country as a yardstick
     ("đứng thứ 8 cả nước"), another country that only names a market, a
-    former unit ("huyện Tân Kỳ cũ"), or a province that qualifies the unit
-    before it ("thị xã Đông Triều, tỉnh Quảng Ninh")."""
+    former unit ("huyện Tân Kỳ cũ") or one merged into a new unit ("hợp nhất
+    xã A, B và C"), or a province that qualifies the unit before it ("thị xã
+    Đông Triều, tỉnh Quảng Ninh")."""
     not_owner = _not_owner_pattern()
     candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
         place = candidates[k]
-        if not_owner.search(text[max(0, place.start - 12) : place.start]) or is_former(text, place):
+        if not_owner.search(text[max(0, place.start - 12) : place.start]) or is_former(text, place) \
+                or in_merged_list(text, sentence.start, place, candidates[:k]):
             continue
         if place.national and not country_owns(text, sentence.start, place, quantity.start, candidates[:k]):
             continue
