@@ -870,10 +870,9 @@ def without_share_head(phrase: str) -> str:
 def after_possession_verb(view: TokenView, first_token: int) -> bool:
     """Whether the value stands right after a verb of having (rules/indicators.yaml
     `possession_verbs`), bound words between ("có hơn [78.850 ha]")."""
-    run = left_cues(view, first_token)
-    end = run[-1][0] if run else first_token
     verbs = phrase_rules().possession_verbs
-    return any(verbs.ending_at(view, i) is not None for i in {end - 1, *(last for _, last, _, _ in run)} if i >= 0)
+    ends = {cue_run_start(view, first_token) - 1, *(last for _, last, _, _ in left_cues(view, first_token))}
+    return any(verbs.ending_at(view, i) is not None for i in ends if i >= 0)
 
 
 def count_named_by_noun(view: TokenView, first_token: int, after_token: int, floor: int, skip: frozenset[int],
@@ -895,7 +894,7 @@ def count_named_by_noun(view: TokenView, first_token: int, after_token: int, flo
         return True  # the words between belong to the count before
     words = [i for i in range(_clause_edge(view.tokens, link, floor), link) if i not in skip]
     tags = pos_tags(tuple(view.tokens[i].text for i in words)) if words else None
-    return tags is not None and any(t in phrase_rules().predicate_verbs for t in tags[1:])
+    return tags is not None and any(t in rules.predicate_verbs for t in tags[1:])
 
 
 def names_what_is_counted(phrase: str, noun: str) -> bool:
