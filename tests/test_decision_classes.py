@@ -82,3 +82,19 @@ YEARS = [
 @pytest.mark.parametrize("published, text, span, year", YEARS, ids=[y[2] for y in YEARS])
 def test_year_of_results_after_a_term(published, text, span, year, model):
     assert _records(text, published, MODELS[model])[span].year == year
+
+
+# A time phrase right after the value is the value's own, whatever the document's name or the sentence's span say.
+NAMED_WITH_ITS_TIME = [
+    ("lai-chau-giam-ngheo-2006-2021", 2022,
+     "Năm 2006, tỷ lệ hộ nghèo tính chung cả nước là 15,5%. Đến năm 2021, tỷ lệ hộ nghèo cả nước còn 4,4%.\n"
+     "Đặc biệt, Lai Châu là tỉnh có tỷ lệ hộ nghèo giảm nhanh nhất cả nước giai đoạn 2006-2021 khi giảm từ 58,2% "
+     "năm 2006 xuống 27,9% năm 2021.", "58,2%", 2006),
+]
+
+
+@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("name, published, text, span, year", NAMED_WITH_ITS_TIME, ids=[y[3] for y in NAMED_WITH_ITS_TIME])
+def test_year_named_right_after_the_value(name, published, text, span, year, model):
+    records = build_records(name, text, DocumentMeta(year=published), model=load_model(MODELS[model] or "rules"))
+    assert {r.span: r for r in records}[span].year == year

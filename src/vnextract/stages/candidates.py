@@ -129,7 +129,7 @@ def status_features(view: TokenView, first: int, after: int, floor: int, cues: l
 
 
 def year_candidates(proposals: list[tuple[str, int | None]], *, cascade: int | None, status: str,
-                    published: int | None, own_period) -> dict:
+                    published: int | None, own_period, own_right_after: bool = False) -> dict:
     """Each year some rule proposes ("own", "earlier", "carried", "published",
     "compared" …), with the sources that propose it and where it stands
     against the article's year. The cascade's year is always among them."""
@@ -145,6 +145,8 @@ def year_candidates(proposals: list[tuple[str, int | None]], *, cascade: int | N
         features += [f"{f}&rel={rel}" for f in features if f.startswith("ys=") and "&" not in f]
         if year is None:
             features.append("none")
+    if own_right_after and own_period.year is not None and own_period.year in found:
+        return {own_period.year: found[own_period.year]}  # "giảm từ 58,2% năm 2006": the value's own time, named with it
     return found
 
 

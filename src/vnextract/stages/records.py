@@ -228,7 +228,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
         if not _is_headline(text, sentence):
             _carry_status(carried, cues, sentence_end(text, sentence), estimated, text_periods)
-        _carry_period(carried, text_periods, frame)
+        _carry_period(carried, [p for p in text_periods if not _dates_a_clause_after(text, p, in_sentence[-1].end)],
+                      frame)
     if any(q.no_record for q in quantities):
         policy = {q.start for q in quantities if q.no_record}
         records = [r for r in records if r.start not in policy]  # read as figures above, reported as none
@@ -511,7 +512,9 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
                                    published=doc.published,
                                    carried_from=scope),
             start=quantity.start, cascade_year=year, cascade_indicator=indicator)
-        found.years = year_candidates(years, cascade=year, status=status, published=doc.published, own_period=own_period)
+        found.years = year_candidates(years, cascade=year, status=status, published=doc.published, own_period=own_period,
+                                      own_right_after=own_period is not None and own_period.start >= quantity.end
+                                      and bool(_PERIOD_RIGHT_AFTER.fullmatch(doc.text[quantity.end:own_period.start])))
         found.indicators = indicator_candidates(proposals, cascade=indicator, unit=quantity.unit,
                                                 norm_unit=quantity.norm_unit, is_count=quantity.is_count, kind=kind,
                                                 list_intro=_list_intro(view, first))
@@ -807,6 +810,10 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return head  # "Hộ nghèo: toàn tỉnh có [36.951 hộ]": the label names what is counted
         if not left and noun.lower() in inherited.lower().split():
             return inherited
+        if not left and kind == "change" and unit_before is not None and unit_before.norm_unit == "count" \
+                and _same_noun(noun, _strip_scale(unit_before.unit.split("/")[0])):
+            propose(("count_before", unit_before.indicator))
+            return unit_before.indicator
         if left and (_names_words(left, noun) or names_what_is_counted(left, noun)):
             # "tuổi thọ bình quân đạt [74 tuổi]", "dân số đạt [1,2 triệu người]": the phrase already names what
             # it counts; a count is of what a share was of ("Tỷ lệ hộ nghèo … giảm [553 hộ]")
@@ -866,6 +873,12 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         return ranked  # "Với [4,4 tỷ USD], TP.HCM là địa phương dẫn đầu về thu hút FDI"
     nearest = "" if left or inherited else nearest_words(view, first, skip)
     return left or inherited or nearest or quantity.unit
+
+
+def _same_noun(noun: str, other: str) -> bool:
+    """"người" and "lượt người", "khách" and "lượt khách": one count's noun ends the other's."""
+    a, b = noun.lower().split(), other.lower().split()
+    return bool(a) and bool(b) and (a[-len(b):] == b or b[-len(a):] == a)
 
 
 def _names_only_a_place(view, start: int, end: int, skip: frozenset[int]) -> bool:
@@ -1106,6 +1119,13 @@ def _carry_period(carried: _Carried, periods: list[Period], start: int) -> None:
         calendar = [p for p in with_year if names_calendar_year(p)]
         if calendar:
             carried.calendar_year = calendar[-1].year
+
+
+def _dates_a_clause_after(text: str, period: Period, last_figure_end: int) -> bool:
+    """"Toàn huyện có thêm 3 xã …, xã Thọ Vực đạt chuẩn NTM kiểu mẫu năm 2023.":
+    a time in a clause of its own after the sentence's last figure dates that
+    clause's event, not the sentences after it."""
+    return period.start >= last_figure_end and _CLAUSE_EDGE.search(text, last_figure_end, period.start) is not None
 
 
 def _turn_back_from_plan(carried: _Carried, periods: list[Period], start: int, published: int | None) -> None:
