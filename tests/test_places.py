@@ -299,3 +299,14 @@ def test_a_district_the_tables_misspell_takes_its_official_name():
     from vnextract.gazetteer import place_in_name
 
     assert place_in_name("dak-po-gia-lai-6-thang-2023") == "huyện Đak Pơ"
+
+
+def test_a_commune_the_tables_miss_in_the_province_a_file_name_gives():
+    """"xa-tam-phuoc-ba-ria-vung-tau": the tables list no xã Tam Phước in that
+    province (nor xã An Bình in Bắc Ninh, a ward since), yet the name says the
+    commune and its province; "an-binh-thuan-thanh" is not Bình Thuận."""
+    from vnextract.gazetteer import place_in_name
+
+    assert place_in_name("xa-tam-phuoc-ba-ria-vung-tau-ke-hoach-2022") == "xã Tam Phước"
+    assert place_in_name("xa-an-binh-thuan-thanh-bac-ninh-chi-tieu-2023") == "xã An Bình"
+    assert place_in_name("xa-hoi-bac-ninh-2023") == "tỉnh Bắc Ninh"  # "xã hội" names no commune

@@ -189,7 +189,18 @@ def _commune_in_name(parts: list[str], named_provinces: set[str], after_reform: 
                     chosen = in_named or (units if len({c.province for c in units}) == 1 else [])
                     if chosen:
                         return chosen[0].locality
+                if named_provinces and (spelled := _commune_spelling(key)):
+                    # "xa-tam-phuoc-ba-ria-vung-tau": a commune the tables miss in that province (or list
+                    # under another type since), named with the province: the name as the slug types it
+                    return f"{kind} {spelled}"
     return None
+
+
+def _commune_spelling(key: str) -> str | None:
+    """The marked spelling of a commune name without marks or spaces
+    ("tamphuoc" → "Tam Phước"), when every unit so keyed spells it alike."""
+    names = {c.name for era in ("legacy", "from_2025") for c in _ascii_communes(era).get(key, ())}
+    return names.pop() if len(names) == 1 else None
 
 
 def _province_of_era(commune: "Commune", era: str) -> set[str]:

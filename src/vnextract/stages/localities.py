@@ -70,9 +70,10 @@ def _compiled():
         rf"|[Vv]ùng[ \t]+(?P<region>{phrase_alternation(rules['regions'], case_sensitive=True)})"
         rf"|(?P<region_bare>{phrase_alternation(bare_regions, case_sensitive=True)})){_RIGHT}")
     province_types = frozenset(t.lower() for t in rules["province_type_words"])
+    province_only = frozenset(t.lower() for t in rules["province_only_type_words"])
     folded_names = {" ".join(name.lower().split()): name for name in gazetteer}
     return (typed, fused, national, bare, gazetteer, foreign,
-            (any_case, folded_names, province_types, frozenset(rules["regions"])))
+            (any_case, folded_names, province_types, frozenset(rules["regions"]), province_only))
 
 
 def find_places(text: str, about: str | None = None, after_reform: bool = False, renamed: bool = False) -> list[Place]:
@@ -83,7 +84,8 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
     commune that took a district's name ("Tiên Yên" → "xã Tiên Yên").
     `renamed`: the article predates a province's new name, so the bare new
     name is the former province ("Huế" before 2025 → "tỉnh Thừa Thiên Huế")."""
-    typed, fused, national, bare, gazetteer, foreign, (any_case, folded_names, province_types, regions) = _compiled()
+    typed, fused, national, bare, gazetteer, foreign, (any_case, folded_names, province_types, regions,
+                                                       province_only) = _compiled()
     found: list[Place] = []
     for m in foreign.finditer(text):
         region = m.group("region") or m.group("region_bare")
@@ -97,6 +99,8 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
             continue  # "các tỉnh Tây Nguyên": the region's provinces, found as the region
         written = kind[:1].lower() + kind[1:] if kind[1:2].islower() else kind  # "Huyện" → "huyện"; "TP." stays
         spelled = any_case.match(text, m.start("name")) if kind.lower() in province_types else None
+        if spelled is None and kind.lower() in province_only:
+            continue  # "tỉnh Trung du", "UBND tỉnh Nguyễn Khắc Hiếu": no province's name
         if spelled and spelled.end() > end:  # "tỉnh Gia lai": the gazetteer's spelling
             name, end = folded_names[" ".join(spelled.group().lower().split())], spelled.end()
             found.append(Place(m.start(), end, written + text[m.start() + len(kind):m.start("name")] + name,

@@ -34,7 +34,7 @@ from .indicators import (after_possession_verb, clause_opens_with_cues, contribu
                          without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, in_merged_list, is_former,
                          places_and_named, subject, with_provinces)
-from .periods import (Period, find_periods, first_year, is_part_of_year, names_a_body, names_calendar_year,
+from .periods import (Period, find_periods, first_year, is_part_of_year, names_a_body, names_a_list, names_calendar_year,
                       year_in_name)
 from .quantities import Quantity, find_quantities
 from ..rules import load_rules, phrase_alternation
@@ -172,7 +172,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         frame = _frame_start(text, sentence.start)
         # "Theo báo cáo tại Đại hội … nhiệm kỳ 2025-2030, tốc độ tăng trưởng …": the source's name holds that time
         own_periods = [p for p in sentence_periods if not p.is_baseline
-                       and not (p.end <= frame and names_a_body(text, sentence.start, p))]
+                       and not (p.end <= frame and names_a_body(text, sentence.start, p))
+                       and not names_a_list(text, sentence.start, p)]
         heading = headings.get(text.rfind("\n", 0, sentence.start) + 1) if headings else None
         if heading is not None:
             doc.section_place = heading
@@ -1179,8 +1180,9 @@ def sentence_end(text: str, sentence: Sentence) -> tuple[int, bool]:
 
 @lru_cache(maxsize=1)
 def _not_owner_pattern():
-    words = load_rules("localities")["not_owner_after"]
-    return regex.compile(rf"(?<![\p{{L}}])(?:{phrase_alternation(words)})\s*$", regex.IGNORECASE)
+    rules = load_rules("localities")
+    words, topic = phrase_alternation(rules["not_owner_after"]), phrase_alternation(rules["topic_before"])
+    return regex.compile(rf"(?<![\p{{L}}])(?:(?P<topic>{topic})|{words})\s*$", regex.IGNORECASE)
 
 
 def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: list[Place]) -> Place | None:
@@ -1194,7 +1196,8 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
     candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
         place = candidates[k]
-        if not_owner.search(text[max(0, place.start - 12) : place.start]) or is_former(text, place) \
+        if (other := not_owner.search(text[max(0, place.start - 12) : place.start])) and not other.group("topic") \
+                or is_former(text, place) \
                 or in_merged_list(text, sentence.start, place, candidates[:k]):
             continue
         if place.national and not country_owns(text, sentence.start, place, quantity.start, candidates[:k]):
