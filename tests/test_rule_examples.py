@@ -46,7 +46,7 @@ from vnextract.inputs.metadata import DocumentMeta
 from vnextract.stages.indicators import indicator_id
 from vnextract.stages.records import build_records
 from vnextract.stages.numbers import find_numbers
-from vnextract.stages.segmentation import tokenize
+from vnextract.stages.segmentation import split_sentences, tokenize
 from vnextract.stages.periods import find_periods, year_in_name
 from vnextract.stages.quantities import find_quantities
 from vnextract.stages.tables import cell_figure, header_column, header_role, row_label
@@ -389,6 +389,12 @@ def test_segmentation_example(example):
         assert word in words, f"{word!r} not a word of {words}"
 
 
+@pytest.mark.parametrize("example", [_case("segmentation", f"glued_stop_examples#{i}", ex)
+                                     for i, ex in enumerate(_rules("segmentation")["glued_stop_examples"])])
+def test_glued_stop_example(example):
+    assert len(split_sentences(example["text"])) == example["sentences"]
+
+
 # ------------------------------------------------------------ encodings.yaml ---
 
 
@@ -516,7 +522,7 @@ RUN_EXAMPLE_LISTS = {
                    "phrase.verb_before_head_examples", "phrase.count_head_examples",
                    "phrase.share_verb_examples", "phrase.coordinated_examples",
                    "phrase.place_set_examples"},
-    "segmentation": {"split_last.ước.examples", "split_last.ước tính.examples"},
+    "segmentation": {"split_last.ước.examples", "split_last.ước tính.examples", "glued_stop_examples"},
 }
 
 

@@ -175,6 +175,7 @@ class CueRules:
     aside_plan_value_openers: PhraseSet
     ratio_words: PhraseSet
     change_in_nouns: PhraseSet
+    change_baseline_between: PhraseSet
     present_openers: PhraseSet
     present_verbs: PhraseSet
     target_list_nouns: PhraseSet
@@ -226,6 +227,7 @@ def cue_rules() -> CueRules:
         aside_plan_value_openers=PhraseSet(rules["aside"]["plan_value_openers"]),
         ratio_words=PhraseSet(rules["aside"]["ratio_words"]),
         change_in_nouns=PhraseSet(change["in_nouns"]),
+        change_baseline_between=PhraseSet(change["baseline_between"]),
         present_openers=PhraseSet(status["present_openers"], "actual"),
         present_verbs=PhraseSet(status["present_verbs"], "actual"),
         target_list_nouns=PhraseSet(status["target_list_nouns"], "target"),
@@ -415,9 +417,25 @@ def starts_a_change(view: TokenView, first_token: int, after_token: int) -> bool
     """"giảm từ [29,56%] xuống còn 25,3%": the value a change starts from (not
     "giảm từ 0,5% trở lên", a change bounded below)."""
     run = left_cues(view, first_token)
-    return bool(run) and view.sylls[run[0][0]] == ("từ",) \
-        and _starts_at(cue_rules().from_to_level, view, after_token, 3) \
+    if not run or view.sylls[run[0][0]] != ("từ",):
+        return False
+    after_token = _past_aside(view, after_token)  # "tăng từ [21,26%] (cùng kỳ năm trước) lên 25,52%"
+    return _starts_at(cue_rules().from_to_level, view, after_token, 3) \
         and not any(_starts_at(bound, view, after_token, 3) for bound in cue_rules().after)
+
+
+def _past_aside(view: TokenView, at: int, reach: int = 12) -> int:
+    """The token after a bracketed aside that opens at `at` (and has no
+    bracket inside), else `at`."""
+    tokens = view.tokens
+    if at >= len(tokens) or tokens[at].text != "(":
+        return at
+    for i in range(at + 1, min(len(tokens), at + reach)):
+        if tokens[i].text == ")":
+            return i + 1
+        if tokens[i].text == "(":
+            break
+    return at
 
 
 def change_for(view: TokenView, first_token: int, after_token: int, is_count: bool = False) -> tuple[str, str | None]:
@@ -437,6 +455,12 @@ def change_for(view: TokenView, first_token: int, after_token: int, is_count: bo
             return "change", label
         if kind == "comparator" and label == ">" and exceeds and _plan_follows(view, after_token):
             return "change", "up"
+    if not run and first_token > 0 \
+            and (between := cue_rules().change_baseline_between.ending_at(view, first_token - 1)) is not None:
+        # "cao hơn cùng kỳ [3,2%]": what the change is measured against, between its verb and the number
+        nearest = left_cues(view, between.first)[:1]
+        if nearest and nearest[0][2] == "change":
+            return "change", nearest[0][3]
     if not is_count and (opening := _change_opening_clause(view, first_token, after_token)) is not None:
         return "change", opening
     return "level", None

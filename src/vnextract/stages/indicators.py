@@ -328,6 +328,11 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int], values
             break
         if text in (",", "và") and not _list_continues(view, i, sum(tokens[j].text != "," for j in idx)):
             break
+        if text == "," and not _strip_trailing(view, idx) \
+                and not any(j in skip and tokens[j].text[:1].isupper() for j in range(after_token, i)):
+            # "tăng lên [70 triệu đồng] vào năm 2025, đời sống …": nothing but a time or cue words before the
+            # comma (names are a list: "[4 tỉnh] Nam Định, Hà Nam và …")
+            break
         if i not in skip:
             idx.append(i)
         i += 1
@@ -903,6 +908,17 @@ def names_what_is_counted(phrase: str, noun: str) -> bool:
     ("khách du lịch quốc tế" for "lượt khách")."""
     words, last = _folded(phrase), _folded(noun)[-1:]
     return bool(last) and last[0] in words or _opens_with(words, "count_heads")
+
+
+def only_counts(noun: str) -> bool:
+    """"người", "con", "lượt": a noun that only counts, adding nothing to the
+    phrase before it ("tạo việc làm mới cho 10.300 người", "đàn lợn đạt 537.600 con")."""
+    return " ".join(_folded(noun)) in _classifier_nouns()
+
+
+@lru_cache(maxsize=1)
+def _classifier_nouns() -> frozenset[str]:
+    return frozenset(" ".join(_folded(n)) for n in load_rules("indicators")["phrase"]["classifier_nouns"])
 
 
 def opens_with_count_head(phrase: str) -> bool:

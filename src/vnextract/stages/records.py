@@ -27,7 +27,7 @@ from ..folding import fold_locality, fold_text
 from .indicators import (after_possession_verb, clause_opens_with_cues, contribution_name, count_named_by_noun,
                          dateline_end, indicator_id, left_phrase, lexicon_phrase_before, list_head,
                          measure_after_count, measure_of_place_set, named_after, names_contribution,
-                         names_contributor_only, names_no_indicator, names_share_only, names_what_is_counted,
+                         names_contributor_only, names_no_indicator, names_share_only, names_what_is_counted, only_counts,
                          nearest_words, opens_with_count_head, opens_with_head, ranked_measure, respective_names,
                          right_phrase, says_respectively, share_word_of_previous, subject_before_with,
                          subject_of_clause_before, verb_before_amount, with_contribution_named, with_sector_head,
@@ -205,15 +205,15 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         floor = 0
         item_before = None  # the last record of the sentence outside a parenthesis: the list item before
         outside_by_unit: dict[str, Record] = {}  # the same, per unit
-        previous = None  # the sentence's last figure before this one
+        previous = compared = None  # the sentence's last figure before this one, and the one before that
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
             ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
             records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous, item_before,
-                                   outside_by_unit.get(quantity.norm_unit)))
+                                   outside_by_unit.get(quantity.norm_unit), compared))
             floor = after
             if quantity.no_record:
                 continue  # "[13 tỉnh] khu vực … đạt 8,4 tỷ USD": no figure, so nothing for the next to take
-            previous = records[-1]
+            previous, compared = records[-1], previous
             if cue_stage.aside_for(view, first) is None:
                 item_before = outside_by_unit[quantity.norm_unit] = records[-1]
             carried.indicator = doc.cascade_indicator
@@ -227,6 +227,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         _open_item_head(carried, text, sentence, view, sentence_periods)
         cues = cue_stage.outside_other_asides(view, context.status_cues)
         estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
+        if _is_caption(text, sentence):
+            continue  # a photo's caption stands beside the text: it leaves no scope and no time
         if not _is_headline(text, sentence):
             _carry_status(carried, cues, sentence_end(text, sentence), estimated, text_periods)
         _carry_period(carried, [p for p in text_periods if not _dates_a_clause_after(text, p, in_sentence[-1].end)],
@@ -395,10 +397,11 @@ def _places_within(places: list[Place], start: int, end: int) -> list[Place]:
 
 def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, first: int, after: int, floor: int,
             ceiling: int, carried: _Carried, previous: Record | None = None, item_before: Record | None = None,
-            unit_before: Record | None = None) -> Record:
+            unit_before: Record | None = None, compared: Record | None = None) -> Record:
     """One record; the quantity is tokens [first, after), between the previous
     quantity's end (`floor`) and the next one's start (`ceiling`); `previous`
-    is the record of the value before it in its sentence, `item_before` the
+    is the record of the value before it in its sentence (`compared`, the one
+    before that), `item_before` the
     last one outside a parenthesis (the list item before it), `unit_before`
     the last one outside a parenthesis in the quantity's unit."""
     view = ctx.view
@@ -416,7 +419,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         if sign is not None:
             direction, sign_start, sign_end = sign  # "dệt (+6,1%)", "tăng trưởng GRDP -15,31%"
             kind, kind_from = "change", evidence.at(doc.text, sign_start, sign_end, "sign")
-        elif (model_of := previous if aside_kind == "plan" else item_before if list_item else None) is not None \
+        elif (model_of := (compared if _gap_to_plan(view, previous, aside) else previous) if aside_kind == "plan"
+              else item_before if list_item else None) is not None \
                 and _reads_like(model_of, quantity):
             kind, direction = model_of.kind, model_of.direction
             kind_from = evidence.absent("inherited")
@@ -617,6 +621,20 @@ def _sign(text: str, quantity: Quantity) -> tuple[str, int, int] | None:
     return None
 
 
+def _gap_to_plan(view: TokenView, previous: Record | None, aside) -> bool:
+    """"chiếm 35,1%, thấp hơn 0,4% so với chỉ tiêu UBND tỉnh giao ([35,5%])":
+    the value before the brackets is the gap to the plan they give, which is
+    the plan of the value compared, not of the gap."""
+    if previous is None or previous.kind != "change" or aside is None:
+        return False
+    at = view.token_range(previous.start, previous.end)[1]
+    if at >= aside.open:
+        return False
+    rules = cue_stage.cue_rules()
+    introducer = rules.baseline_introducers.starting_at(view, at, aside.open - 1)
+    return introducer is not None and rules.plan_words.starting_at(view, introducer.last + 1) is not None
+
+
 def _reads_like(previous: Record | None, quantity: Quantity) -> bool:
     """A value with no kind word of its own is a change like the value before
     it when it is the plan of that value ("tăng 7,78% (kế hoạch từ [7%] trở
@@ -668,6 +686,10 @@ def _aside_kind(text: str, ctx: _SentenceContext, aside, first: int, after: int)
         return ""
     if aside.kind:
         return aside.kind
+    tokens = ctx.view.tokens
+    comma = next((i for i in range(first - 1, aside.open, -1) if tokens[i].text in ",;"), None)
+    if comma is not None and cue_stage.cue_rules().aside_plan.starting_at(ctx.view, comma + 1, first - 1) is not None:
+        return "plan"  # "(vượt, kế hoạch [7.197 tỷ đồng])": the plan opens the value's own part of the aside
     if first == aside.open + 1 and after == aside.close:
         if cue_stage.compared_with_plan(ctx.view, aside.open):
             return "plan"  # "so với kịch bản tăng trưởng 9 tháng (12,7%)"
@@ -809,8 +831,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return noun  # "Du lịch phục hồi mạnh với [9,6 triệu lượt khách]"
         if not left and head and (_names_words(head, noun) or names_what_is_counted(head, noun)):
             return head  # "Hộ nghèo: toàn tỉnh có [36.951 hộ]": the label names what is counted
-        if not left and noun.lower() in inherited.lower().split():
-            return inherited
+        if not left and inherited and (noun.lower() in inherited.lower().split() or only_counts(noun)):
+            return inherited  # "đàn trâu, bò có trên 283.000 con, tăng 2,64%, bằng [7.300 con]"
         if not left and kind == "change" and unit_before is not None and unit_before.norm_unit == "count" \
                 and _same_noun(noun, _strip_scale(unit_before.unit.split("/")[0])):
             propose(("count_before", unit_before.indicator))
@@ -819,6 +841,8 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             # "tuổi thọ bình quân đạt [74 tuổi]", "dân số đạt [1,2 triệu người]": the phrase already names what
             # it counts; a count is of what a share was of ("Tỷ lệ hộ nghèo … giảm [553 hộ]")
             return without_share_head(left) or left
+        if left and only_counts(noun):
+            return left  # "đàn lợn đạt [537.600 con]", "BHTN [191.379 người]"
         return f"{left} {noun}".strip()
     if quantity.norm_unit not in ("%", "pp", "times"):
         noun_after = right_phrase(view, after, skip, ctx.values)
@@ -942,11 +966,26 @@ def _head_before(view, first, skip) -> str:
     tokens = view.tokens
     if any(tokens[i].text == ";" for i in range(colon + 1, first)) and any(tokens[i].text == ";" for i in range(colon)):
         return ""  # "…; Tỷ lệ dân số tham gia BHYT: ước thực hiện 83%; Trồng mới rừng …": an item's own label ends with it
+    if _closes_before(tokens, colon + 1, first):
+        return ""  # "(trong đó, BHXH tự nguyện: 7.299 người); BHTN [191.379 người]": a label in brackets heads nothing after them
     key = ("list head", colon)  # the values of one list share it
     head = view.memo.get(key)
     if head is None:
         head = view.memo[key] = list_head(view, colon, skip)
     return head
+
+
+def _closes_before(tokens, start: int, end: int) -> bool:
+    """A bracket open before token `start` closes before token `end`."""
+    depth = 0
+    for i in range(start, end):
+        if tokens[i].text == "(":
+            depth += 1
+        elif tokens[i].text == ")":
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
 
 
 def _strip_scale(unit: str) -> str:
@@ -1058,6 +1097,7 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
     """Carry the scope and period of sentences without figures over to the next
     one with figures. Only the last of them with a status cue can set the
     status, so cues are looked for from the end back to it, not in all."""
+    between = [b for b in between if not _is_caption(text, b[0])]
     with_cues, cues = -1, []
     for k in range(len(between) - 1, -1, -1):
         sentence = between[k][0]
@@ -1087,6 +1127,19 @@ def _announces_event(text: str, sentence: Sentence) -> bool:
     hướng, nhiệm vụ trọng tâm quý IV": a sentence that announces a meeting names
     what it covers, results and plans alike; it sets no scope."""
     return _event_openers().search(text, sentence.start, sentence.end) is not None
+
+
+@lru_cache(maxsize=1)
+def _caption_credit() -> regex.Pattern:
+    return regex.compile(load_rules("cues")["status"]["caption_credit"])
+
+
+def _is_caption(text: str, sentence: Sentence) -> bool:
+    """"… dự kiến mang tên tỉnh Tây Ninh, … - Ảnh: TL": a sentence on a line
+    that ends on a photo's credit is the photo's caption."""
+    line_end = text.find("\n", sentence.start)
+    line_end = len(text) if line_end < 0 else line_end
+    return _caption_credit().search(text, text.rfind("\n", 0, sentence.start) + 1, line_end) is not None
 
 
 def _is_headline(text: str, sentence: Sentence) -> bool:

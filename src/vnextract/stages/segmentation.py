@@ -110,6 +110,10 @@ def _split(text: str) -> Iterator[Sentence]:
             if found is None:
                 continue
             start, end = found
+            if sentences and start == cursor and _glued_stop().search(line_text, 0, cursor):
+                # "(KV.I)": a stop glued to what follows ends no sentence
+                last = sentences.pop()
+                start = last.start - line.start()
             sentences.append(Sentence(line.start() + start, line.start() + end, line_text[start:end]))
             cursor = end
         if cursor < len(line_text.rstrip()):
@@ -153,6 +157,13 @@ def _pieces(text: str, sentence: Sentence, whole: Sequence[tuple[int, int]] = ()
             start += 1
     if start < end:
         yield Sentence(start, end, text[start:end])
+
+
+@lru_cache(maxsize=1)
+def _glued_stop() -> regex.Pattern:
+    from ..rules import load_rules
+
+    return regex.compile(load_rules("segmentation")["glued_stop"])
 
 
 def _has_sentence_end(line: str) -> bool:
