@@ -928,10 +928,22 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
                 and _measured_in_clause(view.tokens, rules.not_target_after.find(view), cue.first)):
             continue  # "không đạt kế hoạch: tốc độ tăng trưởng [9,40%]": a list of results
         if cue.first > 0 and rules.baseline_introducers.ending_at(view, cue.first - 1) is not None \
-                and first_token - cue.last > 1:
+                and not _names_plan_value(view, cue.last + 1, first_token):
             continue  # "so với kế hoạch năm 2023": a baseline; "so với chỉ tiêu [20.000 người]": the plan's value
         return cue
     return None
+
+
+def _names_plan_value(view: TokenView, start: int, first_token: int) -> bool:
+    """Only "là" or a bound word (`aside.plan_value_openers`) stands between a
+    plan word measured against and the number: "so với kế hoạch [20.000 người]",
+    "so với kế hoạch từ [95 - 95,3 triệu đồng]", "so với kế hoạch là [6 - 7%]"."""
+    at = start
+    if at < first_token and view.sylls[at] == ("là",):
+        at += 1
+    if at < first_token and (opener := cue_rules().aside_plan_value_openers.starting_at(view, at, first_token - 1)):
+        at = opener.last + 1
+    return at == first_token
 
 
 def status_cues_of_text(text: str, start: int, end: int) -> list[Cue]:

@@ -44,6 +44,7 @@ class PhraseRules:
     bracket_aside_openers: PhraseSet
     clause_verbs: PhraseSet
     predicate_words: PhraseSet
+    cause_openers: PhraseSet
     possession_verbs: PhraseSet
     subject_end_markers: PhraseSet
     count_links: PhraseSet  # "với" before a count named by its noun
@@ -83,6 +84,7 @@ def phrase_rules() -> PhraseRules:
         bracket_aside_openers=PhraseSet([*phrase["aside_openers"], *phrase["bracket_aside_openers"]]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
         predicate_words=PhraseSet(phrase["predicate_words"]),
+        cause_openers=PhraseSet(phrase["cause_openers"]),
         possession_verbs=PhraseSet(phrase["possession_verbs"]),
         subject_end_markers=PhraseSet(phrase["subject_end_markers"]),
         count_links=PhraseSet(phrase["count_after_with"]["word"]),
@@ -554,7 +556,7 @@ def _crosses_comma(
         return after_cues
     if comma - 1 in skip:  # "Tính chung 6 tháng đầu năm, [vốn đầu tư] tăng": a time or place frames the clause
         return False
-    if _left_clause_breaks(view, comma, floor):
+    if _left_clause_breaks(view, comma, floor) or _closes_cause(view, comma, floor) and _is_subject(view, fragment):
         return False
     if not _has_content(view, fragment):
         return True
@@ -568,6 +570,34 @@ def _crosses_comma(
             or _stands_between(phrase_rules().predicate_words, view, start, comma):
         return False
     return not names_no_indicator(view.tokens[fragment[0]].text) and not _ends_in_predicate(view, start + 1, comma)
+
+
+def _closes_cause(view: TokenView, comma: int, floor: int) -> bool:
+    """The comma closes a clause of cause or concession that opens the
+    sentence or follows a comma ("Tuy nhiên, nhờ áp dụng giống mới …, [năng
+    suất lúa] đạt …"): what is before it says why, not what is measured."""
+    tokens = view.tokens
+    openers = phrase_rules().cause_openers
+    for i in range(comma - 1, floor - 1, -1):
+        if tokens[i].text in _HARD_STOPS:
+            return False
+        if (i == 0 or tokens[i - 1].text in ",;:") and (cue := openers.starting_at(view, i)) is not None \
+                and cue.last < comma - 1:
+            return True
+    return False
+
+
+def _is_subject(view: TokenView, fragment: list[int]) -> bool:
+    """The words right of the comma are the subject of a verb that follows
+    them ("năng suất lúa [đạt]", "năng suất vẫn [đạt]"), not the tail of a
+    list a preposition goes on from ("khu vực công nghiệp, xây dựng với mức tăng …")."""
+    words = _strip_trailing(view, fragment)
+    if not words:
+        return False
+    at = words[-1] + 1
+    while at < len(view.tokens) and phrase_rules().subject_end_markers.starting_at(view, at) is not None:
+        at += 1
+    return at < len(view.tokens) and any(p.starting_at(view, at) is not None for p in cue_rules().qualifiers)
 
 
 def _stands_between(words: PhraseSet, view: TokenView, start: int, comma: int) -> bool:

@@ -173,7 +173,8 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         # "Theo báo cáo tại Đại hội … nhiệm kỳ 2025-2030, tốc độ tăng trưởng …": the source's name holds that time
         own_periods = [p for p in sentence_periods if not p.is_baseline
                        and not (p.end <= frame and names_a_body(text, sentence.start, p))
-                       and not names_a_list(text, sentence.start, p)]
+                       and not names_a_list(text, sentence.start, p)
+                       and not _names_an_event(text, sentence, p)]
         heading = headings.get(text.rfind("\n", 0, sentence.start) + 1) if headings else None
         if heading is not None:
             doc.section_place = heading
@@ -1090,6 +1091,16 @@ def _text_periods(text: str, periods: list[Period], quantities: list[Quantity], 
     return [p for p in periods
             if not any(_PERIOD_OF_VALUE.fullmatch(text, q.end, p.start) for q in quantities)
             and not _in_figures_aside(text, p, sentence_start, None)]
+
+
+def _names_an_event(text: str, sentence: Sentence, period: Period) -> bool:
+    """"Đại hội Thi đua yêu nước tỉnh lần thứ VI, giai đoạn 2025-2030 diễn ra
+    với sự tham dự của 381 đại biểu": a term right after a congress's name, in
+    a sentence with no plan word, is part of that name, not the time of its figures."""
+    if period.rule != "year_range" or not text[sentence.start : period.start].rstrip().endswith(",") \
+            or not names_a_body(text, sentence.start, period):
+        return False
+    return not any(c.label == "target" for c in cue_stage.status_cues_of_text(text, sentence.start, sentence.end))
 
 
 def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, list[Period], int]],
