@@ -227,7 +227,9 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             break  # what follows the last figure sets nothing any record reads
         _open_item_head(carried, text, sentence, view, sentence_periods)
         cues = cue_stage.outside_other_asides(view, context.status_cues)
-        estimated = records[-1].status if records and cue_stage.estimate_before(view, cues) is not None else None
+        # an estimate, or a horizon ("đến năm 2025"), leaves in force what it made of the sentence's last value
+        estimated = records[-1].status if records and (cue_stage.estimate_before(view, cues) is not None
+                                                       or cues and cue_stage.is_horizon(view, cues[-1])) else None
         if _is_caption(text, sentence):
             continue  # a photo's caption stands beside the text: it leaves no scope and no time
         if not _is_headline(text, sentence):
@@ -485,8 +487,13 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
             planned = None  # "… mục tiêu đến năm 2025 …, dự kiến đến cuối năm 2019 có thêm [2 xã]": its own time
         status = "target" if future or planned else "actual"
         status_from, rung = evidence.cue_at(doc.text, view, planned or estimate), "estimate"
-    elif before and cue_stage.is_horizon(view, before[-1]) and _status_by_year(status_year, doc.published) == "actual":
-        # "Lũy kế đến năm 2021 có 32/32 xã …" written in 2022: the horizon is past, the count a result
+    elif before and cue_stage.is_horizon(view, before[-1]) and (
+            _status_by_year(status_year, doc.published) == "actual"
+            or status_year is not None and status_year == doc.published and len(before) == 1
+            and carried.status == "actual" and carried.status_cued):
+        # "Lũy kế đến năm 2021 có 32/32 xã …" written in 2022: the horizon is past, the count a result; "Trong
+        # nhiệm kỳ vừa qua, … Quy mô nền kinh tế đến năm 2025 đạt …" written in 2025, among results, no plan word
+        # before it: the year under way (SPEC §2)
         status, status_from, rung = "actual", evidence.cue_at(doc.text, view, before[-1]), "past_horizon"
     elif before:
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
@@ -1123,6 +1130,10 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.");
             # its source ("Theo báo cáo tại kỳ họp, năm 2025, …") names nothing the time is part of
             periods = [p for p in periods if not names_a_body(text, frame, p)]
+        if periods and _announces_event(text, sentence):
+            # "tổ chức hội nghị … tổng kết nhiệm vụ năm 2019 và triển khai phương hướng, nhiệm vụ năm 2020": what the
+            # meeting reviews comes first, and the report after it is of that
+            periods = [p for p in periods if names_calendar_year(p)][:1]
         _turn_back_from_plan(carried, periods, frame, published)
         _carry_period(carried, periods, frame)
 
