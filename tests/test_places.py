@@ -310,3 +310,23 @@ def test_a_commune_the_tables_miss_in_the_province_a_file_name_gives():
     assert place_in_name("xa-tam-phuoc-ba-ria-vung-tau-ke-hoach-2022") == "xã Tam Phước"
     assert place_in_name("xa-an-binh-thuan-thanh-bac-ninh-chi-tieu-2023") == "xã An Bình"
     assert place_in_name("xa-hoi-bac-ninh-2023") == "tỉnh Bắc Ninh"  # "xã hội" names no commune
+    # the commune's words end where the province's begin: no "xã Hội Phú", "phường An Quang"
+    assert place_in_name("kinh-te-xa-hoi-phu-tho-2024") == "tỉnh Phú Thọ"
+    assert place_in_name("phuong-huong-binh-duong-2024") == "tỉnh Bình Dương"
+    assert place_in_name("phuong-an-quang-ninh") == "tỉnh Quảng Ninh"
+
+
+def test_a_name_after_tinh_is_a_place_only_when_a_province_has_it():
+    """"tỉnh Trung du" (a region), "UBND tỉnh Nguyễn Khắc Hiếu" (a person) are no
+    places; a province spelled otherwise ("Đắc Lắc", "Kontum", "Bà Rịa – Vũng
+    Tàu") still is."""
+    from vnextract.stages.localities import find_places
+
+    def localities(text):
+        return [p.locality for p in find_places(text)]
+
+    assert localities("xếp thứ 13/14 tỉnh Trung du, miền núi phía Bắc") == []
+    assert localities("Phó Chủ tịch UBND tỉnh Nguyễn Khắc Hiếu cho biết") == []
+    assert localities("GRDP tỉnh Đắc Lắc tăng 5,5%") == ["tỉnh Đắc Lắc"]
+    assert localities("GRDP tỉnh Kontum tăng 5,5%") == ["tỉnh Kontum"]
+    assert localities("GRDP tỉnh Bà Rịa – Vũng Tàu tăng 5,5%") == ["tỉnh Bà Rịa"]

@@ -189,11 +189,19 @@ def _commune_in_name(parts: list[str], named_provinces: set[str], after_reform: 
                     chosen = in_named or (units if len({c.province for c in units}) == 1 else [])
                     if chosen:
                         return chosen[0].locality
-                if named_provinces and (spelled := _commune_spelling(key)):
+                if named_provinces and _names_a_unit_at(parts, j) and (spelled := _commune_spelling(key)):
                     # "xa-tam-phuoc-ba-ria-vung-tau": a commune the tables miss in that province (or list
                     # under another type since), named with the province: the name as the slug types it
                     return f"{kind} {spelled}"
     return None
+
+
+def _names_a_unit_at(parts: list[str], at: int) -> bool:
+    """A province or a district of the slug starts right at `parts[at]`
+    ("xa-tam-phuoc-[ba-ria-vung-tau]"), so the commune's words end there."""
+    provinces, districts = _ascii_provinces(), _ascii_districts()
+    return any("".join(parts[at:k]) in provinces or "".join(parts[at:k]) in districts
+               for k in range(at + 1, min(len(parts), at + 4) + 1))
 
 
 def _commune_spelling(key: str) -> str | None:

@@ -772,12 +772,14 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
     # hằng năm đạt và vượt ít nhất 10%": after a target cue, how an item is to be met
     return [c for c in found if not (c.label == "actual" and c.first > first_target.last
                                      and rules.target_list_item_words.starting_at(view, c.first) is not None
-                                     and not _counts_targets(view, c.last + 1))]
+                                     and not (_counts_targets(view, c.last + 1)
+                                              and rules.target.ending_at(view, c.first - 1) is None))]
 
 
 def _counts_targets(view: TokenView, at: int) -> bool:
     """A count of targets right at token `at` ("đề ra 22 chỉ tiêu, trong đó thực
-    hiện đạt và vượt [19 chỉ tiêu]"): how many were met, a result."""
+    hiện đạt và vượt [19 chỉ tiêu]"): how many were met, a result (unless a
+    plan word stands right before: "phấn đấu đạt và vượt 5 chỉ tiêu")."""
     return at + 1 < len(view.tokens) and any(ch.isdigit() for ch in view.tokens[at].text) \
         and cue_rules().target_list_nouns.starting_at(view, at + 1) is not None
 

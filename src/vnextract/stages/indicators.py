@@ -573,18 +573,15 @@ def _crosses_comma(
 
 
 def _closes_cause(view: TokenView, comma: int, floor: int) -> bool:
-    """The comma closes a clause of cause or concession that opens the
-    sentence or follows a comma ("Tuy nhiên, nhờ áp dụng giống mới …, [năng
-    suất lúa] đạt …"): what is before it says why, not what is measured."""
+    """The comma closes a clause of cause or concession, the one right before
+    it ("Tuy nhiên, nhờ áp dụng giống mới …, [năng suất lúa] đạt …"): what is
+    before it says why, not what is measured."""
     tokens = view.tokens
-    openers = phrase_rules().cause_openers
-    for i in range(comma - 1, floor - 1, -1):
-        if tokens[i].text in _HARD_STOPS:
-            return False
-        if (i == 0 or tokens[i - 1].text in ",;:") and (cue := openers.starting_at(view, i)) is not None \
-                and cue.last < comma - 1:
-            return True
-    return False
+    start = comma
+    while start > floor and tokens[start - 1].text not in _HARD_STOPS and tokens[start - 1].text != ",":
+        start -= 1  # the clause right before the comma only: "nhờ …, năng suất lúa, [ngô] đạt" is a list
+    cue = phrase_rules().cause_openers.starting_at(view, start) if start < comma else None
+    return cue is not None and cue.last < comma - 1
 
 
 def _is_subject(view: TokenView, fragment: list[int]) -> bool:
@@ -594,10 +591,16 @@ def _is_subject(view: TokenView, fragment: list[int]) -> bool:
     words = _strip_trailing(view, fragment)
     if not words:
         return False
-    at = words[-1] + 1
-    while at < len(view.tokens) and phrase_rules().subject_end_markers.starting_at(view, at) is not None:
-        at += 1
-    return at < len(view.tokens) and any(p.starting_at(view, at) is not None for p in cue_rules().qualifiers)
+    tokens = view.tokens
+    for at in range(words[-1] + 1, min(len(tokens), words[-1] + 1 + _SUBJECT_REACH)):
+        if any(p.starting_at(view, at) is not None for p in cue_rules().qualifiers):
+            return True  # "năng suất lúa, ngô [đạt]": the list is the verb's subject
+        if tokens[at].text in _HARD_STOPS or phrase_rules().breakers.starting_at(view, at) is not None:
+            return False  # "… xây dựng [với] mức tăng …"
+    return False
+
+
+_SUBJECT_REACH = 8  # tokens after a phrase's piece within which its verb stands
 
 
 def _stands_between(words: PhraseSet, view: TokenView, start: int, comma: int) -> bool:

@@ -99,7 +99,7 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
             continue  # "các tỉnh Tây Nguyên": the region's provinces, found as the region
         written = kind[:1].lower() + kind[1:] if kind[1:2].islower() else kind  # "Huyện" → "huyện"; "TP." stays
         spelled = any_case.match(text, m.start("name")) if kind.lower() in province_types else None
-        if spelled is None and kind.lower() in province_only:
+        if spelled is None and kind.lower() in province_only and not _begins_a_province(name):
             continue  # "tỉnh Trung du", "UBND tỉnh Nguyễn Khắc Hiếu": no province's name
         if spelled and spelled.end() > end:  # "tỉnh Gia lai": the gazetteer's spelling
             name, end = folded_names[" ".join(spelled.group().lower().split())], spelled.end()
@@ -130,6 +130,21 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
         for start, end, key in _find_names(text, frozenset(in_provinces)):
             found.append(Place(start, end, in_provinces[key], text[start:end]))
     return _without_overlaps(found)
+
+
+def _begins_a_province(name: str) -> bool:
+    """A name after "tỉnh" spelled otherwise than the gazetteer, that a
+    province's name is or begins with, marks and "c"/"k" aside: "Đắc Lắc",
+    "Kontum", "Bà Rịa" (of "Bà Rịa – Vũng Tàu"); never one word that only
+    opens one ("Nam", "Đồng")."""
+    key = ascii_key(name).replace("c", "k")
+    keys = _province_keys()
+    return key in keys or len(name.split()) > 1 and any(k.startswith(key) for k in keys)
+
+
+@lru_cache(maxsize=1)
+def _province_keys() -> frozenset[str]:
+    return frozenset(ascii_key(p).replace("c", "k") for p in provinces())
 
 
 @lru_cache(maxsize=1)

@@ -37,7 +37,7 @@ from .localities import (Place, after_reform, breaks_down, country_owns, find_pl
 from .periods import (Period, find_periods, first_year, is_part_of_year, names_a_body, names_a_list, names_calendar_year,
                       year_in_name)
 from .quantities import Quantity, find_quantities
-from ..rules import load_rules, phrase_alternation
+from ..rules import WORD_END, WORD_START, load_rules, phrase_alternation
 from .segmentation import Sentence, iter_sentences, tokenize
 from .tables import Table, TableValue, find_tables, table_values
 from .units import scales
@@ -839,8 +839,11 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return noun  # "Du lịch phục hồi mạnh với [9,6 triệu lượt khách]"
         if not left and head and (_names_words(head, noun) or names_what_is_counted(head, noun)):
             return head  # "Hộ nghèo: toàn tỉnh có [36.951 hộ]": the label names what is counted
-        if not left and inherited and (noun.lower() in inherited.lower().split() or only_counts(noun)):
-            return inherited  # "đàn trâu, bò có trên 283.000 con, tăng 2,64%, bằng [7.300 con]"
+        if not left and noun.lower() in inherited.lower().split():
+            return inherited
+        if not left and only_counts(noun) and unit_before is not None \
+                and _same_noun(noun, _strip_scale(unit_before.unit.split("/")[0])):
+            return unit_before.indicator  # "đàn trâu, bò có trên 283.000 con, tăng 2,64%, bằng [7.300 con]"
         if not left and kind == "change" and unit_before is not None and unit_before.norm_unit == "count" \
                 and _same_noun(noun, _strip_scale(unit_before.unit.split("/")[0])):
             propose(("count_before", unit_before.indicator))
@@ -1131,9 +1134,12 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
             # its source ("Theo báo cáo tại kỳ họp, năm 2025, …") names nothing the time is part of
             periods = [p for p in periods if not names_a_body(text, frame, p)]
         if periods and _announces_event(text, sentence):
-            # "tổ chức hội nghị … tổng kết nhiệm vụ năm 2019 và triển khai phương hướng, nhiệm vụ năm 2020": what the
-            # meeting reviews comes first, and the report after it is of that
-            periods = [p for p in periods if names_calendar_year(p)][:1]
+            # "tổ chức hội nghị … tổng kết nhiệm vụ năm 2019 và triển khai phương hướng, nhiệm vụ năm 2020": the
+            # report after it is of the year the meeting reviews
+            calendar = [p for p in periods if names_calendar_year(p)]
+            review = _review_word().search(text, sentence.start, sentence.end)
+            reviewed = [p for p in calendar if review is not None and p.start >= review.end()]
+            periods = (reviewed or calendar)[:1]
         _turn_back_from_plan(carried, periods, frame, published)
         _carry_period(carried, periods, frame)
 
@@ -1144,6 +1150,12 @@ def _event_openers() -> regex.Pattern:
     return regex.compile(rf"(?i)(?<!\w)(?:{words})(?!\w)")
 
 
+@lru_cache(maxsize=1)
+def _review_word() -> regex.Pattern:
+    words = phrase_alternation(load_rules("cues")["status"]["event_review_words"])
+    return regex.compile(rf"(?i){WORD_START}(?:{words}){WORD_END}")
+
+
 def _announces_event(text: str, sentence: Sentence) -> bool:
     """"UBND tỉnh tổ chức họp báo thông tin tình hình … quý III và phương
     hướng, nhiệm vụ trọng tâm quý IV": a sentence that announces a meeting names
@@ -1152,16 +1164,35 @@ def _announces_event(text: str, sentence: Sentence) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _caption_credit() -> regex.Pattern:
-    return regex.compile(load_rules("cues")["status"]["caption_credit"])
+def _caption_patterns() -> tuple[regex.Pattern, regex.Pattern]:
+    status = load_rules("cues")["status"]
+    return regex.compile(status["caption_credit"]), regex.compile(status["caption_opener"])
+
+
+@lru_cache(maxsize=2)
+def _caption_lines(text: str) -> frozenset[int]:
+    """Where the lines of a text that are a photo's caption start: one pass
+    over the text, read by every sentence on them."""
+    credit, opener = _caption_patterns()
+    found = set()
+    for line in _LINE.finditer(text):
+        body = line.group()
+        if "nh" not in body:
+            continue  # no "Ảnh" on the line
+        m = credit.search(body)
+        if opener.match(body) or m is not None and all(w[:1].isupper() or not w[:1].isalpha()
+                                                      for w in m.group("credit").split()):
+            found.add(line.start())
+    return frozenset(found)
 
 
 def _is_caption(text: str, sentence: Sentence) -> bool:
     """"… dự kiến mang tên tỉnh Tây Ninh, … - Ảnh: TL": a sentence on a line
-    that ends on a photo's credit is the photo's caption."""
-    line_end = text.find("\n", sentence.start)
-    line_end = len(text) if line_end < 0 else line_end
-    return _caption_credit().search(text, text.rfind("\n", 0, sentence.start) + 1, line_end) is not None
+    that ends on a photo's credit, or opens on "Ảnh:", is the photo's caption."""
+    return text.rfind("\n", 0, sentence.start) + 1 in _caption_lines(text)
+
+
+_LINE = regex.compile(r"[^\n]+")
 
 
 def _is_headline(text: str, sentence: Sentence) -> bool:
@@ -1201,7 +1232,11 @@ def _dates_a_clause_after(text: str, period: Period, last_figure_end: int) -> bo
     """"Toàn huyện có thêm 3 xã …, xã Thọ Vực đạt chuẩn NTM kiểu mẫu năm 2023.":
     a time in a clause of its own after the sentence's last figure dates that
     clause's event, not the sentences after it."""
-    return period.start >= last_figure_end and _CLAUSE_EDGE.search(text, last_figure_end, period.start) is not None
+    if period.start < last_figure_end:
+        return False
+    edges = list(_CLAUSE_EDGE.finditer(text, last_figure_end, period.start))
+    # the clause names an event of its own before the time, not only the time ("…, tính đến hết năm 2024.")
+    return bool(edges) and len(text[edges[-1].end() : period.start].split()) >= 2
 
 
 def _turn_back_from_plan(carried: _Carried, periods: list[Period], start: int, published: int | None) -> None:
@@ -1271,7 +1306,9 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
     candidates = _places_within(places, sentence.start, quantity.start)
     for k in range(len(candidates) - 1, -1, -1):
         place = candidates[k]
-        if (other := not_owner.search(text[max(0, place.start - 12) : place.start])) and not other.group("topic") \
+        window = max(0, place.start - 12)
+        if (other := not_owner.search(text[window : place.start])) \
+                and not (other.group("topic") and _opens_clause(text, sentence.start, window + other.start())) \
                 or is_former(text, place) \
                 or in_merged_list(text, sentence.start, place, candidates[:k]):
             continue
@@ -1283,6 +1320,13 @@ def _locality_for(text: str, quantity: Quantity, sentence: Sentence, places: lis
             return candidates[k - 1]
         return place
     return None
+
+
+def _opens_clause(text: str, sentence_start: int, at: int) -> bool:
+    """Position `at` opens its sentence or a clause after a comma ("Đối với tỉnh
+    Thái Bình, …"; not "Chính sách ưu đãi đối với huyện …")."""
+    before = text[sentence_start:at].rstrip()
+    return not before or before[-1] in ",;:"
 
 
 def _qualifies(text: str, unit: Place, parent: Place) -> bool:

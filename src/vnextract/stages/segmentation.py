@@ -110,7 +110,8 @@ def _split(text: str) -> Iterator[Sentence]:
             if found is None:
                 continue
             start, end = found
-            if sentences and start == cursor and _glued_stop().search(line_text, 0, cursor):
+            if sentences and start == cursor and _glued_stop()[0].search(line_text, 0, cursor) \
+                    and _glued_stop()[1].match(line_text, start):
                 # "(KV.I)": a stop glued to what follows ends no sentence
                 last = sentences.pop()
                 start = last.start - line.start()
@@ -160,10 +161,11 @@ def _pieces(text: str, sentence: Sentence, whole: Sequence[tuple[int, int]] = ()
 
 
 @lru_cache(maxsize=1)
-def _glued_stop() -> regex.Pattern:
+def _glued_stop() -> tuple[regex.Pattern, regex.Pattern]:
     from ..rules import load_rules
 
-    return regex.compile(load_rules("segmentation")["glued_stop"])
+    rules = load_rules("segmentation")
+    return regex.compile(rules["glued_stop"]), regex.compile(rules["glued_next"])
 
 
 def _has_sentence_end(line: str) -> bool:
