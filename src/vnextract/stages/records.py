@@ -1068,7 +1068,7 @@ def _period_for(quantity: Quantity, periods: list[Period], text: str, sentence_s
 
 @lru_cache(maxsize=1)
 def _item_date_words() -> regex.Pattern:
-    return regex.compile(rf"(?i)(?<!\w)(?:{phrase_alternation(load_rules('periods')['item_date_after'])})[ \t]+$")
+    return regex.compile(rf"(?i){WORD_START}(?:{phrase_alternation(load_rules('periods')['item_date_after'])})[ \t]+$")
 
 
 # How far before a time phrase its introducing word ("vào") is looked for, in characters.
@@ -1147,7 +1147,7 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
 @lru_cache(maxsize=1)
 def _event_openers() -> regex.Pattern:
     words = phrase_alternation(load_rules("cues")["status"]["event_openers"])
-    return regex.compile(rf"(?i)(?<!\w)(?:{words})(?!\w)")
+    return regex.compile(rf"(?i){WORD_START}(?:{words}){WORD_END}")
 
 
 @lru_cache(maxsize=1)
