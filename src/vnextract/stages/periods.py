@@ -159,13 +159,13 @@ def _name_heads() -> regex.Pattern:
 @lru_cache(maxsize=1)
 def _list_name_heads() -> regex.Pattern:
     words = phrase_alternation(load_rules("periods")["list_name_heads"])
-    return regex.compile(rf"(?i)(?<!\w)(?:{words})(?!\w)[^,;:.()\n\d]*$")
+    return regex.compile(rf"(?i){_LEFT}(?:{words}){_RIGHT}[^,;:.()\n\d]*$")
 
 
 def names_a_list(text: str, sentence_start: int, period: Period) -> bool:
     """"đề xuất bổ sung danh mục dự án kêu gọi đầu tư giai đoạn 2023-2025 đối
-    với 4 dự án": a period closing the name of a list, a scheme or a plan of
-    works, in the same clause, is part of that name; it dates no figure."""
+    với 4 dự án": a period closing the name of a list or a scheme, in the
+    same clause, is part of that name; it dates no figure."""
     return _list_name_heads().search(text, max(sentence_start, period.start - 120), period.start) is not None
 
 

@@ -841,11 +841,10 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return head  # "Hộ nghèo: toàn tỉnh có [36.951 hộ]": the label names what is counted
         if not left and noun.lower() in inherited.lower().split():
             return inherited
-        if not left and only_counts(noun) and unit_before is not None \
-                and _same_noun(noun, _strip_scale(unit_before.unit.split("/")[0])):
+        counts_as_before = unit_before is not None and _same_noun(noun, _strip_scale(unit_before.unit.split("/")[0]))
+        if not left and only_counts(noun) and counts_as_before:
             return unit_before.indicator  # "đàn trâu, bò có trên 283.000 con, tăng 2,64%, bằng [7.300 con]"
-        if not left and kind == "change" and unit_before is not None and unit_before.norm_unit == "count" \
-                and _same_noun(noun, _strip_scale(unit_before.unit.split("/")[0])):
+        if not left and kind == "change" and counts_as_before and unit_before.norm_unit == "count":
             propose(("count_before", unit_before.indicator))
             return unit_before.indicator
         if left and (_names_words(left, noun) or names_what_is_counted(left, noun)):

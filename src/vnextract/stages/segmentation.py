@@ -110,8 +110,9 @@ def _split(text: str) -> Iterator[Sentence]:
             if found is None:
                 continue
             start, end = found
-            if sentences and start == cursor and _glued_stop()[0].search(line_text, 0, cursor) \
-                    and _glued_stop()[1].match(line_text, start):
+            glued_stop, glued_next = _glued_stop()
+            if sentences and start == cursor and glued_stop.search(line_text, 0, cursor) \
+                    and glued_next.match(line_text, start):
                 # "(KV.I)": a stop glued to what follows ends no sentence
                 last = sentences.pop()
                 start = last.start - line.start()
