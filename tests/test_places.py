@@ -316,6 +316,22 @@ def test_a_commune_the_tables_miss_in_the_province_a_file_name_gives():
     assert place_in_name("phuong-an-quang-ninh") == "tỉnh Quảng Ninh"
 
 
+def test_a_district_of_another_province_than_the_file_name_s_is_not_named():
+    """"phu-binh-an-giang": huyện Phú Bình is Thái Nguyên's, so the name says
+    the province, and the commune the text writes ("xã Phú Bình") is the
+    unit; a district of a province merged into the named one still counts."""
+    from vnextract.gazetteer import place_in_name
+
+    assert place_in_name("phu-binh-an-giang-dai-hoi-2020-2025") == "tỉnh An Giang"
+    assert place_in_name("phu-binh-thai-nguyen-2020") == "huyện Phú Bình"
+    assert place_in_name("dak-mil-lam-dong-2024") == "huyện Đắk Mil"
+    assert place_in_name("phu-loc-thua-thien-hue-trong-trot-2018") == "huyện Phú Lộc"  # the province's former name
+    text = ("Đại hội đại biểu xã Phú Bình nhiệm kỳ 2020-2025\n"
+            "Cụ thể, bình quân thu nhập đầu người đến năm 2025 đạt 70 triệu đồng/người/năm.")
+    records = build_records("phu-binh-an-giang-dai-hoi-2020-2025", text, DocumentMeta(year=2020))
+    assert [r.locality for r in records] == ["xã Phú Bình"]
+
+
 def test_a_name_after_tinh_is_a_place_only_when_a_province_has_it():
     """"tỉnh Trung du" (a region), "UBND tỉnh Nguyễn Khắc Hiếu" (a person) are no
     places; a province spelled otherwise ("Đắc Lắc", "Kontum", "Bà Rịa – Vũng

@@ -224,8 +224,9 @@ def place_in_name(name: str, after_reform: bool = False) -> str | None:
     "chu-pah-gia-lai-chi-tieu-2024" → "huyện Chư Păh", "damha-2024" → "huyện
     Đầm Hà", "ba-ria-vung-tau-fdi-quy-1-2024" → "tỉnh Bà Rịa - Vũng Tàu",
     "tp-quang-ngai-9-thang-2019" → "thành phố Quảng Ngãi". A district counts
-    when its name is unique in the country or its province is named too; a
-    district named like its province only after "tp"."""
+    when its province is named too, or when its name is unique in the country
+    and no other province is named ("phu-binh-an-giang" is An Giang's, not
+    Thái Nguyên's Phú Bình); a district named like its province only after "tp"."""
     parts = [p for p in _SLUG_SEPARATORS.split(_unmarked(name)) if p]
     province_names = _ascii_provinces()
     district_names = _ascii_districts()
@@ -250,7 +251,8 @@ def place_in_name(name: str, after_reform: bool = False) -> str | None:
             own = ascii_key(unit.province)
             if own == key and not after_city_word:
                 continue  # "quang-ngai" is the province unless "tp-" says the city
-            if own in named or len(district_names[key]) == 1 and key not in province_names:
+            if own in named or len(district_names[key]) == 1 and key not in province_names \
+                    and not _elsewhere(unit.province, [province_names[k] for k in named]):
                 if after_reform and not (i > 0 and parts[i - 1] in _SLUG_DISTRICT):
                     renamed = [c for c in _ascii_communes("from_2025").get(key, ())
                                if c.locality.startswith("xã ") and _merged_into().get(unit.province) == province_2025(c.province)]
@@ -258,6 +260,18 @@ def place_in_name(name: str, after_reform: bool = False) -> str | None:
                         return renamed[0].locality
                 return unit.locality
     return next((province_names[key] for _, key in spans if key in province_names), None)
+
+
+def _elsewhere(province: str, named: list[str]) -> bool:
+    """Whether a district's province (bare) is known to be none of the named
+    provinces (with type words), compared as the post-2025 provinces that hold
+    them: "phu-binh-an-giang" names An Giang, and huyện Phú Bình is Thái Nguyên's."""
+    def holder(name: str) -> str | None:
+        return province_2025_of(name) or province_2025(name)
+
+    own = holder(province)
+    others = [holder(_bare(p)) for p in named]
+    return bool(named) and own is not None and all(o is not None and o != own for o in others)
 
 
 # ----------------------------------------------------- the 2025 reorganisation ---

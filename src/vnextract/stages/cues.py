@@ -784,7 +784,7 @@ def _counts_targets(view: TokenView, at: int) -> bool:
         and cue_rules().target_list_nouns.starting_at(view, at + 1) is not None
 
 
-_LIST_REACH = 3  # tokens between a count of targets and the colon of its list ("chủ yếu là:")
+_LIST_REACH = 6  # tokens between a count of targets and the colon of its list ("chủ yếu, trong đó đáng chú ý:")
 
 
 def _target_lists(view: TokenView, quantities: list[tuple[int, int]]) -> list[Cue]:
@@ -799,6 +799,9 @@ def _target_lists(view: TokenView, quantities: list[tuple[int, int]]) -> list[Cu
             continue
         i = after
         while i < len(tokens) and i - after <= _LIST_REACH and tokens[i].text != ":":
+            if tokens[i].text == ",":
+                i += 1
+                continue
             words = rules.target_list_words.starting_at(view, i)
             if words is None:
                 break
@@ -927,8 +930,10 @@ def states_plan_value(view: TokenView, first_token: int, floor: int) -> Cue | No
             continue  # "đạt chỉ tiêu nghị quyết (khu vực I tăng [3,94%]; …)": the aside reports results
         if cue.first > 0 and (view.tokens[cue.first - 1].text == "%" or view.tokens[cue.first - 1].text[-1:].isdigit()):
             continue  # "đạt 83% [dự toán] Thủ tướng giao và 79% …": the value before it is measured against it
-        if cue.first > 0 and view.sylls[cue.first - 1] == ("vượt",):
-            continue  # "vượt mục tiêu Nghị quyết [0,36%]": by how much the plan was exceeded
+        if cue.first > 0 and view.sylls[cue.first - 1] == ("vượt",) and (
+                rules.target_list_item_words.ending_at(view, cue.first - 1) is None or _counts_targets(view, first_token)):
+            continue  # "vượt mục tiêu Nghị quyết [0,36%]": by how much the plan was exceeded; "đạt và vượt kế hoạch
+            # [20/22 chỉ tiêu]": how many were met; "đạt và vượt mục tiêu tăng trưởng [7,5%]": the plan's value
         if any(cue.last < c.first and c.last < first_token for c in rules.result_value.find(view)):
             continue  # "chỉ tiêu thu ngân sách: thực hiện [1.200 tỷ đồng]": what was done, not the plan
         run_start = cue_run_start(view, first_token)

@@ -40,6 +40,8 @@ class PhraseRules:
     heads: PhraseSet
     not_breakers: PhraseSet
     framing: PhraseSet
+    framing_wholes: PhraseSet
+    breakdown_openers: PhraseSet
     aside_openers: PhraseSet
     bracket_aside_openers: PhraseSet
     clause_verbs: PhraseSet
@@ -80,6 +82,8 @@ def phrase_rules() -> PhraseRules:
         heads=PhraseSet(phrase["heads"]),
         not_breakers=PhraseSet(phrase["not_breakers"]),
         framing=PhraseSet(phrase["framing"]),
+        framing_wholes=PhraseSet(phrase["framing_wholes"]),
+        breakdown_openers=PhraseSet(phrase["breakdown_openers"]),
         aside_openers=PhraseSet(phrase["aside_openers"]),
         bracket_aside_openers=PhraseSet([*phrase["aside_openers"], *phrase["bracket_aside_openers"]]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
@@ -130,7 +134,7 @@ def left_phrase(
     if floor > 0 and _is_continuation(view, idx, floor):
         # "đạt 100,9% so kế hoạch và thực hiện giải ngân đạt [100%]", "đạt 97% KH, công nghiệp - xây dựng
         # ước đạt [107%] KH": after "và" or a comma, a subject of its own
-        joined = [k for k, i in enumerate(idx) if tokens[i].text.lower() in ("và", ",")]
+        joined = [k for k, i in enumerate(idx) if tokens[i].text.lower() in ("và", ",") or _links_a_measure(view, i)]
         if not joined or not _has_content(view, idx[joined[-1] + 1 :]):
             return ""
         idx = idx[joined[-1] + 1 :]
@@ -234,6 +238,8 @@ def _reach_head(view: TokenView, idx: list[int], floor: int, skip: frozenset[int
         if tokens[i].text == "," and (_ends_in_predicate(view, (start := _left_clause_start(view, i, floor)) + 1, i)
                                       or _stands_between(phrase_rules().predicate_words, view, start, i)):
             break  # "Cơ cấu kinh tế chuyển dịch theo hướng tích cực, [công nghiệp - xây dựng] …": a clause of its own
+        if tokens[i].text == "," and _opens_a_whole(view, _left_clause_start(view, i, floor) + 1):
+            break  # "Trong tổng giá trị sản xuất công nghiệp, [ngành chế biến] …": a frame, not the phrase's head
         if i not in neutral and any(p.starting_at(view, i) is not None for p in blocking):
             break
         if phrase_rules().heads.starting_at(view, i) is not None and not (
@@ -451,6 +457,15 @@ def _is_continuation(view: TokenView, idx: list[int], floor: int) -> bool:
     return any(p.starting_at(view, idx[0], idx[-1]) for p in (rules.baseline_plan, rules.baseline_introducers))
 
 
+def _links_a_measure(view: TokenView, i: int) -> bool:
+    """Token i is "với" of its own, not part of "so với", "cùng với", "đối với"
+    (rules/indicators.yaml `count_after_with`): "… so với cùng kỳ với [số vốn
+    đăng ký] trên …" opens the next value's measure."""
+    rules = phrase_rules()
+    return rules.count_links.starting_at(view, i, i) is not None \
+        and not (i > 0 and rules.count_links_not_after.ending_at(view, i - 1) is not None)
+
+
 def _ends_an_item(view: TokenView, idx: list[int], floor: int, end: int) -> bool:
     """Words that run from the previous value to a joiner right before this
     one ("6 tàu [cá xa bờ] và 27 giếng khoan") end the previous item."""
@@ -643,6 +658,18 @@ def _ends_in_predicate(view: TokenView, start: int, comma: int) -> bool:
     # part of its object ("số xã đạt chuẩn nông thôn mới nâng cao, kiểu mẫu").
     return (tags is not None and tags[-1] in rules.predicate_ends and tags[-2] in rules.predicate_verbs
             and not any(t in rules.predicate_verbs for t in tags[1:-2]))
+
+
+def _opens_a_whole(view: TokenView, at: int) -> bool:
+    """A frame that names a whole (rules/indicators.yaml `framing_wholes`)
+    opens token `at`, not as part of a longer leading phrase ("trong đó"
+    opens an item of a list)."""
+    rules = phrase_rules()
+    frame = rules.framing_wholes.starting_at(view, at) if at < len(view.tokens) else None
+    if frame is None:
+        return False
+    lead = rules.leading.starting_at(view, at)
+    return lead is None or lead.last <= frame.last
 
 
 def _left_clause_start(view: TokenView, comma: int, floor: int) -> int:
@@ -1244,6 +1271,52 @@ _WITH_REACH = 6  # tokens between "với" and the value: a measure word and its 
 _SENTENCE_MARKS = frozenset(";:.!?")
 
 
+_KIND_WORDS = 4  # tokens of the kind a breakdown's item names ("dưa hấu các loại")
+
+
+def breakdown_item(view: TokenView, first_token: int, floor: int, skip: frozenset[int]) -> tuple[int, str] | None:
+    """"…, gồm: [Lạc] 5 ha", "…, trong đó, [lúa] 8.450,2 ha": the first token of
+    a breakdown's opener (rules/indicators.yaml `breakdown_openers`) and the
+    kind named between it and the value, or None. The kind is a few words
+    right before the number, with no cue word, head word, number, place or
+    time, and no lexicon indicator ("trong đó diện tích lúa", "trong đó thu nội
+    địa ước đạt": the item names its own measure)."""
+    tokens = view.tokens
+    if first_token == 0 or cue_run_start(view, first_token) != first_token:
+        return None
+    rules = phrase_rules()
+    for i in range(first_token - 1, max(floor, first_token - _KIND_WORDS - 2) - 1, -1):
+        if (opener := rules.breakdown_openers.ending_at(view, i)) is None:
+            continue
+        at = i + 1
+        while at < first_token and tokens[at].text in ",:":
+            at += 1
+        kind = list(range(at, first_token))
+        if not kind or len(kind) > _KIND_WORDS or any(
+                j in skip or _has_digit(tokens[j]) or not tokens[j].text[:1].isalpha() for j in kind):
+            return None
+        if rules.heads.starting_at(view, kind[0]) is not None or not names_a_kind(_text(tokens, kind)):
+            return None
+        return opener.first, _text(tokens, kind)
+    return None
+
+
+def names_a_kind(phrase: str) -> bool:
+    """A few words with no head word ("màu", "cây ăn trái"): an item of a
+    breakdown, not a measure; a sector's name ("nông nghiệp") is no kind: a
+    sector is named by itself, or takes the head of the sector before it."""
+    return bool(phrase) and len(phrase.split()) <= _KIND_WORDS and not opens_with_head(phrase) \
+        and not indicator_id(phrase) and not any(c.isdigit() for c in phrase) \
+        and _folded(phrase) not in _folded_phrases("sectors")[0]
+
+
+def opens_with_measure(phrase: str) -> bool:
+    """The phrase opens on a head word, after "tổng" if any ("Tổng diện tích gieo trồng")."""
+    words = phrase.split()
+    return opens_with_head(phrase) or len(words) > 1 and _folded(words[0]) == ("tổng",) \
+        and opens_with_head(" ".join(words[1:]))
+
+
 def subject_before_with(view: TokenView, first_token: int, floor: int, skip: frozenset[int],
                         values: frozenset[int] = frozenset()) -> str:
     """"Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]", "… là trụ cột
@@ -1291,6 +1364,48 @@ def subject_before_with(view: TokenView, first_token: int, floor: int, skip: fro
     if any(_folded(subject)[: len(h)] == h for h in _folded_phrases("heads")[0]):
         return subject  # "tốc độ tăng trưởng ngành công nghiệp … với mức [8%]": the subject names its measure
     return f"{_text(tokens, between)} {subject}"
+
+
+def subject_of_bare_measure(view: TokenView, first_token: int, floor: int, skip: frozenset[int],
+                            values: frozenset[int]) -> str:
+    """"Quy mô GRDP được mở rộng; giá trị cả năm ước đạt [181,8 nghìn tỷ
+    đồng]": a clause whose phrase is a bare measure word alone
+    (rules/indicators.yaml `bare_measures`), after a clause with no figure,
+    measures that clause's subject: the subject when it names its own measure
+    ("Quy mô GRDP"), else the measure word and the subject; or ""."""
+    tokens = view.tokens
+    depth, boundary = 0, None
+    for i in range(_cue_run_start(view, first_token, floor) - 1, floor - 1, -1):
+        text = tokens[i].text
+        if text in "()":
+            depth += 1 if text == ")" else -1
+            continue
+        if depth == 0 and text in ",;":
+            boundary = i
+            break
+        if depth == 0 and text in _HARD_STOPS:
+            return ""
+    if boundary is None or boundary <= floor and floor > 0:
+        return ""
+    between, depth = [], 0
+    for i in range(boundary + 1, _cue_run_start(view, first_token, floor)):
+        depth += (tokens[i].text == "(") - (tokens[i].text == ")")
+        if depth == 0 and i not in skip and tokens[i].text != ")":
+            between.append(i)  # "giá trị cả năm (giá hiện hành)": the measure word, less times and asides
+    measure = _folded(" ".join(s for i in between for s in view.sylls[i]))
+    if measure not in _folded_phrases("bare_measures")[0]:
+        return ""
+    edge = _clause_edge(tokens, boundary, 0)
+    if any(i in values for i in range(edge, boundary)):
+        return ""
+    opening = max((i + 1 for i in _commas_outside_brackets(tokens, edge, boundary)), default=edge)
+    subject = _clause_subject(view, opening, boundary, edge, skip, values)
+    if not subject or names_no_indicator(subject) or _folded(subject) in _folded_phrases("bare_measures")[0]:
+        return ""
+    first = next((i for i in range(opening, boundary) if i not in skip), boundary)
+    if first == boundary or _folded(subject)[: len(view.sylls[first])] != _folded(" ".join(view.sylls[first])):
+        return ""  # "… đặt mục tiêu phấn đấu xây dựng địa phương đạt chuẩn …; tốc độ tăng trưởng …": no subject
+    return subject if opens_with_head(subject) else f"{_text(tokens, between)} {subject}"
 
 
 def subject_of_clause_before(view: TokenView, first_token: int, floor: int, skip: frozenset[int],

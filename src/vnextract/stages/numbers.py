@@ -191,7 +191,8 @@ def _rules() -> _Rules:
                     checks[name] = _CHECKS[spec["check"]]  # KeyError: unknown check
         if tuple(data["finders"]) != _FINDERS:
             raise RuleError(f"{where}: finders must be {', '.join(_FINDERS)} in this order")
-        forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups", "comma_thousands_decimal")
+        forms = ("thousands_dot", "decimal_comma", "decimal_dot", "comma_groups", "comma_thousands_decimal",
+                 "dot_thousands_decimal")
         return _Rules(
             sources={k: named(k) for k in raw},
             master=BoundedPattern(regex.compile("|".join(src for _, src in groups)), "numbers.yaml: not_quantities/finders"),
@@ -235,7 +236,7 @@ def parse_number(s: str) -> float:
 
     A dot followed by 1-2 or 4+ digits cannot group thousands, so it is read
     as a decimal point (`7.5`); `1,234,567` (2+ comma groups) is English style;
-    `7,710,3` (comma groups, then a 1-2 digit one) is 7710.3.
+    `7,710,3` (comma groups, then a 1-2 digit one) is 7710.3, and so is `7.710.3`.
     """
     s = s.strip()
     forms = _rules().forms
@@ -245,9 +246,10 @@ def parse_number(s: str) -> float:
         return float(s)
     if forms["comma_groups"].fullmatch(s):
         return float(s.replace(",", ""))
-    if forms["comma_thousands_decimal"].fullmatch(s):
-        whole, _, fraction = s.rpartition(",")
-        return float(f"{whole.replace(',', '')}.{fraction}")
+    for form, mark in (("comma_thousands_decimal", ","), ("dot_thousands_decimal", ".")):
+        if forms[form].fullmatch(s):
+            whole, _, fraction = s.rpartition(mark)
+            return float(f"{whole.replace(mark, '')}.{fraction}")
     raise ValueError(f"not a Vietnamese numeral: {s!r}")
 
 

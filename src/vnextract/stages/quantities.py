@@ -8,6 +8,7 @@ denominators ("trên 1 vạn dân") are left out here, before any field is read.
 """
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_right
 from decimal import Decimal
@@ -15,7 +16,8 @@ from typing import NamedTuple
 
 import regex
 
-from .numbers import NumberMatch, find_numbers
+from ..rules import load_rules, phrase_alternation
+from .numbers import NumberMatch, find_numbers, parse_number
 from .units import UnitMatch, is_address, is_anaphoric, is_average_base, is_one_of, is_total_after_slash, is_merged_from, is_policy_item, is_region_group, is_rate_base, match_head_noun, match_implied, match_prefix, match_unit, scales
 
 _YEAR = regex.compile(r"(?:19|20)[0-9]{2}")
@@ -44,6 +46,10 @@ class Quantity(NamedTuple):
     number: NumberMatch
     # "3 đột phá" (SPEC §2), "sáp nhập từ 3 xã: …": a figure of the sentence, but no record
     no_record: bool = False
+    # "được 60,46/[60 triệu] đạt 100,8%": the plan a result is written over (units.yaml `plan_pairs`) …
+    plan_pair: bool = False
+    # … and "được [60,46]/60 triệu": the result, whose unit is written after its plan
+    over_plan: bool = False
 
 
 def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Quantity]:
@@ -81,7 +87,76 @@ def find_quantities(text: str, excluded: list[tuple[int, int]] = ()) -> list[Qua
         if not (math.isfinite(quantity.norm_value) and math.isfinite(quantity.value_max or 0.0)):
             continue  # "1" and 400 zeros: past what a float holds, and what JSON can write
         quantities.append(quantity)
-    return quantities
+    return _with_plan_pairs(text, quantities)
+
+
+_NUMERATOR_BEFORE = regex.compile(r"(?<![0-9.,/])([0-9][0-9.,]*[0-9]|[0-9])/[ \t]?$")
+_PERCENT_AFTER_REACH = 40  # characters between a pair and the percentage that relates its two figures
+
+
+def _with_plan_pairs(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """Each "A/B unit" that is a result over its plan (units.yaml `plan_pairs`)
+    as two quantities: A, in B's unit, and B, marked as the plan."""
+    out: list[Quantity] = []
+    for quantity in quantities:
+        pair = _plan_pair(text, quantity)
+        out.extend(pair if pair else [quantity])
+    return out
+
+
+def _plan_pair(text: str, quantity: Quantity) -> tuple[Quantity, Quantity] | None:
+    number = quantity.number
+    if number.kind == "ratio" and number.denominator:
+        slash = quantity.start + number.text.index("/")
+        result_start, result_text, result, plan = quantity.start, number.text[: slash - quantity.start], number.value, number.denominator
+        plan_start = slash + 1 + (len(number.text[slash - quantity.start + 1 :]) - len(number.text[slash - quantity.start + 1 :].lstrip()))
+    elif number.kind == "number" and (m := _NUMERATOR_BEFORE.search(text, max(0, quantity.start - 24), quantity.start)):
+        try:
+            result = parse_number(m.group(1))
+        except ValueError:
+            return None
+        result_start, result_text, plan, plan_start = m.start(1), m.group(1), quantity.value, quantity.start
+    else:
+        return None
+    if not plan or not result or result < plan or not _says_result_over_plan(text, quantity, result, plan):
+        return None  # a part of a whole ("11.854/12.412 ha, đạt 95,5%") is one figure: no part exceeds its whole
+    scale = float(_decimal(quantity.norm_value) / _decimal(quantity.value)) if quantity.value else 1.0
+    result_number = NumberMatch(result_start, result_start + len(result_text), result_text, result, None, "number")
+    plan_number = NumberMatch(plan_start, plan_start + len(text[plan_start:number.end]), text[plan_start:number.end], plan, None, "number")
+    return (
+        quantity._replace(start=result_start, end=result_number.end, span=result_text, value=result, value_max=None,
+                          norm_value=scaled(result, scale), number=result_number, over_plan=True),
+        quantity._replace(start=plan_start, span=text[plan_start : quantity.end], value=plan, value_max=None,
+                          norm_value=scaled(plan, scale), number=plan_number, plan_pair=True),
+    )
+
+
+def _says_result_over_plan(text: str, quantity: Quantity, result: float, plan: float) -> bool:
+    """A percentage right after the pair is the one over the other, or the two are rates."""
+    if quantity.norm_unit == "%":
+        return result <= 100 and plan <= 100
+    rules = _plan_pair_rules()
+    m = rules[0].match(text, quantity.end, min(len(text), quantity.end + _PERCENT_AFTER_REACH))
+    if m is None:
+        return False
+    try:
+        stated = parse_number(m["z"])
+    except ValueError:
+        return False
+    ratio = 100 * result / plan
+    word = m["word"].casefold()
+    expected = ratio - 100 if word in rules[1] else 100 - ratio if word in rules[2] else ratio
+    return abs(stated - expected) <= rules[3]
+
+
+@functools.lru_cache(maxsize=1)
+def _plan_pair_rules() -> tuple[regex.Pattern, frozenset[str], frozenset[str], float]:
+    rule = load_rules("units")["plan_pairs"]
+    words = [*rule["ratio_words"], *rule["more_words"], *rule["less_words"]]
+    pattern = regex.compile(rf"[ \t]*,?[ \t]*\(?(?P<word>{phrase_alternation(words)})[ \t]*(?P<z>[0-9][0-9.,]*)[ \t]*%",
+                            regex.IGNORECASE)
+    return (pattern, frozenset(w.casefold() for w in rule["more_words"]), frozenset(w.casefold() for w in rule["less_words"]),
+            float(rule["tolerance"]))
 
 
 def _union(spans) -> list[tuple[int, int]]:

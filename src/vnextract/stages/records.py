@@ -24,12 +24,12 @@ from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
-from .indicators import (after_possession_verb, clause_opens_with_cues, contribution_name, count_named_by_noun,
+from .indicators import (after_possession_verb, breakdown_item, names_a_kind, opens_with_measure, clause_opens_with_cues, contribution_name, count_named_by_noun,
                          dateline_end, indicator_id, left_phrase, lexicon_phrase_before, list_head,
                          measure_after_count, measure_of_place_set, named_after, names_contribution,
                          names_contributor_only, names_no_indicator, names_share_only, names_what_is_counted, only_counts,
                          nearest_words, opens_with_count_head, opens_with_head, ranked_measure, respective_names,
-                         right_phrase, says_respectively, share_word_of_previous, subject_before_with,
+                         right_phrase, says_respectively, share_word_of_previous, subject_before_with, subject_of_bare_measure,
                          subject_of_clause_before, verb_before_amount, with_contribution_named, with_sector_head,
                          without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, in_merged_list, is_former,
@@ -135,6 +135,7 @@ class _SentenceContext:
     skip: frozenset[int]  # tokens of time phrases and places: never part of an indicator
     values: frozenset[int]  # tokens of its quantities
     ranges: list  # [first, after) tokens of each quantity, in order
+    breakdowns: dict = field(default_factory=dict)  # norm_unit -> the measure a breakdown of the sentence opened on
 
 
 def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), model: Model | None = None,
@@ -207,17 +208,22 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
         item_before = None  # the last record of the sentence outside a parenthesis: the list item before
         outside_by_unit: dict[str, Record] = {}  # the same, per unit
         previous = compared = None  # the sentence's last figure before this one, and the one before that
+        outside_indicator = carried.indicator  # what the last figure outside brackets measured
         for k, (quantity, (first, after)) in enumerate(zip(in_sentence, ranges)):
             ceiling = ranges[k + 1][0] if k + 1 < len(ranges) else len(view.tokens)
+            in_aside = cue_stage.aside_for(view, first) is not None
+            if not in_aside:
+                carried.indicator = outside_indicator  # "(chiếm tỷ trọng 99%), tăng [21,3%]": the aside's measure ends
             records.append(_record(doc, context, quantity, first, after, floor, ceiling, carried, previous, item_before,
                                    outside_by_unit.get(quantity.norm_unit), compared))
             floor = after
             if quantity.no_record:
                 continue  # "[13 tỉnh] khu vực … đạt 8,4 tỷ USD": no figure, so nothing for the next to take
             previous, compared = records[-1], previous
-            if cue_stage.aside_for(view, first) is None:
-                item_before = outside_by_unit[quantity.norm_unit] = records[-1]
             carried.indicator = doc.cascade_indicator
+            if not in_aside:
+                item_before = outside_by_unit[quantity.norm_unit] = records[-1]
+                outside_indicator = carried.indicator
         if len(in_sentence) > 1 and says_respectively(sentence.text):
             _pair_respectively(doc.text, records[len(records) - len(in_sentence) :])
             carried.indicator = records[-1].indicator
@@ -227,9 +233,11 @@ def build_records(doc_id: str, text: str, meta: DocumentMeta = DocumentMeta(), m
             break  # what follows the last figure sets nothing any record reads
         _open_item_head(carried, text, sentence, view, sentence_periods)
         cues = cue_stage.outside_other_asides(view, context.status_cues)
-        # an estimate, or a horizon ("đến năm 2025"), leaves in force what it made of the sentence's last value
+        # an estimate, or a horizon ("đến năm 2025"), leaves in force what it made of the sentence's last value;
+        # so does what that value is compared with ("phấn đấu … tăng 4,18% so với cùng kỳ.")
         estimated = records[-1].status if records and (cue_stage.estimate_before(view, cues) is not None
-                                                       or cues and cue_stage.is_horizon(view, cues[-1])) else None
+                                                       or cues and cue_stage.is_horizon(view, cues[-1])
+                                                       or _compares_last_value(view, cues, ranges)) else None
         if _is_caption(text, sentence):
             continue  # a photo's caption stands beside the text: it leaves no scope and no time
         if not _is_headline(text, sentence):
@@ -410,7 +418,7 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     view = ctx.view
     kind, direction = cue_stage.change_for(view, first, after, quantity.is_count)
     aside = cue_stage.aside_for(view, first)
-    aside_kind = _aside_kind(doc.text, ctx, aside, first, after)
+    aside_kind = "plan" if quantity.plan_pair else _aside_kind(doc.text, ctx, aside, first, after)
     list_item = previous is not None and cue_stage.is_bare_list_item(view, first)
     kind_from = None  # evidence of a kind no cue word said
     if previous is not None and previous.kind == "change" and cue_stage.restates_in_brackets(view, aside, first, after) \
@@ -430,7 +438,10 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     proposals: list = []
     indicator = _indicator(view, quantity, first, after, floor, ctx, kind, carried, aside_kind, aside, proposals,
                            unit_before, previous is not None and previous.norm_unit == "count")
-    if previous is not None and previous.norm_unit == "count" and (measure := measure_after_count(view, first, floor)):
+    if (broken := _breakdown(view, quantity, first, floor, ctx, unit_before, list_item, indicator)):
+        indicator = " ".join(broken)  # "…, gồm: Lạc [5 ha], khoai lang 5 ha": a kind of what was broken down
+        proposals.append(("breakdown", indicator))
+    elif previous is not None and previous.norm_unit == "count" and (measure := measure_after_count(view, first, floor)):
         indicator = f"{measure} {previous.indicator}"  # "hỗ trợ 325 mô hình với tổng kinh phí [8,8 tỷ đồng]"
         proposals.append(("measure_of_count", indicator))
     elif previous is not None and (list_item or _is_name(indicator)) \
@@ -443,6 +454,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     elif previous is not None and previous.norm_unit == "count" and names_share_only(indicator) \
             and not names_share_only(previous.indicator):
         indicator = f"{indicator} {previous.indicator}"  # "có 42/82 xã đạt chuẩn …, chiếm tỷ lệ [51%]"
+        proposals.append(("share_of_previous", indicator))
+    elif previous is not None and aside is not None and names_share_only(indicator) \
+            and not names_share_only(previous.indicator) \
+            and not doc.text[previous.end : view.tokens[aside.open].start].strip():
+        indicator = f"{indicator} {previous.indicator}"  # "ước đạt 255,8 nghìn tỷ đồng (chiếm tỷ trọng [99%])"
         proposals.append(("share_of_previous", indicator))
     own_period = _period_for(quantity, _not_the_start_points(doc.text, view, ctx.periods, previous),
                              doc.text, ctx.sentence.start)
@@ -474,7 +490,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     plan_cue = None if aside_kind == "plan" else (cue_stage.states_plan_value(view, first, floor)
                                                   or cue_stage.plan_named_after(view, first, after))
     if aside_kind == "plan":
-        status, status_from, rung = "target", evidence.aside_cue(doc.text, view, aside), "aside_plan"
+        # "(KH 10-11%)"; "được 60,46/[60 triệu] đạt 100,8%": the plan the result before the slash is written over
+        slash = doc.text.rfind("/", 0, quantity.start)
+        status_from = evidence.aside_cue(doc.text, view, aside) if aside is not None and not quantity.plan_pair \
+            else evidence.at(doc.text, slash, slash + 1, "plan_pair")
+        status, rung = "target", "aside_plan"
     elif plan_cue:
         status, status_from, rung = "target", evidence.cue_at(doc.text, view, plan_cue), "plan_value"
     elif aside_kind == "comparison":
@@ -498,7 +518,8 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     elif before:
         status, status_from, rung = before[-1].label, evidence.cue_at(doc.text, view, before[-1]), "cue"
     elif carried.status == "target" \
-            and (own_period is None or _status_by_year(status_year, doc.published) != "target") \
+            and (own_period is None and not _plans_a_coming_year(carried.period, doc.published)
+                 or own_period is not None and _status_by_year(status_year, doc.published) != "target") \
             and cue_stage.reports_results(view, ctx.ranges, in_reach, after, beside_plan_only=scope == "list"):
         # "…, đạt [49,7%] kế hoạch, bằng 101% so với cùng kỳ": the sentence reports results, a plan's scope ends
         status, status_from, rung = "actual", evidence.absent("sentence"), "sentence"
@@ -602,6 +623,32 @@ def _is_name(phrase: str) -> bool:
     return 0 < len(words) <= 4 and all(w[:1].isupper() and not w.isupper() for w in words) and not indicator_id(phrase)
 
 
+def _breakdown(view, quantity: Quantity, first: int, floor: int, ctx: _SentenceContext,
+               unit_before: Record | None, list_item: bool, item: str) -> tuple[str, str] | None:
+    """The measure an amount's item is a kind of, and the kind, or None: after a breakdown's
+    opener, the measure of the last amount in the same unit before it in the
+    clause ("diện tích dân tự chuyển đổi là 22 ha, gồm: [Lạc] 5 ha"), else the
+    phrase before the opener ("Diện tích canh tác hiện gồm [lúa] 1.974 ha");
+    a bare list item after such an item takes the same measure ("…, [màu]
+    1.086 ha"). The measure opens on a head word; the item names a kind only."""
+    if quantity.is_count or quantity.norm_unit in ("%", "pp", "times"):
+        return None
+    found = breakdown_item(view, first, floor, ctx.skip)
+    if found is None:
+        measure = ctx.breakdowns.get(quantity.norm_unit, "") if list_item and names_a_kind(item) else ""
+        return (measure, item) if measure and fold_text(measure) not in fold_text(item) else None
+    opener, item = found
+    tokens = view.tokens
+    if unit_before is not None and not any(tokens[i].text in ";:." for i in range(view.token_range(unit_before.start, unit_before.end)[1], opener)):
+        measure = unit_before.indicator
+    else:
+        measure = left_phrase(view, opener, floor, ctx.skip, ctx.values)
+    if not opens_with_measure(measure) or fold_text(measure) in fold_text(item):
+        return None
+    ctx.breakdowns[quantity.norm_unit] = measure
+    return measure, item
+
+
 def _with_item_head(previous: str, item: str) -> str:
     """"thị trường Hàn Quốc tăng 20,3%, [Nhật Bản] 8%": a list item that is a
     bare name takes the common noun the item before it put before its name."""
@@ -669,6 +716,14 @@ def _year_of(period: Period | None, carried: _Carried, published: int | None, ea
     if in_force is not None:
         return in_force
     return named if named is not None else published
+
+
+def _plans_a_coming_year(period: Period | None, published: int | None) -> bool:
+    """The plan in force is for a calendar year still to come ("giao chỉ tiêu …
+    năm 2025", written in December 2024): no result of that year can be
+    reported yet, whatever the sentence compares it with ("tăng 6,57% so với
+    cùng kỳ"); unlike a horizon ("đến năm 2025"), which results often follow."""
+    return period is not None and names_calendar_year(period) and _status_by_year(period.year, published) == "target"
 
 
 def _names_a_time(period: Period) -> bool:
@@ -788,6 +843,9 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     if not left and (clause_subject := subject_of_clause_before(view, first, floor, skip, ctx.values)):
         left = clause_subject  # "khu vực nông, lâm nghiệp và thủy sản là ngành ít chịu tác động …, tăng [2,88%]"
         propose(("clause_subject", left))
+    if left and (measured := subject_of_bare_measure(view, first, floor, skip, ctx.values)):
+        left = measured  # "Quy mô GRDP được mở rộng; giá trị cả năm ước đạt [181,8 nghìn tỷ đồng]"
+        propose(("clause_subject", left))
     if with_subject := subject_before_with(view, first, floor, skip, ctx.values):
         left = with_subject  # "Ngành xây dựng … tăng trưởng khá với tốc độ [8,5%]"
         propose(("with_subject", left))
@@ -829,7 +887,7 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
     if inherited and not left and (measure := measure_of_place_set(inherited)):
         inherited = measure  # "10 tỉnh, thành phố có tốc độ tăng GRDP … gồm: Bắc Giang tăng [13,45%]"
     if quantity.is_count:
-        right = right_phrase(view, after, skip, ctx.values)
+        right = "" if quantity.over_plan else right_phrase(view, after, skip, ctx.values)  # "[8959]/8500 con"
         noun = _strip_scale(quantity.unit.split("/")[0])
         propose(("noun", noun))
         if right:
@@ -855,12 +913,13 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
             return left  # "đàn lợn đạt [537.600 con]", "BHTN [191.379 người]"
         return f"{left} {noun}".strip()
     if quantity.norm_unit not in ("%", "pp", "times"):
-        noun_after = right_phrase(view, after, skip, ctx.values)
+        noun_after = "" if quantity.over_plan else right_phrase(view, after, skip, ctx.values)
         if noun_after:
             propose(("right", noun_after))
-            if not left and (floor > 0 or after_possession_verb(view, first)):
+            if not left and (floor > 0 or after_possession_verb(view, first) or verb_before_amount(view, first, floor)):
                 # "400 triệu USD vốn FDI và [5.000 tỷ đồng] vốn DDI": each item names its own; "Toàn tỉnh có
-                # [78.850 ha] cây ăn quả": what is had is named after the amount
+                # [78.850 ha] cây ăn quả", "dự kiến hoàn thành [3.245 km] đường bộ cao tốc": what is had or
+                # done is named after the amount
                 return noun_after
             if left and first > 0 and view.sylls[first - 1] == ("được",) \
                     and not any(c.isdigit() for c in noun_after):
@@ -1280,6 +1339,17 @@ def _carry_status(carried: _Carried, status_cues: list, end: tuple[int, bool] = 
         carried.status_cued = True
         carried.status_end, carried.status_opens_list = end
         carried.status_year = next((p.year for p in reversed(periods) if p.year is not None), None)
+
+
+def _compares_last_value(view: TokenView, cues: list, ranges: list) -> bool:
+    """The sentence's last cue is a comparison in the clause of its last value
+    ("tăng 4,18% [so với cùng kỳ]."): it says what that value is measured
+    against, not whether it is a plan or a result."""
+    if not cues or not ranges or cues[-1].first < ranges[-1][1]:
+        return False
+    if cue_stage.cue_rules().baseline_introducers.starting_at(view, cues[-1].first) is None:
+        return False
+    return not any(view.tokens[i].text in ",;:" for i in range(ranges[-1][1], cues[-1].first))
 
 
 def sentence_end(text: str, sentence: Sentence) -> tuple[int, bool]:
