@@ -346,3 +346,5 @@ def test_a_name_after_tinh_is_a_place_only_when_a_province_has_it():
     assert localities("GRDP tỉnh Đắc Lắc tăng 5,5%") == ["tỉnh Đắc Lắc"]
     assert localities("GRDP tỉnh Kontum tăng 5,5%") == ["tỉnh Kontum"]
     assert localities("GRDP tỉnh Bà Rịa – Vũng Tàu tăng 5,5%") == ["tỉnh Bà Rịa"]
+    # a province's name ends where a person's name after it begins
+    assert localities("Chánh Văn phòng UBND tỉnh Tây Ninh Võ Thành Trí cho biết") == ["tỉnh Tây Ninh"]

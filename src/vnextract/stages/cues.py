@@ -187,6 +187,11 @@ class CueRules:
     result_value: PhraseSet
     estimate_words: frozenset[str]  # cue texts (lower case) that say an estimate or forecast
     future_words: frozenset[str]  # a future auxiliary: after an estimate word, no cue of its own
+    past_words: frozenset[str]  # a past auxiliary: before a verb that adopts a plan, no cue of its own
+    passive_words: PhraseSet
+    adoption_verbs: PhraseSet
+    event_openers: PhraseSet
+    topic_words: PhraseSet
     horizon_words: frozenset[str]  # cue texts (lower case) that name a plan's horizon
 
     @property
@@ -239,6 +244,11 @@ def cue_rules() -> CueRules:
         result_value=PhraseSet(status["result_value_words"], "actual"),
         estimate_words=frozenset(w.lower() for w in status["estimate_words"]),
         future_words=frozenset(w.lower() for w in status["future_words"]),
+        past_words=frozenset(w.lower() for w in status["past_words"]),
+        passive_words=PhraseSet(status["passive_words"]),
+        event_openers=PhraseSet(status["event_openers"]),
+        topic_words=PhraseSet(status["topic_words"]),
+        adoption_verbs=PhraseSet(status["adoption_verbs"]),
         horizon_words=frozenset(w.lower() for w in status["horizon_words"]),
     )
 
@@ -646,11 +656,20 @@ def compared_with_plan(view: TokenView, before: int) -> bool:
 
 
 _SLASH_ASIDE_ENDS = frozenset(",;.)")
+_GLUED_UNIT = regex.compile(r"[0-9][0-9.,]*(\p{L}+)")  # an amount and its unit written as one word: "170ha"
+_AMOUNT = regex.compile(r"[0-9][0-9.,]*")
 
 
 def _same_unit_across(tokens, slash: int) -> bool:
     """"1.763 tỷ đồng/1.922 tỷ đồng": the slash stands between an amount and
     another in the same unit words (not "45,8 tỷ đồng/6.521 hộ", "8/8 xã")."""
+    if 0 < slash < len(tokens) - 1 and (glued := _GLUED_UNIT.fullmatch(tokens[slash - 1].text)):
+        # "170ha/167ha": the unit glued to its amount, after the slash as one word or split from its digits
+        after = tokens[slash + 1]
+        if (after_glued := _GLUED_UNIT.fullmatch(after.text)) is not None:
+            return glued.group(1).lower() == after_glued.group(1).lower()
+        return slash + 2 < len(tokens) and _AMOUNT.fullmatch(after.text) is not None and tokens[slash + 2].start == after.end \
+            and tokens[slash + 2].text.lower() == glued.group(1).lower()
     before = slash
     while before > 0 and not tokens[before - 1].text[:1].isdigit():
         before -= 1
@@ -733,6 +752,10 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
     tokens = view.tokens
     blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
     blocked.update(i for first, after in ignore for i in range(first, after))
+    for event in rules.event_openers.find(view):
+        # "tại buổi họp báo về tình hình … và nhiệm vụ trọng tâm quý IV, …": what a meeting covers, to its clause's end
+        end = next((i for i in range(event.last + 1, len(tokens)) if tokens[i].text in _PHRASE_ENDS), len(tokens))
+        blocked.update(range(event.first, end))
     measured = rules.not_target_after.find(view)
     # A cue does not start inside a longer phrase: "hiện" of "thực hiện" (a sentence read by syllables)
     inner = {i for m in measured for i in range(m.first + 1, m.last + 1)}
@@ -753,6 +776,10 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
             continue
         if found and cue is present:
             continue  # a present verb after another cue ("Xã A phấn đấu đến năm 2030 có …") is that cue's
+        if cue.label == "target" and _names_a_topic(view, cue, rules):
+            continue  # "Ở các chỉ tiêu khác, đến cuối năm 2020 … chỉ còn 97 hộ nghèo": what the clause is about
+        if cue.label == "actual" and _adopts_a_plan(view, cue, rules):
+            continue  # "… kế hoạch năm 2017 đã được HĐND tỉnh khóa XII thông qua …": the plan's adoption, no result
         if cue.label == "target" and (
             _measured_in_clause(tokens, measured, cue.first)
             or (cue.first - measured_end <= _QUALIFIER_REACH
@@ -980,6 +1007,34 @@ def _status_phrases() -> regex.Pattern:
                      key=len, reverse=True)
     alternation = "|".join(r"\s+".join(map(regex.escape, phrase)) for phrase in phrases if phrase)
     return regex.compile(rf"(?<![\p{{L}}\p{{M}}])(?:{alternation})(?![\p{{L}}\p{{M}}\p{{N}}])")
+
+
+def _names_a_topic(view: TokenView, cue: Cue, rules) -> bool:
+    """A plan word right after a topic word (`topic_words`) that opens a clause a comma ends."""
+    tokens = view.tokens
+    topic = rules.topic_words.ending_at(view, cue.first - 1) if cue.first > 0 else None
+    if topic is None or topic.first > 0 and tokens[topic.first - 1].text not in _PHRASE_ENDS:
+        return False
+    end = next((i for i in range(cue.last + 1, len(tokens)) if tokens[i].text in _PHRASE_ENDS), None)
+    return end is not None and tokens[end].text == ","
+
+
+_ADOPTION_REACH = 8  # tokens between a past auxiliary and the verb that adopts a plan ("đã được HĐND tỉnh khóa XII thông qua")
+
+
+def _adopts_a_plan(view: TokenView, cue: Cue, rules) -> bool:
+    """A past auxiliary of the passive ("đã được") whose verb, later in its
+    clause with no number between, adopts a plan (`adoption_verbs`): it dates
+    the adoption."""
+    if _cue_words(view, cue).lower() not in rules.past_words or cue.last + 1 >= len(view.tokens) \
+            or rules.passive_words.starting_at(view, cue.last + 1) is None:
+        return False
+    for i in range(cue.last + 1, min(len(view.tokens), cue.last + 1 + _ADOPTION_REACH)):
+        if view.tokens[i].text in _PHRASE_ENDS or any(ch.isdigit() for ch in view.tokens[i].text):
+            return False
+        if rules.adoption_verbs.starting_at(view, i) is not None:
+            return True
+    return False
 
 
 def _closes_measured_phrase(tokens: list[Token], measured: list[Cue], cue: Cue) -> bool:

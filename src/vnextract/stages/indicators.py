@@ -42,6 +42,7 @@ class PhraseRules:
     framing: PhraseSet
     framing_wholes: PhraseSet
     breakdown_openers: PhraseSet
+    source_words: PhraseSet
     aside_openers: PhraseSet
     bracket_aside_openers: PhraseSet
     clause_verbs: PhraseSet
@@ -84,6 +85,7 @@ def phrase_rules() -> PhraseRules:
         framing=PhraseSet(phrase["framing"]),
         framing_wholes=PhraseSet(phrase["framing_wholes"]),
         breakdown_openers=PhraseSet(phrase["breakdown_openers"]),
+        source_words=PhraseSet(phrase["source_words"]),
         aside_openers=PhraseSet(phrase["aside_openers"]),
         bracket_aside_openers=PhraseSet([*phrase["aside_openers"], *phrase["bracket_aside_openers"]]),
         clause_verbs=PhraseSet(phrase["clause_verbs"]),
@@ -134,7 +136,8 @@ def left_phrase(
     if floor > 0 and _is_continuation(view, idx, floor):
         # "đạt 100,9% so kế hoạch và thực hiện giải ngân đạt [100%]", "đạt 97% KH, công nghiệp - xây dựng
         # ước đạt [107%] KH": after "và" or a comma, a subject of its own
-        joined = [k for k, i in enumerate(idx) if tokens[i].text.lower() in ("và", ",") or _links_a_measure(view, i)]
+        joined = [k for k, i in enumerate(idx) if tokens[i].text.lower() in ("và", ",") or _links_a_measure(view, i)
+                  or phrase_rules().breakdown_openers.ending_at(view, i) is not None]
         if not joined or not _has_content(view, idx[joined[-1] + 1 :]):
             return ""
         idx = idx[joined[-1] + 1 :]
@@ -322,6 +325,14 @@ def right_phrase(view: TokenView, after_token: int, skip: frozenset[int], values
         if close is not None and tokens[close].text == ")" \
                 and not any(_has_digit(tokens[j]) and j not in values for j in range(i, close)):
             i = after_token = close + 1  # names, or a value of its own: "2.045 xã (23%) [được công nhận …]"
+    for bound in cue_rules().after:
+        if i < len(tokens) and (hit := bound.starting_at(view, i)) is not None:
+            # "từ 80 % [trở lên] các trường học …": the value's bound, then the words that name it; "từ 10 đảng
+            # viên trở lên/năm": a rate, nothing named
+            if hit.last + 1 < len(tokens) and tokens[hit.last + 1].text == "/":
+                return ""
+            i = after_token = hit.last + 1
+            break
     changes = _change_before_number(view)
     while i < min(len(tokens), after_token + _RIGHT_WALK):
         text = tokens[i].text
@@ -409,8 +420,10 @@ def clause_opens_with_cues(view: TokenView, first_token: int, floor: int) -> boo
 def share_word_of_previous(view: TokenView, first_token: int, floor: int, of_count: bool) -> str:
     """", chiếm [43,78%] giá trị tổng sản phẩm" after another value: the share
     word ("tỷ trọng", "tỷ lệ" of a count) the share of that value is named by;
-    "" when no share verb opens the value's clause."""
-    if floor <= 0 or not clause_opens_with_cues(view, first_token, floor):
+    "" when no share verb opens the value's clause, or follows that value
+    right away ("hơn 592 tỷ đồng chiếm trên [23%] tổng vốn huy động")."""
+    if floor <= 0 or not (clause_opens_with_cues(view, first_token, floor)
+                          or _cue_run_start(view, first_token, floor) == floor < first_token):
         return ""
     if any(view.tokens[i].text == ";" for i in range(floor, _cue_run_start(view, first_token, floor))):
         return ""  # "…chiếm 34%; xây dựng - tiểu thủ công nghiệp, chiếm [24,3%]": a new item, with its own subject
@@ -1372,7 +1385,10 @@ def subject_of_bare_measure(view: TokenView, first_token: int, floor: int, skip:
     đồng]": a clause whose phrase is a bare measure word alone
     (rules/indicators.yaml `bare_measures`), after a clause with no figure,
     measures that clause's subject: the subject when it names its own measure
-    ("Quy mô GRDP"), else the measure word and the subject; or ""."""
+    ("Quy mô GRDP"), else the measure word and the subject; or "". So does a
+    clause that opens on where its figure comes from (`source_words`: "Thu
+    ngân sách … đạt kết quả nổi bật, số liệu cập nhật trên hệ thống … đạt
+    [28.569 tỷ đồng]"), by the subject alone."""
     tokens = view.tokens
     depth, boundary = 0, None
     for i in range(_cue_run_start(view, first_token, floor) - 1, floor - 1, -1):
@@ -1393,7 +1409,8 @@ def subject_of_bare_measure(view: TokenView, first_token: int, floor: int, skip:
         if depth == 0 and i not in skip and tokens[i].text != ")":
             between.append(i)  # "giá trị cả năm (giá hiện hành)": the measure word, less times and asides
     measure = _folded(" ".join(s for i in between for s in view.sylls[i]))
-    if measure not in _folded_phrases("bare_measures")[0]:
+    source = bool(between) and phrase_rules().source_words.starting_at(view, between[0]) is not None
+    if measure not in _folded_phrases("bare_measures")[0] and not source:
         return ""
     edge = _clause_edge(tokens, boundary, 0)
     if any(i in values for i in range(edge, boundary)):
@@ -1405,7 +1422,7 @@ def subject_of_bare_measure(view: TokenView, first_token: int, floor: int, skip:
     first = next((i for i in range(opening, boundary) if i not in skip), boundary)
     if first == boundary or _folded(subject)[: len(view.sylls[first])] != _folded(" ".join(view.sylls[first])):
         return ""  # "… đặt mục tiêu phấn đấu xây dựng địa phương đạt chuẩn …; tốc độ tăng trưởng …": no subject
-    return subject if opens_with_head(subject) else f"{_text(tokens, between)} {subject}"
+    return subject if source or opens_with_head(subject) else f"{_text(tokens, between)} {subject}"
 
 
 def subject_of_clause_before(view: TokenView, first_token: int, floor: int, skip: frozenset[int],

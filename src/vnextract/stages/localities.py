@@ -101,7 +101,9 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
         spelled = any_case.match(text, m.start("name")) if kind.lower() in province_types else None
         if spelled is None and kind.lower() in province_only and not _begins_a_province(name):
             continue  # "tỉnh Trung du", "UBND tỉnh Nguyễn Khắc Hiếu": no province's name
-        if spelled and spelled.end() > end:  # "tỉnh Gia lai": the gazetteer's spelling
+        if spelled and spelled.end() != end:
+            # "tỉnh Gia lai": the gazetteer's spelling; "UBND tỉnh Tây Ninh Võ Thành Trí": the province's name
+            # ends where a person's begins
             name, end = folded_names[" ".join(spelled.group().lower().split())], spelled.end()
             found.append(Place(m.start(), end, written + text[m.start() + len(kind):m.start("name")] + name,
                                spelled.group()))

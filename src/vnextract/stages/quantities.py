@@ -118,8 +118,11 @@ def _plan_pair(text: str, quantity: Quantity) -> tuple[Quantity, Quantity] | Non
         result_start, result_text, plan, plan_start = m.start(1), m.group(1), quantity.value, quantity.start
     else:
         return None
-    if not plan or not result or result < plan or not _says_result_over_plan(text, quantity, result, plan):
-        return None  # a part of a whole ("11.854/12.412 ha, đạt 95,5%") is one figure: no part exceeds its whole
+    if not plan or not result or result < plan or quantity.is_count and result == plan \
+            or not _says_result_over_plan(text, quantity, result, plan):
+        # a part of a whole ("11.854/12.412 ha, đạt 95,5%") is one figure, no part exceeds its whole; nor does a
+        # count of all of them ("43/43 nhà, đạt 100%")
+        return None
     scale = float(_decimal(quantity.norm_value) / _decimal(quantity.value)) if quantity.value else 1.0
     result_number = NumberMatch(result_start, result_start + len(result_text), result_text, result, None, "number")
     plan_number = NumberMatch(plan_start, plan_start + len(text[plan_start:number.end]), text[plan_start:number.end], plan, None, "number")
@@ -132,9 +135,13 @@ def _plan_pair(text: str, quantity: Quantity) -> tuple[Quantity, Quantity] | Non
 
 
 def _says_result_over_plan(text: str, quantity: Quantity, result: float, plan: float) -> bool:
-    """A percentage right after the pair is the one over the other, or the two are rates."""
+    """A percentage right after the pair is the one over the other, or the two
+    are rates, or amounts the first of which exceeds the second (no part does
+    its whole)."""
     if quantity.norm_unit == "%":
         return result <= 100 and plan <= 100
+    if not quantity.is_count and result > plan:
+        return True
     rules = _plan_pair_rules()
     m = rules[0].match(text, quantity.end, min(len(text), quantity.end + _PERCENT_AFTER_REACH))
     if m is None:

@@ -505,7 +505,10 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
         planned = None if future else cue_stage.plan_before_estimate(view, before, estimate)
         if planned is not None and own_period is not None and own_period.start > view.tokens[planned.first].start:
             planned = None  # "… mục tiêu đến năm 2025 …, dự kiến đến cuối năm 2019 có thêm [2 xã]": its own time
-        status = "target" if future or planned else "actual"
+        # an item of a list of plans ("Một số chỉ tiêu chủ yếu …, như sau: … 6. Tổng vốn đầu tư dự kiến huy động
+        # [31.490 tỷ đồng]") estimates what the plan sets, not a result
+        listed = own_period is None and carried.status == "target" and scope == "list"
+        status = "target" if future or planned or listed else "actual"
         status_from, rung = evidence.cue_at(doc.text, view, planned or estimate), "estimate"
     elif before and cue_stage.is_horizon(view, before[-1]) and (
             _status_by_year(status_year, doc.published) == "actual"
@@ -1187,9 +1190,10 @@ def _carry_between(carried: _Carried, text: str, between: list[tuple[Sentence, l
     for k, (sentence, periods, frame) in enumerate(between):
         if k == with_cues and not _is_headline(text, sentence) and not _announces_event(text, sentence):
             _carry_status(carried, cues, sentence_end(text, sentence), periods=periods)
-        elif periods and k > with_cues:
+        elif periods and k > with_cues and not _announces_event(text, sentence):
             # a sentence that sets no scope leaves no time a name holds ("… dự Đại hội …, nhiệm kỳ 2025-2030.");
-            # its source ("Theo báo cáo tại kỳ họp, năm 2025, …") names nothing the time is part of
+            # its source ("Theo báo cáo tại kỳ họp, năm 2025, …") names nothing the time is part of (a meeting
+            # announced leaves the year it reviews, below)
             periods = [p for p in periods if not names_a_body(text, frame, p)]
         if periods and _announces_event(text, sentence):
             # "tổ chức hội nghị … tổng kết nhiệm vụ năm 2019 và triển khai phương hướng, nhiệm vụ năm 2020": the
