@@ -348,3 +348,4 @@ def test_a_name_after_tinh_is_a_place_only_when_a_province_has_it():
     assert localities("GRDP tỉnh Bà Rịa – Vũng Tàu tăng 5,5%") == ["tỉnh Bà Rịa"]
     # a province's name ends where a person's name after it begins
     assert localities("Chánh Văn phòng UBND tỉnh Tây Ninh Võ Thành Trí cho biết") == ["tỉnh Tây Ninh"]
+    assert localities("Năm 1990, tỉnh Hà Nam Ninh có 3 triệu dân") == ["tỉnh Hà Nam Ninh"]

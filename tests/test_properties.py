@@ -106,6 +106,8 @@ def _key(records, shift: int = 0):
 @example("\n\n\n")
 @example("% % 5 % ,5% 5, % -–– 5–")
 @example("(5%) (5 xã) 5/5/5 xã 1.000.000.000.000.000.000 tỷ đồng")
+@example("Năm 2024, kim ngạch đạt $1.200/1.000.")  # a result over its plan after a currency sign
+@example("Năm 2024, kim ngạch đạt USD 1.200,5/1.000,2.")
 def test_extract_never_raises_and_records_are_valid(check_record, text):
     records = extract(text, doc_id="h")
     nfc = unicodedata.normalize("NFC", text)

@@ -192,6 +192,10 @@ class CueRules:
     adoption_verbs: PhraseSet
     event_openers: PhraseSet
     topic_words: PhraseSet
+    topic_plan_words: frozenset[str]
+    event_topic_ends: PhraseSet
+    target_list_words_after_comma: PhraseSet
+    target_list_set_by: PhraseSet
     horizon_words: frozenset[str]  # cue texts (lower case) that name a plan's horizon
 
     @property
@@ -248,6 +252,10 @@ def cue_rules() -> CueRules:
         passive_words=PhraseSet(status["passive_words"]),
         event_openers=PhraseSet(status["event_openers"]),
         topic_words=PhraseSet(status["topic_words"]),
+        topic_plan_words=frozenset(w.lower() for w in status["topic_plan_words"]),
+        event_topic_ends=PhraseSet(status["event_topic_ends"]),
+        target_list_words_after_comma=PhraseSet(status["target_list_words_after_comma"]),
+        target_list_set_by=PhraseSet(status["target_list_set_by"]),
         adoption_verbs=PhraseSet(status["adoption_verbs"]),
         horizon_words=frozenset(w.lower() for w in status["horizon_words"]),
     )
@@ -753,8 +761,11 @@ def status_cues(view: TokenView, ignore: list[tuple[int, int]] = (), place_end: 
     blocked = {i for c in rules.neutral.find(view) for i in range(c.first, c.last + 1)}
     blocked.update(i for first, after in ignore for i in range(first, after))
     for event in rules.event_openers.find(view):
-        # "tại buổi họp báo về tình hình … và nhiệm vụ trọng tâm quý IV, …": what a meeting covers, to its clause's end
-        end = next((i for i in range(event.last + 1, len(tokens)) if tokens[i].text in _PHRASE_ENDS), len(tokens))
+        # "tại buổi họp báo về tình hình … và nhiệm vụ trọng tâm quý IV, …": what a meeting covers, to its clause's
+        # end or the verb of what is reported there ("… ông A cho biết …")
+        end = next((i for i in range(event.last + 1, len(tokens))
+                    if tokens[i].text in _PHRASE_ENDS or rules.event_topic_ends.starting_at(view, i) is not None),
+                   len(tokens))
         blocked.update(range(event.first, end))
     measured = rules.not_target_after.find(view)
     # A cue does not start inside a longer phrase: "hiện" of "thực hiện" (a sentence read by syllables)
@@ -825,11 +836,14 @@ def _target_lists(view: TokenView, quantities: list[tuple[int, int]]) -> list[Cu
                 first > 0 and rules.target_list_counted_by.ending_at(view, first - 1) is not None):
             continue
         i = after
+        set_out = first > 0 and rules.target_list_set_by.ending_at(view, first - 1) is not None
+        crossed = False  # a comma passed: "29 chỉ tiêu chủ yếu, trong đó đáng chú ý:"
         while i < len(tokens) and i - after <= _LIST_REACH and tokens[i].text != ":":
-            if tokens[i].text == ",":
-                i += 1
+            if tokens[i].text == "," and set_out and not crossed:
+                i, crossed = i + 1, True
                 continue
-            words = rules.target_list_words.starting_at(view, i)
+            words = rules.target_list_words.starting_at(view, i) \
+                or (rules.target_list_words_after_comma.starting_at(view, i) if crossed else None)
             if words is None:
                 break
             i = words.last + 1
@@ -1010,8 +1024,11 @@ def _status_phrases() -> regex.Pattern:
 
 
 def _names_a_topic(view: TokenView, cue: Cue, rules) -> bool:
-    """A plan word right after a topic word (`topic_words`) that opens a clause a comma ends."""
+    """The indicators in general (`topic_plan_words`) right after a topic word
+    (`topic_words`) that opens a clause a comma ends."""
     tokens = view.tokens
+    if _cue_words(view, cue).lower() not in rules.topic_plan_words:
+        return False
     topic = rules.topic_words.ending_at(view, cue.first - 1) if cue.first > 0 else None
     if topic is None or topic.first > 0 and tokens[topic.first - 1].text not in _PHRASE_ENDS:
         return False

@@ -419,9 +419,9 @@ def clause_opens_with_cues(view: TokenView, first_token: int, floor: int) -> boo
 
 def share_word_of_previous(view: TokenView, first_token: int, floor: int, of_count: bool) -> str:
     """", chiếm [43,78%] giá trị tổng sản phẩm" after another value: the share
-    word ("tỷ trọng", "tỷ lệ" of a count) the share of that value is named by;
-    "" when no share verb opens the value's clause, or follows that value
-    right away ("hơn 592 tỷ đồng chiếm trên [23%] tổng vốn huy động")."""
+    word ("tỷ trọng", "tỷ lệ" of a count) the share of that value is named by,
+    when a share verb opens the value's clause or follows that value right
+    away ("hơn 592 tỷ đồng chiếm trên [23%] tổng vốn huy động"); else ""."""
     if floor <= 0 or not (clause_opens_with_cues(view, first_token, floor)
                           or _cue_run_start(view, first_token, floor) == floor < first_token):
         return ""

@@ -101,9 +101,9 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
         spelled = any_case.match(text, m.start("name")) if kind.lower() in province_types else None
         if spelled is None and kind.lower() in province_only and not _begins_a_province(name):
             continue  # "tỉnh Trung du", "UBND tỉnh Nguyễn Khắc Hiếu": no province's name
-        if spelled and spelled.end() != end:
+        if spelled and (spelled.end() > end or len(text[spelled.end():end].split()) >= _PERSON_NAME_WORDS):
             # "tỉnh Gia lai": the gazetteer's spelling; "UBND tỉnh Tây Ninh Võ Thành Trí": the province's name
-            # ends where a person's begins
+            # ends where a person's begins (not "tỉnh Hà Nam Ninh", a former province of one more word)
             name, end = folded_names[" ".join(spelled.group().lower().split())], spelled.end()
             found.append(Place(m.start(), end, written + text[m.start() + len(kind):m.start("name")] + name,
                                spelled.group()))
@@ -132,6 +132,9 @@ def find_places(text: str, about: str | None = None, after_reform: bool = False,
         for start, end, key in _find_names(text, frozenset(in_provinces)):
             found.append(Place(start, end, in_provinces[key], text[start:end]))
     return _without_overlaps(found)
+
+
+_PERSON_NAME_WORDS = 2  # a person's name after a province's has a family name and a given name at least
 
 
 def _begins_a_province(name: str) -> bool:
@@ -494,7 +497,7 @@ def country_owns(text: str, sentence_start: int, place: Place, quantity_start: i
 
 @lru_cache(maxsize=1)
 def _breakdown_opening() -> regex.Pattern:
-    words = load_rules("localities")["breakdown_openers"]
+    words = load_rules("indicators")["phrase"]["breakdown_openers"]  # one table: the openers of a breakdown
     return regex.compile(rf"[ \t]*(?:{phrase_alternation(words)}){_RIGHT}", regex.IGNORECASE)
 
 

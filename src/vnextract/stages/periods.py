@@ -60,12 +60,13 @@ def _compiled() -> tuple[BoundedPattern, dict[str, _Rule], BoundedPattern, regex
     combined = BoundedPattern(regex.compile("|".join(parts), regex.IGNORECASE), "periods.yaml: rules")
     starts = "|".join(expand_patterns(item, rules["patterns"]) for item in rules["anchor"])
     anchor = BoundedPattern(regex.compile(f"{_LEFT}(?:{starts})", regex.IGNORECASE), "periods.yaml: anchor")
-    things = rules["compared_things"]
+    introducers = load_rules("cues")["baseline"]["introducers"]
+    things = [*load_rules("tracking")["plan_baselines"], *rules["compared_counts"]]
     before = regex.compile(rf"{_LEFT}(?:{phrase_alternation(rules['not_period_after'])})\s*$"
                            rf"|{_LEFT}(?:{phrase_alternation(rules['compared_of'])})(?!\w)[^,;:.()]{{0,40}}?"
                            rf"{_LEFT}của\s*$"
-                           rf"|{_LEFT}(?:{phrase_alternation(things['after'])})\s+"
-                           rf"(?:{phrase_alternation(things['things'])})\s*$", regex.IGNORECASE)
+                           rf"|{_LEFT}(?:{phrase_alternation(introducers)})\s+"
+                           rf"(?:{phrase_alternation(things)})\s*$", regex.IGNORECASE)
     return combined, by_group, anchor, before
 
 

@@ -107,63 +107,70 @@ def _with_plan_pairs(text: str, quantities: list[Quantity]) -> list[Quantity]:
 def _plan_pair(text: str, quantity: Quantity) -> tuple[Quantity, Quantity] | None:
     number = quantity.number
     if number.kind == "ratio" and number.denominator:
-        slash = quantity.start + number.text.index("/")
-        result_start, result_text, result, plan = quantity.start, number.text[: slash - quantity.start], number.value, number.denominator
-        plan_start = slash + 1 + (len(number.text[slash - quantity.start + 1 :]) - len(number.text[slash - quantity.start + 1 :].lstrip()))
+        slash = number.start + number.text.index("/")
+        result_start, result, plan = quantity.start, number.value, number.denominator  # from a currency sign, if any
+        plan_start = slash + 1
+        while plan_start < number.end and text[plan_start] in " \t":
+            plan_start += 1
     elif number.kind == "number" and (m := _NUMERATOR_BEFORE.search(text, max(0, quantity.start - 24), quantity.start)):
         try:
             result = parse_number(m.group(1))
         except ValueError:
             return None
-        result_start, result_text, plan, plan_start = m.start(1), m.group(1), quantity.value, quantity.start
+        slash, result_start, plan, plan_start = m.end(1), m.start(1), quantity.value, quantity.start
     else:
         return None
     if not plan or not result or result < plan or quantity.is_count and result == plan \
-            or not _says_result_over_plan(text, quantity, result, plan):
+            or not _says_result_over_plan(text, quantity, result, plan, result_start):
         # a part of a whole ("11.854/12.412 ha, đạt 95,5%") is one figure, no part exceeds its whole; nor does a
         # count of all of them ("43/43 nhà, đạt 100%")
         return None
     scale = float(_decimal(quantity.norm_value) / _decimal(quantity.value)) if quantity.value else 1.0
-    result_number = NumberMatch(result_start, result_start + len(result_text), result_text, result, None, "number")
-    plan_number = NumberMatch(plan_start, plan_start + len(text[plan_start:number.end]), text[plan_start:number.end], plan, None, "number")
+    result_text, plan_text = text[result_start:slash], text[plan_start : number.end]
+    result_number = NumberMatch(result_start, slash, result_text, result, None, "number")
+    plan_number = NumberMatch(plan_start, number.end, plan_text, plan, None, "number")
     return (
-        quantity._replace(start=result_start, end=result_number.end, span=result_text, value=result, value_max=None,
+        quantity._replace(start=result_start, end=slash, span=result_text, value=result, value_max=None,
                           norm_value=scaled(result, scale), number=result_number, over_plan=True),
         quantity._replace(start=plan_start, span=text[plan_start : quantity.end], value=plan, value_max=None,
                           norm_value=scaled(plan, scale), number=plan_number, plan_pair=True),
     )
 
 
-def _says_result_over_plan(text: str, quantity: Quantity, result: float, plan: float) -> bool:
-    """A percentage right after the pair is the one over the other, or the two
-    are rates, or amounts the first of which exceeds the second (no part does
-    its whole)."""
+def _says_result_over_plan(text: str, quantity: Quantity, result: float, plan: float, result_start: int) -> bool:
+    """A percentage right after the pair is the one over the other; or the two
+    are rates; or, for amounts, the first exceeds the second (no part exceeds
+    its whole), unless the clause before pairs names with a slash or says
+    "respectively" ("giá xăng RON95/E5 lần lượt là 21.500/20.800 đồng/lít":
+    two values side by side). A count needs the percentage."""
     if quantity.norm_unit == "%":
         return result <= 100 and plan <= 100
-    if not quantity.is_count and result > plan:
-        return True
-    rules = _plan_pair_rules()
-    m = rules[0].match(text, quantity.end, min(len(text), quantity.end + _PERCENT_AFTER_REACH))
-    if m is None:
+    pattern, more, tolerance, side_by_side = _plan_pair_rules()
+    m = pattern.match(text, quantity.end, min(len(text), quantity.end + _PERCENT_AFTER_REACH))
+    if m is not None:
+        try:
+            stated = parse_number(m["z"])
+        except ValueError:
+            return False
+        expected = 100 * result / plan - (100 if m["word"].casefold() in more else 0)
+        return abs(stated - expected) <= tolerance
+    if quantity.is_count or result <= plan:
         return False
-    try:
-        stated = parse_number(m["z"])
-    except ValueError:
-        return False
-    ratio = 100 * result / plan
-    word = m["word"].casefold()
-    expected = ratio - 100 if word in rules[1] else 100 - ratio if word in rules[2] else ratio
-    return abs(stated - expected) <= rules[3]
+    clause = text.rfind("\n", 0, result_start) + 1
+    for mark in ".;:":
+        clause = max(clause, text.rfind(mark, clause, result_start) + 1)
+    return side_by_side.search(text, clause, result_start) is None
 
 
 @functools.lru_cache(maxsize=1)
-def _plan_pair_rules() -> tuple[regex.Pattern, frozenset[str], frozenset[str], float]:
+def _plan_pair_rules() -> tuple[regex.Pattern, frozenset[str], float, regex.Pattern]:
     rule = load_rules("units")["plan_pairs"]
-    words = [*rule["ratio_words"], *rule["more_words"], *rule["less_words"]]
+    words = [*rule["ratio_words"], *rule["more_words"]]
     pattern = regex.compile(rf"[ \t]*,?[ \t]*\(?(?P<word>{phrase_alternation(words)})[ \t]*(?P<z>[0-9][0-9.,]*)[ \t]*%",
                             regex.IGNORECASE)
-    return (pattern, frozenset(w.casefold() for w in rule["more_words"]), frozenset(w.casefold() for w in rule["less_words"]),
-            float(rule["tolerance"]))
+    respectively = phrase_alternation(load_rules("indicators")["phrase"]["respectively"])
+    side_by_side = regex.compile(rf"\p{{L}}/\p{{L}}|(?<!\p{{L}})(?:{respectively})(?!\p{{L}})", regex.IGNORECASE)
+    return pattern, frozenset(w.casefold() for w in rule["more_words"]), float(rule["tolerance"]), side_by_side
 
 
 def _union(spans) -> list[tuple[int, int]]:
