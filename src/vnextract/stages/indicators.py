@@ -41,6 +41,7 @@ class PhraseRules:
     not_breakers: PhraseSet
     framing: PhraseSet
     framing_wholes: PhraseSet
+    framing_places: PhraseSet
     breakdown_openers: PhraseSet
     source_words: PhraseSet
     aside_openers: PhraseSet
@@ -84,6 +85,7 @@ def phrase_rules() -> PhraseRules:
         not_breakers=PhraseSet(phrase["not_breakers"]),
         framing=PhraseSet(phrase["framing"]),
         framing_wholes=PhraseSet(phrase["framing_wholes"]),
+        framing_places=PhraseSet(phrase["framing_places"]),
         breakdown_openers=PhraseSet(phrase["breakdown_openers"]),
         source_words=PhraseSet(phrase["source_words"]),
         aside_openers=PhraseSet(phrase["aside_openers"]),
@@ -157,6 +159,10 @@ def left_phrase(
         before = left_phrase(view, idx[0] - 1, floor, skip, values)
         if before:
             return before
+    if idx and tokens[idx[-1]].text == "," and sum(tokens[i].text == "," for i in idx) == 1 \
+            and any(i in skip for i in range(idx[-1] + 1, end)) \
+            and phrase_rules().framing_places.starting_at(view, idx[0]) is not None:
+        return ""  # "Ở khu vực phía Nam, An Giang đạt …": where, then who: nothing names the measure
     idx = _cut_modifiers(view, _strip_trailing(view, idx))
     idx = _after_last_breaker(view, idx)
     idx = _without_verb_before_head(view, _strip_trailing(view, _strip_leading(view, idx)))
@@ -810,6 +816,7 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
         commas = [k for k, i in enumerate(idx) if view.tokens[i].text == ","]
         if commas and commas[0] + 1 < len(idx):
             idx = idx[commas[0] + 1 :]
+
     while idx:
         text = view.tokens[idx[0]].text
         if text in ",;:-–—)+*•" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
