@@ -1321,6 +1321,13 @@ def breakdown_item(view: TokenView, first_token: int, floor: int, skip: frozense
     return None
 
 
+def restates_measure(phrase: str) -> bool:
+    """A measure word alone that says again the measure of the value before it
+    in its sentence (rules/indicators.yaml `restating_measures`: "… ; luỹ kế 9
+    tháng giá trị ước đạt …")."""
+    return _folded(phrase) in _folded_phrases("restating_measures")[0]
+
+
 def names_a_kind(phrase: str) -> bool:
     """A few words with no head word ("màu", "cây ăn trái"): an item of a
     breakdown, not a measure; a sector's name ("nông nghiệp") is no kind: a

@@ -24,7 +24,7 @@ from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
-from .indicators import (after_possession_verb, breakdown_item, names_a_kind, opens_with_measure, clause_opens_with_cues, contribution_name, count_named_by_noun,
+from .indicators import (after_possession_verb, breakdown_item, names_a_kind, opens_with_measure, restates_measure, clause_opens_with_cues, contribution_name, count_named_by_noun,
                          dateline_end, indicator_id, left_phrase, lexicon_phrase_before, list_head,
                          measure_after_count, measure_of_place_set, named_after, names_contribution,
                          names_contributor_only, names_no_indicator, names_share_only, names_what_is_counted, only_counts,
@@ -856,6 +856,13 @@ def _indicator(view, quantity, first, after, floor, ctx: _SentenceContext, kind:
         propose(("inherited", carried.indicator))
         if left and floor > 0 and not names_share_only(left) and _shortens(left, carried.indicator):
             left = carried.indicator  # "Tổng thu ngân sách nhà nước … đạt …; tổng thu giai đoạn 2016-2018 là [7.254 tỷ đồng]"
+            propose(("inherited_whole", left))
+        elif left and floor > 0 and unit_before is not None and restates_measure(left) \
+                and unit_before.unit.lower() == quantity.unit.lower():
+            # "Kim ngạch xuất khẩu … đạt 62 triệu USD …; luỹ kế 9 tháng giá trị ước đạt [587,8 triệu USD]": the
+            # measure of the value before in the same unit (not "141.230 tấn, giá trị [2.260 tỷ đồng]", nor "67,78
+            # triệu đồng/người, …, giá trị [104 triệu đồng/ha]")
+            left = unit_before.indicator
             propose(("inherited_whole", left))
         if left and floor > 0 and names_contribution(left):  # "khu vực dịch vụ tăng 6,85%, đóng góp [2,59 điểm phần trăm]"
             left = f"{carried.indicator} {contribution_name(left)}"
