@@ -816,7 +816,6 @@ def _strip_leading(view: TokenView, idx: list[int]) -> list[int]:
         commas = [k for k, i in enumerate(idx) if view.tokens[i].text == ","]
         if commas and commas[0] + 1 < len(idx):
             idx = idx[commas[0] + 1 :]
-
     while idx:
         text = view.tokens[idx[0]].text
         if text in ",;:-–—)+*•" or text in _OPEN and not any(view.tokens[i].text == ")" for i in idx):
@@ -1312,11 +1311,9 @@ def breakdown_item(view: TokenView, first_token: int, floor: int, skip: frozense
         while at < first_token and tokens[at].text in ",:":
             at += 1
         kind = list(range(at, first_token))
-        if not kind or len(kind) > _KIND_WORDS or any(
-                j in skip or _has_digit(tokens[j]) or not tokens[j].text[:1].isalpha() for j in kind):
-            return None
-        if rules.heads.starting_at(view, kind[0]) is not None or not names_a_kind(_text(tokens, kind)):
-            return None
+        if not kind or len(kind) > _KIND_WORDS or any(j in skip or not tokens[j].text[:1].isalpha() for j in kind) \
+                or not names_a_kind(_text(tokens, kind)):
+            return None  # names_a_kind: no head word, no number, no lexicon indicator, no sector
         return opener.first, _text(tokens, kind)
     return None
 
@@ -1404,8 +1401,9 @@ def subject_of_bare_measure(view: TokenView, first_token: int, floor: int, skip:
     ngân sách … đạt kết quả nổi bật, số liệu cập nhật trên hệ thống … đạt
     [28.569 tỷ đồng]"), by the subject alone."""
     tokens = view.tokens
+    run = _cue_run_start(view, first_token, floor)
     depth, boundary = 0, None
-    for i in range(_cue_run_start(view, first_token, floor) - 1, floor - 1, -1):
+    for i in range(run - 1, floor - 1, -1):
         text = tokens[i].text
         if text in "()":
             depth += 1 if text == ")" else -1
@@ -1418,7 +1416,7 @@ def subject_of_bare_measure(view: TokenView, first_token: int, floor: int, skip:
     if boundary is None or boundary <= floor and floor > 0:
         return ""
     between, depth = [], 0
-    for i in range(boundary + 1, _cue_run_start(view, first_token, floor)):
+    for i in range(boundary + 1, run):
         depth += (tokens[i].text == "(") - (tokens[i].text == ")")
         if depth == 0 and i not in skip and tokens[i].text != ")":
             between.append(i)  # "giá trị cả năm (giá hiện hành)": the measure word, less times and asides

@@ -24,14 +24,14 @@ from .cues import TokenView
 from .decisions import Candidates, Model
 from ..inputs.metadata import DocumentMeta
 from ..folding import fold_locality, fold_text
-from .indicators import (after_possession_verb, breakdown_item, names_a_kind, opens_with_measure, restates_measure, clause_opens_with_cues, contribution_name, count_named_by_noun,
-                         dateline_end, indicator_id, left_phrase, lexicon_phrase_before, list_head,
-                         measure_after_count, measure_of_place_set, named_after, names_contribution,
+from .indicators import (after_possession_verb, breakdown_item, clause_opens_with_cues, contribution_name,
+                         count_named_by_noun, dateline_end, indicator_id, left_phrase, lexicon_phrase_before, list_head,
+                         measure_after_count, measure_of_place_set, named_after, names_a_kind, names_contribution,
                          names_contributor_only, names_no_indicator, names_share_only, names_what_is_counted, only_counts,
-                         nearest_words, opens_with_count_head, opens_with_head, ranked_measure, respective_names,
-                         right_phrase, says_respectively, share_word_of_previous, subject_before_with, subject_of_bare_measure,
-                         subject_of_clause_before, verb_before_amount, with_contribution_named, with_sector_head,
-                         without_share_head)
+                         nearest_words, opens_with_count_head, opens_with_head, opens_with_measure, ranked_measure,
+                         respective_names, restates_measure, right_phrase, says_respectively, share_word_of_previous,
+                         subject_before_with, subject_of_bare_measure, subject_of_clause_before, verb_before_amount,
+                         with_contribution_named, with_sector_head, without_share_head)
 from .localities import (Place, after_reform, breaks_down, country_owns, find_places, foreign_owns, in_merged_list, is_former,
                          places_and_named, subject, with_provinces)
 from .periods import (Period, find_periods, first_year, is_part_of_year, names_a_body, names_a_list, names_calendar_year,
@@ -451,14 +451,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
     elif previous is not None and (shared := with_sector_head(previous.indicator, indicator)) != indicator:
         indicator = shared  # "Giá trị sản xuất ngành nông nghiệp …; [công nghiệp] …": the same measure of another sector
         proposals.append(("sector_head", indicator))
-    elif previous is not None and previous.norm_unit == "count" and names_share_only(indicator) \
-            and not names_share_only(previous.indicator):
-        indicator = f"{indicator} {previous.indicator}"  # "có 42/82 xã đạt chuẩn …, chiếm tỷ lệ [51%]"
-        proposals.append(("share_of_previous", indicator))
-    elif previous is not None and aside is not None and names_share_only(indicator) \
-            and not names_share_only(previous.indicator) \
-            and not doc.text[previous.end : view.tokens[aside.open].start].strip():
-        indicator = f"{indicator} {previous.indicator}"  # "ước đạt 255,8 nghìn tỷ đồng (chiếm tỷ trọng [99%])"
+    elif previous is not None and names_share_only(indicator) and not names_share_only(previous.indicator) and (
+            previous.norm_unit == "count"
+            or aside is not None and not doc.text[previous.end : view.tokens[aside.open].start].strip()):
+        # "có 42/82 xã đạt chuẩn …, chiếm tỷ lệ [51%]", "ước đạt 255,8 nghìn tỷ đồng (chiếm tỷ trọng [99%])"
+        indicator = f"{indicator} {previous.indicator}"
         proposals.append(("share_of_previous", indicator))
     own_period = _period_for(quantity, _not_the_start_points(doc.text, view, ctx.periods, previous),
                              doc.text, ctx.sentence.start)
@@ -491,9 +488,11 @@ def _record(doc: _DocumentContext, ctx: _SentenceContext, quantity: Quantity, fi
                                                   or cue_stage.plan_named_after(view, first, after))
     if aside_kind == "plan":
         # "(KH 10-11%)"; "được 60,46/[60 triệu] đạt 100,8%": the plan the result before the slash is written over
-        slash = doc.text.rfind("/", 0, quantity.start)
-        status_from = evidence.aside_cue(doc.text, view, aside) if aside is not None and not quantity.plan_pair \
-            else evidence.at(doc.text, slash, slash + 1, "plan_pair")
+        if quantity.plan_pair or aside is None:
+            slash = doc.text.rfind("/", 0, quantity.start)
+            status_from = evidence.at(doc.text, slash, slash + 1, "plan_pair")
+        else:
+            status_from = evidence.aside_cue(doc.text, view, aside)
         status, rung = "target", "aside_plan"
     elif plan_cue:
         status, status_from, rung = "target", evidence.cue_at(doc.text, view, plan_cue), "plan_value"
@@ -642,7 +641,8 @@ def _breakdown(view, quantity: Quantity, first: int, floor: int, ctx: _SentenceC
         return (measure, item) if measure and fold_text(measure) not in fold_text(item) else None
     opener, item = found
     tokens = view.tokens
-    if unit_before is not None and not any(tokens[i].text in ";:." for i in range(view.token_range(unit_before.start, unit_before.end)[1], opener)):
+    after_unit_before = view.token_range(unit_before.start, unit_before.end)[1] if unit_before is not None else None
+    if after_unit_before is not None and not any(tokens[i].text in ";:." for i in range(after_unit_before, opener)):
         measure = unit_before.indicator
     else:
         measure = left_phrase(view, opener, floor, ctx.skip, ctx.values)
